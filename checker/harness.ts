@@ -1,0 +1,185 @@
+/**
+ * Runs inside the server's child process, before the learner's code. It loads
+ * server.ts, listens on 127.0.0.1 on a free port (the learner's module only
+ * exports its app), and answers the checker's commands over IPC.
+ *
+ * This module is kept apart from everything the learner writes: its own
+ * closures sit on retainer paths only of what it owns (the HTTP server).
+ */
+import { readdirSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
+
+const serverFile = process.argv[2];
+if (!serverFile || !process.send) {
+  console.error('harness.ts is started by the checker, with the server file as its argument.');
+  process.exit(64);
+}
+
+function send(event: HarnessEvent): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected) return resolve();
+    process.send!(event, undefined, {}, () => resolve());
+  });
+}
+
+/** The first stack frame in the learner's file, as "server.ts:12:5". */
+function locationIn(stack: string | undefined): string | undefined {
+  if (!stack) return undefined;
+  const url = pathToFileURL(serverFile!).href;
+  for (const line of stack.split('\n')) {
+    const at = line.indexOf(url) >= 0 ? line.indexOf(url) : line.indexOf(serverFile!);
+    if (at < 0) continue;
+    const match = /:(\d+):(\d+)\)?\s*$/.exec(line);
+    if (match) return `server.ts:${match[1]}:${match[2]}`;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): { message: string; stack?: string } {
+  if (error instanceof Error) return { message: `${error.name}: ${error.message}`, stack: error.stack };
+  return { message: String(error) };
+}
+
+async function fail(problem: StartProblem): Promise<never> {
+  await send({ type: 'start-problem', problem });
+  process.exit(65);
+}
+
+async function crash(reason: 'uncaughtException' | 'unhandledRejection', error: unknown): Promise<void> {
+  const { message, stack } = describe(error);
+  await send({ type: 'crash', reason, message, location: locationIn(stack), stack });
+  process.exit(70);
+}
+process.on('uncaughtException', (error) => void crash('uncaughtException', error));
+process.on('unhandledRejection', (error) => void crash('unhandledRejection', error));
+
+// The harness listens, not the learner's module. A listen() from anywhere
+// else is recorded and refused, so a server that picks its own port can be
+// told so instead of failing with EADDRINUSE or being unreachable.
+const realListen = net.Server.prototype.listen;
+let harnessListening = false;
+let selfListenPort: string | undefined;
+net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
+  if (harnessListening) return realListen.apply(this, args as Parameters<typeof realListen>);
+  const first = args[0];
+  selfListenPort = typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? '(random)');
+  return this;
+} as typeof realListen;
+
+let module: Record<string, unknown>;
+try {
+  module = (await import(pathToFileURL(serverFile).href)) as Record<string, unknown>;
+} catch (error) {
+  const { message, stack } = describe(error);
+  await fail({ kind: 'import-failed', message, location: locationIn(stack) });
+}
+if (selfListenPort !== undefined) await fail({ kind: 'self-listen', port: selfListenPort });
+
+const exported = module!.default ?? module!.app;
+let server: http.Server;
+if (exported instanceof http.Server) {
+  server = exported;
+} else if (typeof exported === 'function') {
+  server = http.createServer(exported as http.RequestListener);
+} else {
+  await fail({ kind: 'no-export', exported: Object.keys(module!) });
+}
+
+const openSockets = new Set<net.Socket>();
+server!.on('connection', (socket) => {
+  openSockets.add(socket);
+  socket.once('close', () => {
+    openSockets.delete(socket);
+    if (openSockets.size === 0) for (const resolve of settleWaiters.splice(0)) resolve();
+  });
+});
+const settleWaiters: Array<() => void> = [];
+
+// The storage module the services share, loaded through the same specifier as
+// server.ts so both see one instance (its counters and emitters).
+const storage = await import('#storage');
+
+function countOpenFileDescriptors(): number | null {
+  for (const dir of ['/proc/self/fd', '/dev/fd']) {
+    try {
+      // The listing itself opens one descriptor.
+      return readdirSync(dir).length - 1;
+    } catch {
+      // not on this platform; try the next
+    }
+  }
+  return null;
+}
+
+function countActive(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+function collectGarbage(): void {
+  // Two passes: the first may only queue finalizers (weak callbacks) whose
+  // objects the second can then free.
+  global.gc!();
+  global.gc!();
+}
+
+function probe(): Probe {
+  return {
+    memory: process.memoryUsage(),
+    resources: { active: countActive(), fileDescriptors: countOpenFileDescriptors() },
+    openConnections: openSockets.size,
+    listeners: { 'fileEvents:changed': storage.fileEvents.listenerCount('changed') },
+    storage: { ...storage.storageStats },
+  };
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function settle(): Promise<void> {
+  if (openSockets.size > 0) await new Promise<void>((resolve) => settleWaiters.push(resolve));
+  // Let callbacks queued by the last close (stream teardown, fs closes) run.
+  for (let i = 0; i < 3; i++) await nextTurn();
+  collectGarbage();
+}
+
+async function run(command: HarnessCommand): Promise<unknown> {
+  switch (command.type) {
+    case 'snapshot':
+      collectGarbage();
+      return v8.writeHeapSnapshot(command.file);
+    case 'gc':
+      collectGarbage();
+      return null;
+    case 'probe':
+      return probe();
+    case 'settle':
+      await settle();
+      return null;
+    case 'emit-file-changed':
+      storage.fileEvents.emit('changed', command.name);
+      return null;
+  }
+}
+
+process.on('message', (message: { id: number; command: HarnessCommand }) => {
+  run(message.command).then(
+    (value) => send({ type: 'reply', id: message.id, ok: true, value }),
+    (error: unknown) => send({ type: 'reply', id: message.id, ok: false, message: describe(error).message }),
+  );
+});
+// The checker's end of the channel closing means the check is over.
+process.on('disconnect', () => process.exit(0));
+
+harnessListening = true;
+server!.on('error', (error) => void crash('uncaughtException', error));
+server!.listen(0, '127.0.0.1', () => {
+  const address = server.address() as net.AddressInfo;
+  void send({ type: 'ready', port: address.port });
+});

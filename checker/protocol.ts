@@ -1,0 +1,41 @@
+/**
+ * The messages the checker and the harness (in the server's process) exchange
+ * over the IPC channel. Both sides import these types; nothing else is shared.
+ */
+
+/** Why the harness could not bring the learner's server up. */
+export type StartProblem =
+  | { kind: 'import-failed'; message: string; location?: string }
+  | { kind: 'no-export'; exported: string[] }
+  | { kind: 'self-listen'; port: string };
+
+export type HarnessEvent =
+  | { type: 'ready'; port: number }
+  | { type: 'start-problem'; problem: StartProblem }
+  | { type: 'crash'; reason: 'uncaughtException' | 'unhandledRejection'; message: string; location?: string; stack?: string }
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; message: string };
+
+export type HarnessCommand =
+  | { type: 'snapshot'; file: string }
+  | { type: 'gc' }
+  | { type: 'probe' }
+  | { type: 'settle' }
+  | { type: 'emit-file-changed'; name: string };
+
+export interface ResourceCounts {
+  /** `process.getActiveResourcesInfo()`, counted by kind (Timeout, TCPSocketWrap, FSReqCallback…). */
+  readonly active: Record<string, number>;
+  /** Open file descriptors, where the platform lets a process count its own. */
+  readonly fileDescriptors: number | null;
+}
+
+/** What the harness reports about the running server. */
+export interface Probe {
+  readonly memory: NodeJS.MemoryUsage;
+  readonly resources: ResourceCounts;
+  readonly openConnections: number;
+  /** Listener counts on the service's shared emitters, by `emitter:event`. */
+  readonly listeners: Record<string, number>;
+  readonly storage: { readonly diskReads: number; readonly bytesRead: number; readonly uploadsWritten: number };
+}

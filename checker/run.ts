@@ -1,0 +1,193 @@
+/**
+ * One check, step by step: start the server, warm it up, take the baseline
+ * snapshot, drive the traffic, settle, take the target and final snapshots,
+ * ask memlab what stayed, hold the server to its functional contract, and
+ * return the verdict. Everything started here is ended here.
+ */
+import { pathToFileURL } from 'node:url';
+import { analyseSnapshots } from './analysis.ts';
+import { ensureFixtures } from './fixtures.ts';
+import { CouldNotCheck } from './errors.ts';
+import type { Probe } from './protocol.ts';
+import { ServerProcess } from './server-process.ts';
+import { HttpClient } from './traffic.ts';
+import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PhaseTimes, ProbeMeasure, Verdict } from './types.ts';
+import { createWorkspace, type Workspace } from './workspace.ts';
+
+export type Phase = keyof PhaseTimes;
+
+export interface RunOptions {
+  /** The server.ts to check. */
+  readonly serverFile: string;
+  /** The scenario's check.ts. */
+  readonly checkFile: string;
+  /** Keep the three snapshots for DevTools; their paths are in the verdict. */
+  readonly keepSnapshots?: boolean;
+  /** Called when a phase starts, for a progress line. */
+  readonly onPhase?: (phase: Phase) => void;
+}
+
+export const TIMEOUTS = {
+  startMs: 20_000,
+  requestMs: 10_000,
+  settleMs: 10_000,
+  snapshotMs: 60_000,
+} as const;
+
+export async function loadCheck(checkFile: string): Promise<CheckSpec> {
+  const module = (await import(pathToFileURL(checkFile).href)) as { default?: CheckSpec };
+  if (!module.default) throw new Error(`${checkFile} has no default export (its CheckSpec)`);
+  return module.default;
+}
+
+class Clock {
+  readonly times: Partial<PhaseTimes> = {};
+  private current: { phase: Phase; started: number } | null = null;
+  constructor(private readonly onPhase?: (phase: Phase) => void) {}
+  enter(phase: Phase): void {
+    this.stop();
+    this.current = { phase, started: performance.now() };
+    this.onPhase?.(phase);
+  }
+  stop(): void {
+    if (this.current) this.times[this.current.phase] = (this.times[this.current.phase] ?? 0) + performance.now() - this.current.started;
+    this.current = null;
+  }
+}
+
+export async function runCheck(options: RunOptions): Promise<Verdict> {
+  const clock = new Clock(options.onPhase);
+  let workspace: Workspace | null = null;
+  let server: ServerProcess | null = null;
+  let keep = false;
+  try {
+    const spec = await loadCheck(options.checkFile);
+    workspace = createWorkspace();
+    ensureFixtures();
+
+    clock.enter('start');
+    server = await ServerProcess.start(options.serverFile, {
+      startTimeoutMs: TIMEOUTS.startMs,
+      env: { FG_UPLOADS_DIR: workspace.uploadsDir },
+    });
+    const running = server;
+    const breaches: string[] = [];
+    const context: CheckContext = {
+      http: new HttpClient(running.port, TIMEOUTS.requestMs),
+      probe: () => running.probe(),
+      emitFileChanged: (name) => running.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+      settle: () => settle(running),
+      breach: (sentence) => void breaches.push(sentence),
+      uploadsDir: workspace.uploadsDir,
+    };
+
+    clock.enter('warmup');
+    await guard(running, spec.warmup(context));
+    await context.settle();
+
+    clock.enter('snapshots');
+    const before = await running.probe();
+    await snapshot(running, workspace.snapshot('baseline'));
+
+    clock.enter('traffic');
+    await guard(running, spec.traffic(context));
+    await context.settle();
+
+    clock.enter('snapshots');
+    const after = await running.probe();
+    await snapshot(running, workspace.snapshot('target'));
+    await snapshot(running, workspace.snapshot('final'));
+
+    clock.enter('contract');
+    await guard(running, spec.contract(context));
+    await server.stop();
+
+    clock.enter('analysis');
+    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+    const findings = heapMeasures.length
+      ? await analyseSnapshots(
+          { baseline: workspace.snapshot('baseline'), target: workspace.snapshot('target'), final: workspace.snapshot('final') },
+          heapMeasures,
+          workspace.memlabDir,
+        )
+      : [];
+    clock.stop();
+
+    const measures: MeasureResult[] = spec.measures.map((measure) => {
+      if (measure.kind === 'probe') return probeResult(measure, before, after);
+      const finding = findings[heapMeasures.indexOf(measure)]!;
+      const value = measure.unit === 'bytes' ? finding.bytes : finding.objects;
+      const passed = value <= measure.bar;
+      return {
+        name: measure.name,
+        unit: measure.unit,
+        value,
+        bar: measure.bar,
+        objects: finding.objects,
+        describe: measure.select.describe,
+        passed,
+        ...(finding.path ? { path: finding.path, otherPaths: finding.otherPaths } : {}),
+      };
+    });
+    const passed = breaches.length === 0 && measures.every((measure) => measure.passed);
+    keep = options.keepSnapshots ?? false;
+    return {
+      status: passed ? 'pass' : 'fail',
+      measures,
+      breaches,
+      times: clock.times as PhaseTimes,
+      ...(keep ? { snapshots: [workspace.snapshot('baseline'), workspace.snapshot('target'), workspace.snapshot('final')] } : {}),
+    };
+  } catch (error) {
+    clock.stop();
+    const reason = (server?.ended && !(error instanceof CouldNotCheck && error.reason === 'request hung') ? server.ended : null) ?? error;
+    if (reason instanceof CouldNotCheck) return { status: 'could-not-check', reason: reason.reason, sentence: reason.sentence, times: clock.times };
+    throw error;
+  } finally {
+    await server?.stop();
+    workspace?.dispose(keep);
+  }
+}
+
+/**
+ * Run a traffic or contract step; if it fails because the server died, the
+ * server's own story (crash, exit) is the one to tell.
+ */
+async function guard(server: ServerProcess, step: Promise<void>): Promise<void> {
+  try {
+    await step;
+  } catch (error) {
+    if (error instanceof CouldNotCheck && error.reason === 'connection failed') {
+      // Either the process is gone (its exit explains the failure) or it answers a probe and the failure stands.
+      await server.probe().catch(() => undefined);
+      if (server.ended) throw server.ended;
+    }
+    throw error;
+  }
+}
+
+async function settle(server: ServerProcess): Promise<void> {
+  try {
+    await server.command({ type: 'settle' }, TIMEOUTS.settleMs);
+  } catch (error) {
+    if (error instanceof CouldNotCheck && error.reason === 'not responding') {
+      const probe = await server.probe().catch(() => null);
+      if (probe && probe.openConnections > 0) {
+        throw new CouldNotCheck(
+          'connections left open',
+          `${probe.openConnections} connection(s) were still open ${TIMEOUTS.settleMs / 1000} s after the traffic ended: some response is never finished (res.end, res.send) or destroyed.`,
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+async function snapshot(server: ServerProcess, file: string): Promise<void> {
+  await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs);
+}
+
+function probeResult(measure: ProbeMeasure, before: Probe, after: Probe): MeasureResult {
+  const value = measure.read(after) - measure.read(before);
+  return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed: value <= measure.bar };
+}

@@ -1,0 +1,235 @@
+/**
+ * Starts the learner's server in a child process under the harness, and talks
+ * to it. Every way the server can misbehave (will not compile, throws, exits,
+ * hangs) ends here as a CouldNotCheck with a sentence about what it did.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CouldNotCheck } from './errors.ts';
+import type { HarnessCommand, HarnessEvent, Probe } from './protocol.ts';
+
+const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness.ts');
+const TSX_LOADER = import.meta.resolve('tsx');
+/** Kept from the server's output to explain a failure. */
+const OUTPUT_TAIL_CHARS = 8_000;
+
+export interface StartOptions {
+  /** How long the server may take to load and listen. */
+  readonly startTimeoutMs: number;
+  readonly env?: Record<string, string>;
+  /** Cap on the server's old generation, so a runaway heap fails fast. */
+  readonly maxOldSpaceMb?: number;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Every server process still running, so an interrupted check can end them. */
+const running = new Set<ServerProcess>();
+
+export function stopAllServers(): void {
+  for (const server of running) server.kill();
+}
+
+export class ServerProcess {
+  readonly port: number;
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private output = '';
+  private exitReason: CouldNotCheck | null = null;
+  private readonly exitWaiters: Array<() => void> = [];
+
+  private constructor(child: ChildProcess, port: number, output: () => string) {
+    this.child = child;
+    this.port = port;
+    this.readOutput = output;
+  }
+
+  private readonly readOutput: () => string;
+
+  static async start(serverFile: string, options: StartOptions): Promise<ServerProcess> {
+    const execArgv = ['--expose-gc', '--import', TSX_LOADER, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
+    const child = fork(HARNESS, [serverFile], {
+      execArgv,
+      env: { ...process.env, ...options.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+
+    const relative = path.relative(process.cwd(), serverFile);
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        child.kill('SIGKILL');
+        reject(
+          new CouldNotCheck(
+            'hung at start',
+            `${relative} did not finish loading within ${options.startTimeoutMs / 1000} s. Is something at the top level of the file waiting forever (an await, a loop)?`,
+          ),
+        );
+      }, options.startTimeoutMs);
+      const onMessage = (event: HarnessEvent): void => {
+        if (event.type === 'ready') {
+          cleanup();
+          resolve(event.port);
+        } else if (event.type === 'start-problem') {
+          cleanup();
+          child.kill('SIGKILL');
+          const problem = event.problem;
+          if (problem.kind === 'import-failed') {
+            reject(startFailure(relative, problem.message, problem.location, output));
+          } else if (problem.kind === 'no-export') {
+            reject(
+              new CouldNotCheck(
+                'no app exported',
+                `${relative} does not export its app. Keep \`export default app;\` at the end of the file (it exports ${problem.exported.length ? problem.exported.join(', ') : 'nothing'}).`,
+              ),
+            );
+          } else {
+            reject(
+              new CouldNotCheck(
+                'listens on its own port',
+                `${relative} calls listen(${problem.port}) when it is loaded. The checker starts the server on a free port of its own: export the app and listen only when the file is run directly, as the original server.ts does.`,
+              ),
+            );
+          }
+        } else if (event.type === 'crash') {
+          cleanup();
+          child.kill('SIGKILL');
+          reject(startFailure(relative, event.message, event.location, output));
+        }
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+        cleanup();
+        reject(startFailure(relative, describeExit(code, signal, output), undefined, output));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+    });
+
+    const server = new ServerProcess(child, port, () => output);
+    running.add(server);
+    child.on('message', (event: HarnessEvent) => server.onEvent(event));
+    child.on('exit', (code, signal) => server.onExit(code, signal));
+    return server;
+  }
+
+  /** What the server printed lately (stdout and stderr). */
+  get recentOutput(): string {
+    return this.readOutput();
+  }
+
+  /** Set once the process has ended; the sentence says how. */
+  get ended(): CouldNotCheck | null {
+    return this.exitReason;
+  }
+
+  private onEvent(event: HarnessEvent): void {
+    if (event.type === 'reply') {
+      const pending = this.pending.get(event.id);
+      if (!pending) return;
+      this.pending.delete(event.id);
+      clearTimeout(pending.timer);
+      if (event.ok) pending.resolve(event.value);
+      else pending.reject(new CouldNotCheck('harness error', `The checker could not inspect the server: ${event.message}`));
+    } else if (event.type === 'crash') {
+      const where = event.location ? ` at ${event.location}` : '';
+      const what = event.reason === 'unhandledRejection' ? 'a promise was rejected and nothing caught it' : 'an exception was thrown and nothing caught it';
+      this.exitReason = new CouldNotCheck('crashed', `The server crashed while handling traffic: ${what}${where}: ${event.message}`);
+    }
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    running.delete(this);
+    this.exitReason ??= new CouldNotCheck('exited', `The server stopped while handling traffic: ${describeExit(code, signal, this.readOutput())}`);
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(this.exitReason);
+    }
+    this.pending.clear();
+    for (const resolve of this.exitWaiters.splice(0)) resolve();
+  }
+
+  /** Send a command to the harness; a silent server becomes a CouldNotCheck. */
+  command<T>(command: HarnessCommand, timeoutMs: number): Promise<T> {
+    if (this.exitReason) return Promise.reject(this.exitReason);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          new CouldNotCheck(
+            'not responding',
+            `The server's process stopped responding (no answer to "${command.type}" within ${timeoutMs / 1000} s). Is a handler stuck in a loop that never yields?`,
+          ),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      this.child.send({ id, command });
+    });
+  }
+
+  probe(): Promise<Probe> {
+    return this.command<Probe>({ type: 'probe' }, 10_000);
+  }
+
+  /** Force a kill now; safe to call twice. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  /** Kill the process and wait until it is gone. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      running.delete(this);
+      return;
+    }
+    const gone = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+    this.exitReason ??= new CouldNotCheck('stopped', 'The server was stopped by the checker.');
+    this.child.kill('SIGKILL');
+    await gone;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null, output: string): string {
+  if (/heap out of memory|Reached heap limit/i.test(output)) return 'it ran out of heap memory (JavaScript heap out of memory).';
+  if (signal) return `it was killed by ${signal}.`;
+  return `it exited with code ${code}${code === 0 ? '' : ''} (does something call process.exit?).`;
+}
+
+function startFailure(relative: string, message: string, location: string | undefined, output: string): CouldNotCheck {
+  const where = location ? ` (${location})` : '';
+  if (/SyntaxError|Transform failed|ERROR: /.test(message) || /Transform failed/.test(output)) {
+    const detail = firstCompilerError(message + '\n' + output);
+    return new CouldNotCheck('does not compile', `${relative} does not compile${where}: ${detail}`);
+  }
+  return new CouldNotCheck('failed to start', `${relative} threw while it was loading${where}: ${message}`);
+}
+
+function firstCompilerError(text: string): string {
+  const esbuild = /(\S+:\d+:\d+): ERROR: (.+)/.exec(text);
+  if (esbuild) return `${esbuild[2]} (${path.basename(esbuild[1]!)})`;
+  const syntax = /SyntaxError: (.+)/.exec(text);
+  if (syntax) return syntax[1]!;
+  return text.split('\n').find((line) => line.trim()) ?? 'unknown error';
+}

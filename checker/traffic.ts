@@ -1,0 +1,194 @@
+/**
+ * Real HTTP on loopback, as production clients would send it: whole downloads,
+ * uploads, clients that give up halfway. One connection per request, so the
+ * server holds no idle keep-alive sockets when the check settles.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { CouldNotCheck } from './errors.ts';
+
+export interface Response {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** The body as text, kept only when it is small (error messages, JSON). */
+  readonly text: string;
+}
+
+export interface RequestOptions {
+  readonly method?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array;
+}
+
+const KEEP_TEXT_BYTES = 64 * 1024;
+
+export class HttpClient {
+  constructor(
+    readonly port: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private describe(method: string, path: string): string {
+    return `${method} ${path}`;
+  }
+
+  private noAnswer(method: string, path: string): CouldNotCheck {
+    return new CouldNotCheck(
+      'request hung',
+      `${this.describe(method, path)} got no complete response within ${this.timeoutMs / 1000} s. Does every path through the handler end the response (res.send, res.end, next(error))?`,
+    );
+  }
+
+  private refused(method: string, path: string, error: Error): CouldNotCheck {
+    return new CouldNotCheck('connection failed', `${this.describe(method, path)} failed: ${error.message}.`);
+  }
+
+  /** Send a request and read the whole response, hashing the body as it streams. */
+  request(path: string, options: RequestOptions = {}): Promise<Response> {
+    const method = options.method ?? (options.body ? 'PUT' : 'GET');
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.body) headers['content-length'] = String(options.body.length);
+      const request = http.request({ host: '127.0.0.1', port: this.port, path, method, headers, agent: false });
+      const timer = setTimeout(() => {
+        request.destroy();
+        reject(this.noAnswer(method, path));
+      }, this.timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(this.refused(method, path, error));
+      });
+      request.on('response', (response) => {
+        const hash = createHash('sha256');
+        const kept: Buffer[] = [];
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          if (bytes < KEEP_TEXT_BYTES) kept.push(chunk);
+          bytes += chunk.length;
+        });
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            bytes,
+            sha256: hash.digest('hex'),
+            text: Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8'),
+          });
+        });
+        response.on('error', (error) => {
+          clearTimeout(timer);
+          reject(this.refused(method, path, error));
+        });
+      });
+      request.end(options.body);
+    });
+  }
+
+  get(path: string, headers?: Record<string, string>): Promise<Response> {
+    return this.request(path, { headers });
+  }
+
+  /**
+   * Start a download and stop reading it: the response stays in flight until
+   * `release` reads the rest or `abort` hangs up. Resolves once the first bytes
+   * of the body have arrived.
+   */
+  startPausedDownload(path: string): Promise<PausedDownload> {
+    return new Promise((resolve, reject) => {
+      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const timer = setTimeout(() => {
+        request.destroy();
+        reject(this.noAnswer('GET', path));
+      }, this.timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(this.refused('GET', path, error));
+      });
+      request.on('response', (response) => {
+        response.once('readable', () => {
+          clearTimeout(timer);
+          response.pause();
+          resolve(new PausedDownload(request, response));
+        });
+      });
+    });
+  }
+
+  /** Download until `bytes` have arrived, then hang up, as a client that gives up would. */
+  async abortedDownload(path: string, bytes: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const timer = setTimeout(() => {
+        request.destroy();
+        reject(this.noAnswer('GET', path));
+      }, this.timeoutMs);
+      let received = 0;
+      request.on('error', () => undefined);
+      request.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      request.on('response', (response) => {
+        response.on('error', () => undefined);
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received >= bytes) request.destroy();
+        });
+      });
+    });
+  }
+
+  /**
+   * Announce an upload of `body.length` bytes, send the first `sendBytes`, then
+   * hang up, as a client whose connection drops would.
+   */
+  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const request = http.request({
+        host: '127.0.0.1',
+        port: this.port,
+        path,
+        method,
+        agent: false,
+        headers: { 'content-length': String(body.length) },
+      });
+      request.on('error', () => undefined);
+      request.on('close', () => resolve());
+      request.on('response', (response) => {
+        // The server answered before the upload was complete (413, say): that is its right.
+        response.resume();
+      });
+      request.write(body.subarray(0, sendBytes), (error) => {
+        if (error) return reject(this.refused(method, path, error));
+        request.destroy();
+      });
+    });
+  }
+}
+
+export class PausedDownload {
+  constructor(
+    private readonly request: http.ClientRequest,
+    private readonly response: http.IncomingMessage,
+  ) {}
+
+  /** Read the rest; resolves with the bytes received after the pause, or rejects if the server cut the download. */
+  finish(): Promise<{ complete: boolean }> {
+    return new Promise((resolve) => {
+      this.response.on('data', () => undefined);
+      this.response.on('end', () => resolve({ complete: this.response.complete }));
+      this.response.on('error', () => resolve({ complete: false }));
+      this.response.on('aborted', () => resolve({ complete: false }));
+      this.request.on('close', () => resolve({ complete: this.response.complete }));
+      this.response.resume();
+    });
+  }
+
+  abort(): void {
+    this.request.destroy();
+  }
+}

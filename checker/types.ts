@@ -1,0 +1,114 @@
+/**
+ * The checker's vocabulary. A scenario describes its check as a CheckSpec; the
+ * engine runs it and returns a Verdict. Data flows one way: spec in, verdict out.
+ */
+import type { IHeapNode } from '@memlab/core';
+import type { Probe } from './protocol.ts';
+import type { HttpClient } from './traffic.ts';
+
+/** Which retained heap objects are the scenario's, and how to count them. */
+export interface HeapSelector {
+  /** Plural noun phrase the learner reads: "Buffers of 64 KiB or more". */
+  readonly describe: string;
+  readonly matches: (node: IHeapNode) => boolean;
+}
+
+/** A measure whose figure comes from the heap diff: objects allocated during the traffic and still retained. */
+export interface HeapMeasure {
+  readonly kind: 'heap';
+  /** Short name in the verdict table: "cached file bytes". */
+  readonly name: string;
+  readonly select: HeapSelector;
+  /** Judge by the retained bytes of the selected objects, or by their number. */
+  readonly unit: 'bytes' | 'objects';
+  /** The largest figure a fixed server may show. */
+  readonly bar: number;
+  /** Steps the retainer path must pass through for the trace to be this leak's (used by the tests). */
+  readonly retainer: string;
+}
+
+/** A measure read from the running process before and after the traffic (timers, listeners, descriptors). */
+export interface ProbeMeasure {
+  readonly kind: 'probe';
+  readonly name: string;
+  readonly read: (probe: Probe) => number;
+  readonly unit: 'objects' | 'bytes';
+  /** The largest growth (after minus baseline) a fixed server may show. */
+  readonly bar: number;
+}
+
+export type Measure = HeapMeasure | ProbeMeasure;
+
+/** What a scenario's traffic and contract get to work with. */
+export interface CheckContext {
+  readonly http: HttpClient;
+  /** Inspect the server's process (memory, handles, listeners, storage counters). */
+  probe(): Promise<Probe>;
+  /** Emit the file store's `changed` event for a file, as if it had been replaced. */
+  emitFileChanged(name: string): Promise<void>;
+  /** Wait until every connection to the server has closed, then collect garbage. */
+  settle(): Promise<void>;
+  /** Record that the server broke its functional contract; the check fails with this sentence. */
+  breach(sentence: string): void;
+  /** A folder for this check's uploads; the server stores them here. */
+  readonly uploadsDir: string;
+}
+
+export interface CheckSpec {
+  /** Enough requests that lazy initialisation happens before the baseline. */
+  warmup(context: CheckContext): Promise<void>;
+  /** The production-like workload whose leftovers are measured. */
+  traffic(context: CheckContext): Promise<void>;
+  /** After the snapshots: does the server still do its job? Call `context.breach` for each broken promise. */
+  contract(context: CheckContext): Promise<void>;
+  readonly measures: readonly Measure[];
+}
+
+/** One step of a retainer path, from a root the learner recognises to the object that stays. */
+export interface RetainerStep {
+  /** How the previous step holds this one: "variable thumbnailCache", "Map entry", ".data". */
+  readonly via: string;
+  /** What this object is: "Map", "Buffer", "onFileChanged()". */
+  readonly label: string;
+  readonly retainedBytes: number;
+}
+
+export interface RetainerPath {
+  /** Where the path starts, in the learner's words: "module variable in server.ts". */
+  readonly root: string;
+  readonly steps: readonly RetainerStep[];
+}
+
+export interface MeasureResult {
+  readonly name: string;
+  readonly unit: 'bytes' | 'objects';
+  readonly value: number;
+  readonly bar: number;
+  /** How many objects the figure counts (heap measures). */
+  readonly objects?: number;
+  readonly describe?: string;
+  readonly passed: boolean;
+  /** The shortest readable path to the largest retained object (heap measures that failed). */
+  readonly path?: RetainerPath;
+  /** Other retainer paths that keep the selected objects, beyond the one shown. */
+  readonly otherPaths?: number;
+}
+
+export interface PhaseTimes {
+  start: number;
+  warmup: number;
+  traffic: number;
+  snapshots: number;
+  analysis: number;
+  contract: number;
+}
+
+export type Verdict =
+  | {
+      readonly status: 'pass' | 'fail';
+      readonly measures: readonly MeasureResult[];
+      readonly breaches: readonly string[];
+      readonly times: PhaseTimes;
+      readonly snapshots?: readonly string[];
+    }
+  | { readonly status: 'could-not-check'; readonly reason: string; readonly sentence: string; readonly times: Partial<PhaseTimes> };

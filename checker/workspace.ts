@@ -1,0 +1,86 @@
+/**
+ * The temporary folder of one check (snapshots, uploads, memlab's work files),
+ * and the promise that it goes away on every path out: a verdict, an error,
+ * Ctrl-C, or the process exiting.
+ */
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CouldNotCheck } from './errors.ts';
+import { formatBytes } from './format.ts';
+import { stopAllServers } from './server-process.ts';
+
+/** Room a check needs for its three snapshots and uploads. */
+const NEEDED_BYTES = 256 * 1024 * 1024;
+
+const live = new Set<string>();
+
+export interface Workspace {
+  readonly dir: string;
+  readonly uploadsDir: string;
+  readonly memlabDir: string;
+  snapshot(name: 'baseline' | 'target' | 'final'): string;
+  /** Delete everything, or keep the snapshots (and say so) when asked. */
+  dispose(keepSnapshots: boolean): void;
+}
+
+export function createWorkspace(): Workspace {
+  const parent = os.tmpdir();
+  const free = freeBytes(parent);
+  if (free !== null && free < NEEDED_BYTES) {
+    throw new CouldNotCheck(
+      'disk full',
+      `The temporary folder ${parent} has ${formatBytes(free)} free; a check needs about ${formatBytes(NEEDED_BYTES)} for its heap snapshots. Free some space and run the check again.`,
+    );
+  }
+  const dir = mkdtempSync(path.join(parent, 'forgotten-garbage-'));
+  live.add(dir);
+  return {
+    dir,
+    uploadsDir: path.join(dir, 'uploads'),
+    memlabDir: path.join(dir, 'memlab'),
+    snapshot: (name) => path.join(dir, `${name}.heapsnapshot`),
+    dispose(keepSnapshots) {
+      live.delete(dir);
+      if (keepSnapshots) {
+        rmSync(path.join(dir, 'uploads'), { recursive: true, force: true });
+        rmSync(path.join(dir, 'memlab'), { recursive: true, force: true });
+      } else {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    const stats = statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** Synchronous, so it also runs from process.on('exit'). */
+export function cleanUpEverything(): void {
+  stopAllServers();
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  live.clear();
+}
+
+let installed = false;
+
+/** End servers and delete workspaces on exit and on Ctrl-C (exit code 130, like a shell). */
+export function installCleanupHandlers(onInterrupt: () => void): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', cleanUpEverything);
+  const interrupt = (): void => {
+    cleanUpEverything();
+    onInterrupt();
+    process.exit(130);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  process.on('SIGHUP', interrupt);
+}

@@ -1,0 +1,69 @@
+/**
+ * Scenario 01's check. Traffic: the gallery's photos downloaded again and
+ * again, with the query strings real clients add (sizes, cache-busters).
+ * What must not stay: the bytes of files read during that traffic.
+ * Contract: downloads are byte-exact, and a file asked for again is served
+ * from memory, without reading the disk.
+ */
+import { fixtureSha256 } from '../../checker/fixtures.ts';
+import { arrayBuffers } from '../../checker/select.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
+const MiB = 1024 * 1024;
+
+async function download(context: CheckContext, name: string, query = ''): Promise<void> {
+  const response = await context.http.get(`/files/${name}${query}`);
+  if (response.status !== 200) {
+    context.breach(`GET /files/${name}${query} answered ${response.status} instead of 200.`);
+  } else if (response.sha256 !== fixtureSha256(name)) {
+    context.breach(`GET /files/${name}${query} sent ${response.bytes} bytes that are not the file's contents.`);
+  }
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    for (const name of PHOTOS) await download(context, name);
+    await context.http.get('/files/no-such-photo.jpg');
+  },
+
+  async traffic(context) {
+    for (let i = 0; i < 24; i++) {
+      const name = PHOTOS[i % PHOTOS.length]!;
+      await download(context, name, i % 2 ? `?v=${1700000000 + i}` : `?size=large&t=${i}`);
+    }
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    const reads = async (): Promise<number> => (await context.probe()).storage.diskReads;
+    const start = await reads();
+    await download(context, 'photo-3.jpg');
+    const afterFirst = await reads();
+    await download(context, 'photo-3.jpg');
+    if ((await reads()) > afterFirst) {
+      breach('A photo asked for twice was read from disk twice: the cache no longer saves disk reads.');
+    }
+    if (afterFirst - start > 1) breach('One download of a photo read the disk more than once.');
+
+    const missing = await http.get('/files/no-such-photo.jpg');
+    if (missing.status !== 404) breach(`GET /files/no-such-photo.jpg answered ${missing.status} instead of 404.`);
+    const traversal = await http.get('/files/..%2f..%2fpackage.json');
+    if (traversal.status !== 400 && traversal.status !== 404) {
+      breach(`GET /files/..%2f..%2fpackage.json answered ${traversal.status}: names with a path must be refused (400).`);
+    }
+  },
+
+  measures: [
+    {
+      kind: 'heap',
+      name: 'file bytes kept after the traffic',
+      select: arrayBuffers(64 * 1024),
+      unit: 'bytes',
+      bar: 4 * MiB,
+      retainer: 'thumbnailCache',
+    },
+  ],
+};
+
+export default check;

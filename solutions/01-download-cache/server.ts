@@ -1,0 +1,38 @@
+/**
+ * Photo downloads for the gallery app. Thumbnails and originals are read from
+ * the file store; popular ones are kept in memory so the disk is not read for
+ * every request.
+ */
+import express, { type ErrorRequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
+import { pathToFileURL } from 'node:url';
+import { readStoredFile } from '#storage';
+
+const app = express();
+
+const thumbnailCache = new LRUCache<string, Buffer>({
+  maxSize: 64 * 1024 * 1024,
+  sizeCalculation: (file) => file.length,
+});
+
+app.get('/files/:name', async (req, res) => {
+  const cacheKey = req.params.name;
+  let file = thumbnailCache.get(cacheKey);
+  if (file === undefined) {
+    file = await readStoredFile(req.params.name);
+    thumbnailCache.set(cacheKey, file);
+  }
+  res.type(req.params.name).set('Cache-Control', 'public, max-age=300').send(file);
+});
+
+const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
+};
+app.use(onError);
+
+export default app;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const port = Number(process.env.PORT ?? 3000);
+  app.listen(port, '127.0.0.1', () => console.log(`photo downloads on http://127.0.0.1:${port}/files/photo-1.jpg`));
+}
