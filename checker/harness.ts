@@ -101,7 +101,7 @@ const settleWaiters: Array<() => void> = [];
 
 // The storage module the services share, loaded through the same specifier as
 // server.ts so both see one instance (its counters and emitters).
-const storage = await import('#storage');
+const storage = await import('#service/storage');
 
 function countOpenFileDescriptors(): number | null {
   for (const dir of ['/proc/self/fd', '/dev/fd']) {

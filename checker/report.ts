@@ -22,19 +22,16 @@ function relative(file: string): string {
 }
 
 function pathLines(retainerPath: RetainerPath): string[] {
-  const [first, ...rest] = retainerPath.steps;
-  if (!first) return [];
-  const rootName = first.via.startsWith('variable ') ? first.via.slice('variable '.length) : first.via;
-  const rows = [first, ...rest].map((step, index) => ({
-    left: `→ ${step.label}`,
-    via: index === 0 ? '' : step.via,
-    bytes: formatFigure(step.retainedBytes, 'bytes'),
-  }));
+  const { root } = retainerPath;
+  const rows = [
+    ...(root.label !== root.name ? [{ left: `→ ${root.label}`, via: '', bytes: root.retainedBytes }] : []),
+    ...retainerPath.steps.map((step) => ({ left: `→ ${step.label}`, via: step.via, bytes: step.retainedBytes })),
+  ];
   const leftWidth = Math.max(...rows.map((row) => row.left.length)) + 2;
   const viaWidth = Math.max(...rows.map((row) => row.via.length)) + 2;
   return [
-    `${pc.bold(rootName)}  ${pc.dim(retainerPath.root)}`,
-    ...rows.map((row) => `  ${row.left.padEnd(leftWidth)}${pc.dim(row.via.padEnd(viaWidth))}${row.bytes.padStart(9)}`),
+    `${pc.bold(root.name)}  ${pc.dim(root.description)}${root.label === root.name ? `  ${formatFigure(root.retainedBytes, 'bytes')}` : ''}`,
+    ...rows.map((row) => `  ${row.left.padEnd(leftWidth)}${pc.dim(row.via.padEnd(viaWidth))}${formatFigure(row.bytes, 'bytes').padStart(9)}`),
   ];
 }
 

@@ -67,13 +67,29 @@ export function projectFile(script: string | null): string | null {
   return relative.split(path.sep).join('/');
 }
 
+/** The file of the ES module whose export binding (a Cell) this is. */
+function moduleFileOfCell(cell: IHeapNode): string | null {
+  for (const toCell of cell.referrers) {
+    for (const toArray of toCell.fromNode.referrers) {
+      const module = toArray.fromNode;
+      if (module.name !== 'system / SourceTextModule') continue;
+      const generator = module.references.find((edge) => edge.toNode.name === 'Generator')?.toNode;
+      const body = generator?.getReference('function')?.toNode;
+      if (body) return scriptOfClosure(body);
+    }
+  }
+  return null;
+}
+
 function isModuleScope(context: IHeapNode): boolean {
   const previous = context.getReference('previous')?.toNode;
   return !previous || previous.name === 'system / NativeContext' || previous.name.includes('NativeContext');
 }
 
 function closureLabel(closure: IHeapNode): string {
-  return `${closure.name || '(anonymous function)'}()`;
+  // Transpiled code often defines functions as __name(() => …, "name"): the name is then a property.
+  const named = closure.name || closure.getReference('name', 'property')?.toNode.toStringNode()?.stringValue;
+  return `${named || '(anonymous function)'}()`;
 }
 
 function variablesOf(context: IHeapNode): string[] {
@@ -84,8 +100,15 @@ function nodeLabel(node: IHeapNode): string {
   if (node.type === 'closure') return closureLabel(node);
   if (node.name === 'system / Context') {
     const closures = closuresOf(node).map(closureLabel);
-    const shared = closures.length ? ` shared by ${closures.slice(0, 4).join(', ')}${closures.length > 4 ? ', …' : ''}` : '';
-    return `scope${shared} (holds ${variablesOf(node).slice(0, 6).join(', ') || 'nothing named'})`;
+    const named = closures.filter((label) => !label.startsWith('('));
+    const owners =
+      closures.length === 1
+        ? ` of ${closures[0]}`
+        : closures.length > 1
+          ? ` shared by ${named.length === closures.length && closures.length <= 3 ? closures.join(', ') : `${closures.length} functions${named.length ? ` (${named.slice(0, 3).join(', ')}…)` : ''}`}`
+          : '';
+    const variables = variablesOf(node);
+    return `scope${owners}: ${variables.slice(0, 6).join(', ')}${variables.length > 6 ? ', …' : ''}`;
   }
   if (node.isString) return `string (${node.self_size} bytes)`;
   if (node.type === 'array') return 'Array';
@@ -109,51 +132,76 @@ function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {
   return String(name);
 }
 
-/** Where the learner's part of the path starts: a variable in a project file, or a recognised object. */
-function startIndex(edges: readonly IHeapEdge[]): { index: number; root: string } | null {
+/** Where the learner's part of the path starts: a variable or export of a project file, or a recognised object. */
+function startOf(edges: readonly IHeapEdge[]): { index: number; name: string; description: string } | null {
   for (let i = 0; i < edges.length; i++) {
     const edge = edges[i]!;
+    const to = edge.toNode;
     if (edge.type === 'context' && edge.fromNode.name === 'system / Context') {
       const file = projectFile(scriptOfContext(edge.fromNode));
       if (file) {
         const scope = isModuleScope(edge.fromNode) ? 'module variable' : 'variable';
-        return { index: i, root: `${scope} in ${file}` };
+        return { index: i, name: String(edge.name_or_index), description: `${scope} in ${file}` };
       }
     }
-    const to = edge.toNode;
+    if (edge.fromNode.name === 'system / Cell' && edge.name_or_index === 'value') {
+      const file = projectFile(moduleFileOfCell(edge.fromNode));
+      if (file) return { index: i, name: nodeLabel(to), description: `exported by ${file}` };
+    }
     if (RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
-      return { index: i, root: `${to.name === 'Timeout' ? 'a timer (setInterval/setTimeout) held by Node' : `a ${to.name} held by Node`}` };
+      // In a linked list of one kind (Node's timer lists), start at the last: the one that holds the leak.
+      let last = i;
+      while (last + 1 < edges.length && edges[last + 1]!.toNode.name === to.name && edges[last + 1]!.toNode.type === 'object') last++;
+      const description = to.name === 'Timeout' ? 'a timer: Node keeps it until it is cleared' : 'kept by Node while it is in use';
+      return { index: last, name: to.name, description };
     }
   }
   return null;
 }
 
+/** Plain containers whose step reads better folded into the next one's "via" (._events.changed[3]). */
+function isFoldable(node: IHeapNode, via: string): boolean {
+  return (node.name === 'Object' || node.name === 'Array') && (via.startsWith('.') || via.startsWith('['));
+}
+
 /** The readable retainer path to `node`; the full V8 path when nothing recognisable is on it. */
 export function readablePath(node: IHeapNode): RetainerPath {
   const edges = pathFromRoot(node);
-  const start = startIndex(edges);
+  const start = startOf(edges);
   const steps: RetainerStep[] = [];
-  const from = start?.index ?? 0;
   let skipped: IHeapNode[] = [];
-  for (let i = from; i < edges.length; i++) {
+  let folded = '';
+  for (let i = (start?.index ?? -1) + 1; i < edges.length; i++) {
     const edge = edges[i]!;
     const to = edge.toNode;
     const isLast = i === edges.length - 1;
     if (!isLast && isPlumbing(to) && to.name !== 'system / Context') {
-      skipped = [edge.fromNode, ...skipped].slice(0, 1);
+      skipped = [edge.fromNode];
       continue;
     }
-    if (to.name === 'system / JSArrayBufferData' && isLast && steps.length > 0) {
-      // The bytes themselves: the ArrayBuffer step already names them.
-      break;
-    }
-    steps.push({ via: edgeLabel(edge, skipped), label: nodeLabel(to), retainedBytes: to.retainedSize });
+    if (to.name === 'system / JSArrayBufferData' && isLast && steps.length > 0) break;
+    const via = edgeLabel(edge, skipped);
     skipped = [];
+    if (!isLast && isFoldable(to, via)) {
+      folded += via;
+      continue;
+    }
+    steps.push({ via: folded && (via.startsWith('.') || via.startsWith('[')) ? folded + via : folded ? `${folded} ${via}` : via, label: nodeLabel(to), retainedBytes: to.retainedSize });
+    folded = '';
   }
-  return { root: start?.root ?? 'a V8 root (no variable of yours on the path)', steps };
+  const first = start ? edges[start.index]!.toNode : edges[0]?.toNode;
+  return {
+    root: {
+      name: start?.name ?? 'a V8 root',
+      description: start?.description ?? 'no variable of yours is on the path',
+      label: first ? nodeLabel(first) : '',
+      retainedBytes: first?.retainedSize ?? 0,
+    },
+    steps,
+  };
 }
 
 /** A key that is equal for objects kept the same way (same variables and properties; indexes ignored). */
 export function pathSignature(retainerPath: RetainerPath): string {
-  return retainerPath.root + ' ' + retainerPath.steps.map((step) => `${step.via.replace(/\[\d+\]/, '[]')}>${step.label.replace(/\(\d+ bytes\)/, '')}`).join(' ');
+  return `${retainerPath.root.name} ${retainerPath.root.description} ` + retainerPath.steps.map((step) => `${step.via.replace(/\[\d+\]/, '[]')}>${step.label.replace(/\(\d+ bytes\)/, '')}`).join(' ');
 }

@@ -74,8 +74,16 @@ export interface RetainerStep {
 }
 
 export interface RetainerPath {
-  /** Where the path starts, in the learner's words: "module variable in server.ts". */
-  readonly root: string;
+  /** Where the path starts: a name the learner knows, what it is, and the object it names. */
+  readonly root: {
+    /** "thumbnailCache", "Timeout", "EventEmitter". */
+    readonly name: string;
+    /** "module variable in scenarios/01-download-cache/server.ts". */
+    readonly description: string;
+    /** What the root object is: "Map". */
+    readonly label: string;
+    readonly retainedBytes: number;
+  };
   readonly steps: readonly RetainerStep[];
 }
 

@@ -5,8 +5,8 @@
  */
 import express, { type ErrorRequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
-import { pathToFileURL } from 'node:url';
-import { readStoredFile } from '#storage';
+import { readStoredFile } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
 
 const app = express();
 
@@ -32,7 +32,4 @@ app.use(onError);
 
 export default app;
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env.PORT ?? 3000);
-  app.listen(port, '127.0.0.1', () => console.log(`photo downloads on http://127.0.0.1:${port}/files/photo-1.jpg`));
-}
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/files/photo-1.jpg');

@@ -1,0 +1,31 @@
+/**
+ * Running a scenario's server by hand, to watch the symptom before fixing it:
+ *
+ *   npx tsx scenarios/01-download-cache/server.ts
+ *
+ * It listens on 127.0.0.1 (PORT, default 3000) and prints the process's memory
+ * every two seconds, so the growth under traffic is there to see.
+ */
+import type { RequestListener } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { formatBytes } from '../format.ts';
+
+/** True when `moduleUrl` is the file node/tsx was asked to run. */
+export function isRunDirectly(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
+}
+
+export function serveByHand(app: RequestListener & { listen: (port: number, host: string, callback: () => void) => unknown }, tryPath: string): void {
+  const port = Number(process.env.PORT ?? 3000);
+  app.listen(port, '127.0.0.1', () => {
+    console.log(`Listening on http://127.0.0.1:${port}  (try ${`http://127.0.0.1:${port}${tryPath}`})`);
+    console.log('Memory every 2 s (Ctrl-C to stop):');
+  });
+  let last = '';
+  setInterval(() => {
+    const { heapUsed, external, arrayBuffers, rss } = process.memoryUsage();
+    const line = `  heapUsed ${formatBytes(heapUsed)} · external ${formatBytes(external)} (arrayBuffers ${formatBytes(arrayBuffers)}) · rss ${formatBytes(rss)}`;
+    if (line !== last) console.log(line);
+    last = line;
+  }, 2000).unref();
+}

@@ -1,0 +1,34 @@
+import memlab from '@memlab/api';
+import { ServerProcess } from './checker/server-process.ts';
+import { HttpClient } from './checker/traffic.ts';
+import { pathFromRoot } from './checker/trace.ts';
+import fs from 'node:fs';
+fs.rmSync('/tmp/e', { recursive: true, force: true }); fs.mkdirSync('/tmp/e');
+const s = await ServerProcess.start(process.argv[2]!, { startTimeoutMs: 20000 });
+const h = new HttpClient(s.port, 10000);
+await h.get('/files/photo-1.jpg');
+await s.command({ type: 'settle' }, 10000);
+await s.command({ type: 'snapshot', file: '/tmp/e/b.heapsnapshot' }, 30000);
+for (let i = 0; i < 4; i++) await h.get(`/files/photo-${(i % 4) + 1}.jpg?v=${i}`);
+await s.command({ type: 'settle' }, 10000);
+await s.command({ type: 'snapshot', file: '/tmp/e/t.heapsnapshot' }, 30000);
+await s.command({ type: 'snapshot', file: '/tmp/e/f.heapsnapshot' }, 30000);
+await s.stop();
+const { config } = memlab as any;
+config.errorHandling = 2; config.muteConsole = true;
+const hits: any[] = [];
+config.externalLeakFilter = { leakFilter(node: any) { if (node.name === 'ArrayBuffer' && node.retainedSize > 100000) hits.push(node); return false; } };
+await memlab.findLeaksBySnapshotFilePaths('/tmp/e/b.heapsnapshot', '/tmp/e/t.heapsnapshot', '/tmp/e/f.heapsnapshot', { workDir: '/tmp/e/work' });
+for (const e of pathFromRoot(hits[0])) {
+  const n = e.toNode;
+  console.log(`-(${e.type}:${e.name_or_index})-> [${n.type}] ${n.name} @${n.id}`);
+  if (n.type === 'closure' || n.name === 'EventEmitter') console.log('   refs:', n.references.map((r: any) => `${r.type}:${r.name_or_index}->${r.toNode.name}`).join(', '), '\n   referrers:', n.referrers.map((r: any) => `${r.type}:${r.name_or_index}<-${r.fromNode.type}:${r.fromNode.name}`).join(', '));
+}
+const stm = pathFromRoot(hits[0]).find((e: any) => e.toNode.name === 'system / SourceTextModule')!.toNode;
+console.log(stm.references.map((r: any) => `${r.type}:${r.name_or_index}->${r.toNode.type}:${r.toNode.name.slice(0,60)}`).join('\n'));
+const arr = pathFromRoot(hits[0]).find((e: any) => e.toNode.name === 'system / Cell')!.fromNode;
+console.log('ARR', arr.references.map((r: any) => `${r.type}:${r.name_or_index}->${r.toNode.type}:${r.toNode.name.slice(0,60)}`).join('\n'));
+const ns = stm.references.find((r: any) => r.toNode.name === 'Module').toNode;
+console.log('NS', ns.references.slice(0, 30).map((r: any) => `${r.type}:${r.name_or_index}->${r.toNode.type}:${r.toNode.name.slice(0,60)}`).join('\n'));
+const gen = stm.references.find((r: any) => r.toNode.name === 'Generator').toNode;
+console.log('GEN', gen.references.map((r: any) => `${r.type}:${r.name_or_index}->${r.toNode.type}:${r.toNode.name.slice(0,60)}`).join('\n'));

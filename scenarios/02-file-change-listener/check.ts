@@ -1,0 +1,70 @@
+/**
+ * Scenario 02's check. Traffic: documents downloaded in full, one after the
+ * other. What must not stay: the listeners those downloads added to the file
+ * store's emitter, and the file bytes their closures keep.
+ * Contract: downloads are byte-exact, and a download still in flight when its
+ * file changes is cut off.
+ */
+import { fixtureSha256 } from '../../checker/fixtures.ts';
+import { arrayBuffers } from '../../checker/select.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const DOCUMENTS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
+/** Large enough that its response cannot fit in the loopback socket buffers, so it stays in flight while paused. */
+const LARGE_DOCUMENT = 'video-1.mp4';
+const MiB = 1024 * 1024;
+
+async function download(context: CheckContext, name: string): Promise<void> {
+  const response = await context.http.get(`/files/${name}`);
+  if (response.status !== 200) {
+    context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
+  } else if (response.sha256 !== fixtureSha256(name)) {
+    context.breach(`GET /files/${name} sent ${response.bytes} bytes that are not the file's contents.`);
+  }
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    for (const name of DOCUMENTS) await download(context, name);
+  },
+
+  async traffic(context) {
+    for (let i = 0; i < 24; i++) await download(context, DOCUMENTS[i % DOCUMENTS.length]!);
+  },
+
+  async contract(context) {
+    // A download in flight when its file changes must be cut off.
+    const inFlight = await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`);
+    await context.emitFileChanged(LARGE_DOCUMENT);
+    const { complete } = await inFlight.finish();
+    if (complete) {
+      context.breach(`A download of ${LARGE_DOCUMENT} ran to the end although the file changed while it was in flight: the service must cut such downloads off.`);
+    }
+    // A change to another file leaves a download alone.
+    const other = await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`);
+    await context.emitFileChanged('photo-1.jpg');
+    if (!(await other.finish()).complete) context.breach(`A download of ${LARGE_DOCUMENT} was cut off when a different file changed.`);
+    const missing = await context.http.get('/files/no-such-document.pdf');
+    if (missing.status !== 404) context.breach(`GET /files/no-such-document.pdf answered ${missing.status} instead of 404.`);
+  },
+
+  measures: [
+    {
+      kind: 'probe',
+      name: 'file-change listeners added and never removed',
+      read: (probe) => probe.listeners['fileEvents:changed'] ?? 0,
+      unit: 'objects',
+      bar: 0,
+    },
+    {
+      kind: 'heap',
+      name: 'file bytes kept after the traffic',
+      select: arrayBuffers(64 * 1024),
+      unit: 'bytes',
+      bar: 4 * MiB,
+      retainer: 'onFileChanged',
+    },
+  ],
+};
+
+export default check;
