@@ -143,6 +143,53 @@ export class HttpClient {
   }
 
   /**
+   * Announce an upload of `body.length` bytes and send the first `sendBytes`;
+   * resolves once they are handed to the network, with the upload still open.
+   */
+  startUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<PartialUpload> {
+    return new Promise((resolveStarted, rejectStarted) => {
+      const request = http.request({
+        host: '127.0.0.1',
+        port: this.port,
+        path,
+        method,
+        agent: false,
+        headers: { 'content-length': String(body.length) },
+      });
+      const response = new Promise<Response>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          request.destroy();
+          reject(this.noAnswer(method, path));
+        }, this.timeoutMs * 3);
+        request.on('error', (error) => {
+          clearTimeout(timer);
+          reject(this.refused(method, path, error));
+        });
+        request.on('response', (incoming) => {
+          const hash = createHash('sha256');
+          const kept: Buffer[] = [];
+          let bytes = 0;
+          incoming.on('data', (chunk: Buffer) => {
+            hash.update(chunk);
+            kept.push(chunk);
+            bytes += chunk.length;
+          });
+          incoming.on('end', () => {
+            clearTimeout(timer);
+            const text = Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8');
+            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, bytes, sha256: hash.digest('hex'), text });
+          });
+        });
+      });
+      response.catch(() => undefined);
+      request.write(body.subarray(0, sendBytes), (error) => {
+        if (error) rejectStarted(this.refused(method, path, error));
+        else resolveStarted(new PartialUpload(request, body.subarray(sendBytes), response));
+      });
+    });
+  }
+
+  /**
    * Announce an upload of `body.length` bytes, send the first `sendBytes`, then
    * hang up, as a client whose connection drops would.
    */
@@ -167,6 +214,25 @@ export class HttpClient {
         request.destroy();
       });
     });
+  }
+}
+
+/** An upload with part of its body sent and the connection still open. */
+export class PartialUpload {
+  constructor(
+    private readonly request: http.ClientRequest,
+    private readonly rest: Uint8Array,
+    private readonly response: Promise<Response>,
+  ) {}
+
+  /** Send the rest of the body and read the answer. */
+  finish(): Promise<Response> {
+    this.request.end(this.rest);
+    return this.response;
+  }
+
+  abort(): void {
+    this.request.destroy();
   }
 }
 

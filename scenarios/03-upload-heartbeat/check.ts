@@ -51,6 +51,20 @@ const check: CheckSpec = {
     const traversal = await http.request('/uploads/..%2f..%2fescape.jpg', { method: 'PUT', body: Buffer.from('x') });
     if (traversal.status !== 400) breach(`PUT /uploads/..%2f..%2fescape.jpg answered ${traversal.status}: names with a path must be refused (400).`);
     await upload(context, 99);
+
+    // While an upload runs, its progress can be polled.
+    const { name, body } = photo(98);
+    const running = await http.startUpload(`/uploads/${name}`, body, MiB);
+    const deadline = performance.now() + 5_000;
+    let reported = 0;
+    while (performance.now() < deadline && reported < MiB) {
+      const progress = await http.get(`/uploads/${name}/progress`);
+      if (progress.status === 200) reported = Number((JSON.parse(progress.text) as { received?: number }).received ?? 0);
+      if (reported < MiB) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (reported < MiB) breach(`While an upload had sent 1 MiB, GET /uploads/${name}/progress never reported it (within 5 s).`);
+    const finished = await running.finish();
+    if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
   },
 
   measures: [

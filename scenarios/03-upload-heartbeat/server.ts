@@ -1,7 +1,7 @@
 /**
  * Photo uploads for the print shop. Uploads can take a while on a phone
- * connection, so while one is running the service records its progress every
- * half second; the app polls GET /uploads/:name/progress to draw a progress bar.
+ * connection, so while one is running the service records its progress four
+ * times a second; the app polls GET /uploads/:name/progress to draw a progress bar.
  */
 import express, { type ErrorRequestHandler } from 'express';
 import { createHash } from 'node:crypto';
@@ -28,7 +28,7 @@ app.put('/uploads/:name', (req, res, next) => {
 
   const heartbeat = setInterval(() => {
     uploadProgress.set(name, { received, expected });
-  }, 500);
+  }, 250);
 
   req.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
