@@ -1,68 +1,18 @@
 /**
- * npm run check <scenario> [-- --solution] [--keep] [--json]
+ * npm run check <scenario> [-- --solution | --server FILE] [--keep] [--json]
  *
  * Exit codes: 0 PASS, 1 FAIL, 2 could not check (the server would not start,
  * crashed or hung) or a usage error.
  */
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import pc from 'picocolors';
-import { checkFile, findScenario, listScenarios, serverFile, type Side } from './course.ts';
+import { parseCliArgs, USAGE } from './cli-args.ts';
+import { checkFile, findScenario, serverFile } from './course.ts';
 import { UsageError } from './errors.ts';
 import { formatVerdict } from './report.ts';
 import { runCheck, type Phase } from './run.ts';
 import { installCleanupHandlers } from './workspace.ts';
-
-const USAGE = `Usage: npm run check <scenario> [-- options]
-
-Checks scenarios/<scenario>/server.ts: drives real traffic, takes heap
-snapshots, and asks memlab what the server keeps that it should not.
-
-  <scenario>     a number (1, 01) or a folder name (01-download-cache)
-
-Options:
-  --solution     check solutions/<scenario>/server.ts instead
-  --keep         keep the three heap snapshots, for Chrome DevTools
-  --json         print the verdict as JSON
-  -h, --help     show this help
-
-Exit code: 0 PASS, 1 FAIL, 2 could not check.
-
-Scenarios:
-${listScenarios()}`;
-
-export interface CliArgs {
-  readonly scenario: string | undefined;
-  readonly side: Side;
-  readonly keep: boolean;
-  readonly json: boolean;
-  readonly help: boolean;
-}
-
-export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        solution: { type: 'boolean', default: false },
-        keep: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (parsed.positionals.length > 1) throw new UsageError(`Check one scenario at a time (got ${parsed.positionals.join(', ')}).`);
-  return {
-    scenario: parsed.positionals[0],
-    side: parsed.values.solution ? 'solution' : 'scenario',
-    keep: parsed.values.keep ?? false,
-    json: parsed.values.json ?? false,
-    help: parsed.values.help ?? false,
-  };
-}
 
 const PHASE_TEXT: Record<Phase, string> = {
   start: 'starting the server',
@@ -81,7 +31,8 @@ async function main(): Promise<number> {
   }
   if (!args.scenario) throw new UsageError(`Which scenario? For example: npm run check 1\n\n${USAGE}`);
   const scenario = findScenario(args.scenario);
-  const file = serverFile(scenario, args.side);
+  const file = args.server ? path.resolve(args.server) : serverFile(scenario, args.side);
+  if (!existsSync(file)) throw new UsageError(`There is no file ${file} to check.`);
   const showProgress = !args.json && process.stderr.isTTY;
   installCleanupHandlers(() => {
     if (showProgress) process.stderr.write('\n');
@@ -95,7 +46,7 @@ async function main(): Promise<number> {
   });
   if (showProgress) process.stderr.write('\r\x1b[2K');
   if (args.json) {
-    console.log(JSON.stringify({ scenario: scenario.folder, side: args.side, ...verdict }, null, 2));
+    console.log(JSON.stringify({ scenario: scenario.folder, server: path.relative(process.cwd(), file), ...verdict }, null, 2));
   } else {
     console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict }));
   }

@@ -8,6 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -26,7 +27,7 @@ function send(event: HarnessEvent): Promise<void> {
   });
 }
 
-/** The first stack frame in the learner's file, as "server.ts:12:5". */
+/** The first stack frame in the learner's file, as "scenarios/01-download-cache/server.ts:12:5". */
 function locationIn(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
   const url = pathToFileURL(serverFile!).href;
@@ -34,7 +35,7 @@ function locationIn(stack: string | undefined): string | undefined {
     const at = line.indexOf(url) >= 0 ? line.indexOf(url) : line.indexOf(serverFile!);
     if (at < 0) continue;
     const match = /:(\d+):(\d+)\)?\s*$/.exec(line);
-    if (match) return `server.ts:${match[1]}:${match[2]}`;
+    if (match) return `${path.relative(process.cwd(), serverFile!)}:${match[1]}:${match[2]}`;
   }
   return undefined;
 }

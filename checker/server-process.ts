@@ -218,12 +218,12 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null, output
 }
 
 function startFailure(relative: string, message: string, location: string | undefined, output: string): CouldNotCheck {
-  const where = location ? ` (${location})` : '';
+  const where = location ? ` (at ${location})` : '';
   if (/SyntaxError|Transform failed|ERROR: /.test(message) || /Transform failed/.test(output)) {
     const detail = firstCompilerError(message + '\n' + output);
-    return new CouldNotCheck('does not compile', `${relative} does not compile${where}: ${detail}`);
+    return new CouldNotCheck('does not compile', `${relative} does not compile: ${detail}${where}`);
   }
-  return new CouldNotCheck('failed to start', `${relative} threw while it was loading${where}: ${message}`);
+  return new CouldNotCheck('failed to start', `${relative} threw while it was loading: ${message}${where}`);
 }
 
 function firstCompilerError(text: string): string {

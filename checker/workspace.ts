@@ -3,7 +3,7 @@
  * and the promise that it goes away on every path out: a verdict, an error,
  * Ctrl-C, or the process exiting.
  */
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CouldNotCheck } from './errors.ts';
@@ -14,6 +14,10 @@ import { stopAllServers } from './server-process.ts';
 const NEEDED_BYTES = 256 * 1024 * 1024;
 
 const live = new Set<string>();
+
+const PREFIX = 'forgotten-garbage-';
+/** A workspace names the checker process that owns it, so one left by a killed checker can be recognised. */
+const OWNER_FILE = 'owner.pid';
 
 export interface Workspace {
   readonly dir: string;
@@ -33,7 +37,9 @@ export function createWorkspace(): Workspace {
       `The temporary folder ${parent} has ${formatBytes(free)} free; a check needs about ${formatBytes(NEEDED_BYTES)} for its heap snapshots. Free some space and run the check again.`,
     );
   }
-  const dir = mkdtempSync(path.join(parent, 'forgotten-garbage-'));
+  removeOrphanedWorkspaces(parent);
+  const dir = mkdtempSync(path.join(parent, PREFIX));
+  writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
   live.add(dir);
   return {
     dir,
@@ -43,6 +49,7 @@ export function createWorkspace(): Workspace {
     dispose(keepSnapshots) {
       live.delete(dir);
       if (keepSnapshots) {
+        rmSync(path.join(dir, OWNER_FILE), { force: true });
         rmSync(path.join(dir, 'uploads'), { recursive: true, force: true });
         rmSync(path.join(dir, 'memlab'), { recursive: true, force: true });
       } else {
@@ -50,6 +57,39 @@ export function createWorkspace(): Workspace {
       }
     },
   };
+}
+
+/**
+ * A checker killed outright (SIGKILL, a closed laptop lid, a crashed machine)
+ * cannot delete its workspace; the next check does, once its owner is gone.
+ * Snapshots kept on purpose have no owner file and stay.
+ */
+function removeOrphanedWorkspaces(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent).filter((name) => name.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = path.join(parent, name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (Number.isSafeInteger(owner) && owner > 0 && !isAlive(owner)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function freeBytes(dir: string): number | null {

@@ -1,0 +1,65 @@
+/**
+ * The check command's arguments: what `npm run check` accepts and its help text.
+ */
+import { parseArgs } from 'node:util';
+import type { Side } from './course.ts';
+import { listScenarios } from './course.ts';
+import { UsageError } from './errors.ts';
+
+export const USAGE = `Usage: npm run check <scenario> [-- options]
+
+Checks scenarios/<scenario>/server.ts: drives real traffic, takes heap
+snapshots, and asks memlab what the server keeps that it should not.
+
+  <scenario>     a number (1, 01) or a folder name (01-download-cache)
+
+Options:
+  --solution     check solutions/<scenario>/server.ts instead
+  --keep         keep the three heap snapshots, for Chrome DevTools
+  --server FILE  check another server file against the scenario's check
+  --json         print the verdict as JSON
+  -h, --help     show this help
+
+Exit code: 0 PASS, 1 FAIL, 2 could not check.
+
+Scenarios:
+${listScenarios()}`;
+
+export interface CliArgs {
+  readonly scenario: string | undefined;
+  readonly side: Side;
+  readonly keep: boolean;
+  readonly json: boolean;
+  readonly help: boolean;
+  /** A server file to check instead of the scenario's or solution's own. */
+  readonly server: string | undefined;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        solution: { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        server: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (parsed.values.server !== undefined && parsed.values.solution) throw new UsageError('Use --solution or --server, not both.');
+  if (parsed.positionals.length > 1) throw new UsageError(`Check one scenario at a time (got ${parsed.positionals.join(', ')}).`);
+  return {
+    scenario: parsed.positionals[0],
+    side: parsed.values.solution ? 'solution' : 'scenario',
+    keep: parsed.values.keep ?? false,
+    json: parsed.values.json ?? false,
+    help: parsed.values.help ?? false,
+    server: parsed.values.server,
+  };
+}

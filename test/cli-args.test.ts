@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { parseCliArgs } from '../checker/cli-args.ts';
+import { findScenario, SCENARIOS } from '../checker/course.ts';
+import { UsageError } from '../checker/errors.ts';
+import { runCli, scratchTempDir } from './helpers.ts';
+
+describe('parseCliArgs', () => {
+  test('a scenario alone checks the exercise', () => {
+    expect(parseCliArgs(['1'])).toEqual({ scenario: '1', side: 'scenario', keep: false, json: false, help: false, server: undefined });
+  });
+  test('--solution, --keep and --json', () => {
+    expect(parseCliArgs(['03', '--solution', '--keep', '--json'])).toMatchObject({ scenario: '03', side: 'solution', keep: true, json: true });
+  });
+  test('--server takes a file', () => {
+    expect(parseCliArgs(['2', '--server', 'mine.ts'])).toMatchObject({ scenario: '2', side: 'scenario', server: 'mine.ts' });
+  });
+  test('-h asks for help', () => {
+    expect(parseCliArgs(['-h']).help).toBe(true);
+  });
+  test('an unknown option is a usage error that shows the usage', () => {
+    expect(() => parseCliArgs(['1', '--solutoin'])).toThrow(UsageError);
+    expect(() => parseCliArgs(['1', '--solutoin'])).toThrow(/Usage: npm run check/);
+  });
+  test('two scenarios at once are refused', () => {
+    expect(() => parseCliArgs(['1', '2'])).toThrow(/one scenario at a time/);
+  });
+  test('--solution and --server together are refused', () => {
+    expect(() => parseCliArgs(['1', '--solution', '--server', 'x.ts'])).toThrow(/not both/);
+  });
+});
+
+describe('findScenario', () => {
+  const first = SCENARIOS[0]!;
+  test.each(['1', '01', '001', first.folder, first.folder.slice(3), `scenarios/${first.folder}/`, `solutions\\${first.folder}`])('"%s" names the first scenario', (name) => {
+    expect(findScenario(name)).toBe(first);
+  });
+  test.each(['0', '99', 'download', '', 'x1'])('"%s" is not a scenario, and the answer lists them all', (name) => {
+    let error: unknown;
+    try {
+      findScenario(name);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    for (const scenario of SCENARIOS) expect((error as Error).message).toContain(scenario.folder);
+  });
+});
+
+test('the command answers a wrong scenario number with the list, exit 2, and starts nothing', async () => {
+  const temp = scratchTempDir();
+  try {
+    const run = await runCli(['42'], temp.dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('There is no scenario "42"');
+    for (const scenario of SCENARIOS) expect(run.stderr).toContain(scenario.folder);
+    expect(temp.leftovers()).toEqual([]);
+  } finally {
+    temp.remove();
+  }
+});

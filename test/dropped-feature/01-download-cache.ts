@@ -1,0 +1,20 @@
+/**
+ * Scenario 01 with the cache deleted: nothing stays in memory, and every
+ * download reads the disk again. The contract must catch it.
+ */
+import express, { type ErrorRequestHandler } from 'express';
+import { readStoredFile } from '#service/storage';
+
+const app = express();
+
+app.get('/files/:name', async (req, res) => {
+  const file = await readStoredFile(req.params.name);
+  res.type(req.params.name).set('Cache-Control', 'public, max-age=300').send(file);
+});
+
+const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
+};
+app.use(onError);
+
+export default app;

@@ -1,0 +1,79 @@
+/**
+ * Every scenario, through the real check command: the leaky server fails and
+ * its retainer path names what the scenario is about; the solution passes; a
+ * server that drops the feature fails the functional contract. After each
+ * check, no server process and no snapshot is left behind.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { SCENARIOS } from '../checker/course.ts';
+import { PROJECT_ROOT } from '../checker/fixtures.ts';
+import { loadCheck } from '../checker/run.ts';
+import type { HeapMeasure, MeasureResult, RetainerPath } from '../checker/types.ts';
+import { runCli, runningHarnesses, scratchTempDir } from './helpers.ts';
+
+const temp = scratchTempDir();
+let harnessesBefore: number[] = [];
+
+beforeAll(() => {
+  harnessesBefore = runningHarnesses();
+});
+afterEach(() => {
+  expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
+  expect(runningHarnesses().filter((pid) => !harnessesBefore.includes(pid)), 'server processes left running').toEqual([]);
+});
+afterAll(() => temp.remove());
+
+function pathText(retainerPath: RetainerPath): string {
+  return [retainerPath.root.name, retainerPath.root.label, ...retainerPath.steps.flatMap((step) => [step.via, step.label])].join(' → ');
+}
+
+describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s', (folder, scenario) => {
+  test('the leaky server fails, and the retainer path names the leak', async () => {
+    const spec = await loadCheck(path.join(PROJECT_ROOT, 'scenarios', folder, 'check.ts'));
+    const run = await runCli([scenario.number, '--json'], temp.dir);
+    expect(run.stderr).not.toMatch(/bug in the kit/);
+    expect(run.code).toBe(1);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('fail');
+    if (verdict.status === 'could-not-check') return;
+    // The leaky server still does its job: it fails on memory, not on the contract.
+    expect(verdict.breaches).toEqual([]);
+    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+    expect(heapMeasures.length).toBeGreaterThan(0);
+    for (const measure of heapMeasures) {
+      const result = verdict.measures.find((candidate) => candidate.name === measure.name) as MeasureResult;
+      expect(result.passed, `${measure.name}: ${result.value} against a bar of ${result.bar}`).toBe(false);
+      expect(result.value).toBeGreaterThan(2 * measure.bar);
+      expect(result.path, `${measure.name} has a retainer path`).toBeDefined();
+      expect(pathText(result.path!)).toContain(measure.retainer);
+      // The path starts at something the learner can find, not at a V8 root.
+      expect(result.path!.root.name).not.toBe('a V8 root');
+    }
+  });
+
+  test('the solution passes', async () => {
+    const run = await runCli([scenario.number, '--solution', '--json'], temp.dir);
+    expect(run.stderr).not.toMatch(/bug in the kit/);
+    const verdict = run.verdict!;
+    expect(verdict.status, JSON.stringify(verdict, null, 2)).toBe('pass');
+    expect(run.code).toBe(0);
+    if (verdict.status === 'could-not-check') return;
+    expect(verdict.breaches).toEqual([]);
+    for (const measure of verdict.measures) expect(measure.value, measure.name).toBeLessThanOrEqual(measure.bar / 2);
+  });
+
+  test('a server that drops the feature fails the functional contract', async () => {
+    const dropped = path.join('test', 'dropped-feature', `${folder}.ts`);
+    expect(existsSync(path.join(PROJECT_ROOT, dropped)), `${dropped} exists`).toBe(true);
+    const run = await runCli([scenario.number, '--server', dropped, '--json'], temp.dir);
+    expect(run.code).toBe(1);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('fail');
+    if (verdict.status === 'could-not-check') return;
+    expect(verdict.breaches.length).toBeGreaterThan(0);
+    // Nothing leaks in it: the contract alone must catch it.
+    for (const measure of verdict.measures) expect(measure.passed, measure.name).toBe(true);
+  });
+});
