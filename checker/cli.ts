@@ -10,6 +10,7 @@ import pc from 'picocolors';
 import { parseCliArgs, USAGE } from './cli-args.ts';
 import { checkFile, findScenario, serverFile } from './course.ts';
 import { UsageError } from './errors.ts';
+import { readReferenceFigures } from './reference.ts';
 import { formatVerdict } from './report.ts';
 import { runCheck, type Phase } from './run.ts';
 import { installCleanupHandlers } from './workspace.ts';
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
   if (args.json) {
     console.log(JSON.stringify({ scenario: scenario.folder, server: path.relative(process.cwd(), file), ...verdict }, null, 2));
   } else {
-    console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict }));
+    console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict, reference: readReferenceFigures()?.scenarios[scenario.folder] }));
   }
   return verdict.status === 'pass' ? 0 : verdict.status === 'fail' ? 1 : 2;
 }

@@ -15,12 +15,6 @@ export interface Scenario {
   readonly title: string;
   /** What it teaches, in one line. */
   readonly teaches: string;
-  /**
-   * Figures from reference runs of the leaky server and the solution, shown
-   * beside the learner's. Recorded by `npm run bench -- --record`; the tests
-   * check that they still match what the checker measures.
-   */
-  readonly reference: Readonly<Record<string, { readonly leaky: number; readonly fixed: number }>>;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -29,21 +23,18 @@ export const SCENARIOS: readonly Scenario[] = [
     folder: '01-download-cache',
     title: 'The download cache',
     teaches: 'an unbounded Map keyed by the full URL keeps every file it ever served',
-    reference: {},
   },
   {
     number: '02',
     folder: '02-file-change-listener',
     title: 'The file-change listener',
     teaches: 'a listener added per request to a long-lived emitter keeps the request and its data',
-    reference: {},
   },
   {
     number: '03',
     folder: '03-upload-heartbeat',
     title: 'The upload heartbeat',
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
-    reference: {},
   },
 ];
 

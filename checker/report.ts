@@ -8,6 +8,7 @@ import type { Scenario, Side } from './course.ts';
 import { scenarioDir } from './course.ts';
 import { formatFigure, formatSeconds } from './format.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
+import type { ReferenceFigure } from './reference.ts';
 import type { MeasureResult, RetainerPath, Verdict } from './types.ts';
 
 export interface ReportInput {
@@ -15,6 +16,8 @@ export interface ReportInput {
   readonly side: Side;
   readonly serverFile: string;
   readonly verdict: Verdict;
+  /** The leaky server's and the solution's figures from reference runs, by measure name. */
+  readonly reference?: Readonly<Record<string, ReferenceFigure>>;
 }
 
 function relative(file: string): string {
@@ -35,7 +38,7 @@ function pathLines(retainerPath: RetainerPath): string[] {
   ];
 }
 
-function measureLines(measure: MeasureResult, reference: { leaky: number; fixed: number } | undefined): string[] {
+function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined): string[] {
   const mark = measure.passed ? pc.green('✓') : pc.red('✗');
   const yours = formatFigure(measure.value, measure.unit);
   const figures = [
@@ -56,7 +59,7 @@ function measureLines(measure: MeasureResult, reference: { leaky: number; fixed:
   return lines;
 }
 
-export function formatVerdict({ scenario, side, serverFile, verdict }: ReportInput): string {
+export function formatVerdict({ scenario, side, serverFile, verdict, reference }: ReportInput): string {
   const name = `${scenario.number} ${scenario.title}`;
   const file = relative(serverFile);
   if (verdict.status === 'could-not-check') {
@@ -72,7 +75,7 @@ export function formatVerdict({ scenario, side, serverFile, verdict }: ReportInp
   const headline = verdict.status === 'pass' ? pc.green(pc.bold('✓ PASS')) : pc.red(pc.bold('✗ FAIL'));
   lines.push(`${headline}  ${name}  ${pc.dim(`(${file})`)}`, '');
   for (const measure of verdict.measures) {
-    lines.push(...measureLines(measure, scenario.reference[measure.name]), '');
+    lines.push(...measureLines(measure, reference?.[measure.name]), '');
   }
   if (verdict.breaches.length) {
     lines.push(`  ${pc.red('✗')} the service must still do its job:`);

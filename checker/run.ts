@@ -5,7 +5,6 @@
  * return the verdict. Everything started here is ended here.
  */
 import { pathToFileURL } from 'node:url';
-import { analyseSnapshots } from './analysis.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { Probe } from './protocol.ts';
@@ -66,10 +65,14 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     ensureFixtures();
 
     clock.enter('start');
-    server = await ServerProcess.start(options.serverFile, {
+    const starting = ServerProcess.start(options.serverFile, {
       startTimeoutMs: TIMEOUTS.startMs,
       env: { FG_UPLOADS_DIR: workspace.uploadsDir },
     });
+    // memlab takes a few hundred milliseconds to load: load it while the server starts.
+    const analysis = import('./analysis.ts');
+    analysis.catch(() => undefined);
+    server = await starting;
     const running = server;
     const breaches: string[] = [];
     const context: CheckContext = {
@@ -104,6 +107,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
     clock.enter('analysis');
     const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+    const { analyseSnapshots } = await analysis;
     const findings = heapMeasures.length
       ? await analyseSnapshots(
           { baseline: workspace.snapshot('baseline'), target: workspace.snapshot('target'), final: workspace.snapshot('final') },

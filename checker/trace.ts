@@ -132,31 +132,40 @@ function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {
   return String(name);
 }
 
-/** Where the learner's part of the path starts: a variable or export of a project file, or a recognised object. */
+/**
+ * Where the learner's part of the path starts, in order of preference: a
+ * module-level variable or export of a project file (the name the learner
+ * wrote), then an object Node keeps for a reason the learner knows (a timer,
+ * a server, a socket), then any variable of a project file. The shortest path
+ * V8 finds may pass through Node's objects first (an http.Server whose app
+ * reaches the module scope): the learner's own name still wins.
+ */
 function startOf(edges: readonly IHeapEdge[]): { index: number; name: string; description: string } | null {
+  let recognised: { index: number; name: string; description: string } | null = null;
+  let innerVariable: { index: number; name: string; description: string } | null = null;
   for (let i = 0; i < edges.length; i++) {
     const edge = edges[i]!;
     const to = edge.toNode;
     if (edge.type === 'context' && edge.fromNode.name === 'system / Context') {
       const file = projectFile(scriptOfContext(edge.fromNode));
       if (file) {
-        const scope = isModuleScope(edge.fromNode) ? 'module variable' : 'variable';
-        return { index: i, name: String(edge.name_or_index), description: `${scope} in ${file}` };
+        if (isModuleScope(edge.fromNode)) return { index: i, name: String(edge.name_or_index), description: `module variable in ${file}` };
+        innerVariable ??= { index: i, name: String(edge.name_or_index), description: `variable in ${file}` };
       }
     }
     if (edge.fromNode.name === 'system / Cell' && edge.name_or_index === 'value') {
       const file = projectFile(moduleFileOfCell(edge.fromNode));
       if (file) return { index: i, name: nodeLabel(to), description: `exported by ${file}` };
     }
-    if (RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
+    if (!recognised && RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
       // In a linked list of one kind (Node's timer lists), start at the last: the one that holds the leak.
       let last = i;
       while (last + 1 < edges.length && edges[last + 1]!.toNode.name === to.name && edges[last + 1]!.toNode.type === 'object') last++;
       const description = to.name === 'Timeout' ? 'a timer: Node keeps it until it is cleared' : 'kept by Node while it is in use';
-      return { index: last, name: to.name, description };
+      recognised = { index: last, name: to.name, description };
     }
   }
-  return null;
+  return recognised ?? innerVariable;
 }
 
 /** Plain containers whose step reads better folded into the next one's "via" (._events.changed[3]). */
