@@ -3,18 +3,13 @@
  * a bound, and the checker leaves no process and no snapshot behind.
  */
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { runCli, runningHarnesses, scratchTempDir } from './helpers.ts';
+import { afterAll, afterEach, expect, test } from 'vitest';
+import { runCli, scratchTempDir } from './helpers.ts';
 
 const temp = scratchTempDir();
-let harnessesBefore: number[] = [];
-
-beforeAll(() => {
-  harnessesBefore = runningHarnesses();
-});
 afterEach(() => {
   expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
-  expect(runningHarnesses().filter((pid) => !harnessesBefore.includes(pid)), 'server processes left running').toEqual([]);
+  expect(temp.serversLeft(), 'server processes left running').toEqual([]);
 });
 afterAll(() => temp.remove());
 

@@ -3,7 +3,7 @@
  * HTTP, real snapshots, real memlab) and looks at what it left behind.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
@@ -48,9 +48,15 @@ export function runCli(args: readonly string[], tmpDir: string): Promise<CliRun>
   });
 }
 
-/** A temporary folder for one test file's checks; `leftovers()` lists what checks left in it. */
-export function scratchTempDir(): { dir: string; leftovers(): string[]; remove(): void } {
+/**
+ * A temporary folder for one test file's checks. Every check run by `runCli`
+ * with it works there, and the server processes it starts inherit it as
+ * TMPDIR, which is how `serversLeft()` tells them from other checks running
+ * on the same machine.
+ */
+export function scratchTempDir(): { dir: string; leftovers(): string[]; serversLeft(): number[]; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fg-test-'));
+  const serversBefore = process.platform === 'linux' ? [] : runningHarnesses();
   return {
     dir,
     leftovers: () => {
@@ -61,12 +67,31 @@ export function scratchTempDir(): { dir: string; leftovers(): string[]; remove()
       }
       return found;
     },
+    serversLeft: () =>
+      process.platform === 'linux' ? harnessesWithTempDir(dir) : runningHarnesses().filter((pid) => !serversBefore.includes(pid)),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** Process ids of server harnesses still running (the checker's children), on any checker. */
-export function runningHarnesses(): number[] {
+const HARNESS_COMMAND = /checker[\\/]harness\.ts/;
+
+/** Linux: server harnesses whose environment names `tmpDir` as TMPDIR. */
+function harnessesWithTempDir(tmpDir: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!HARNESS_COMMAND.test(readFileSync(`/proc/${name}/cmdline`, 'utf8'))) continue;
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`TMPDIR=${tmpDir}`)) found.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** Process ids of every server harness running on this machine (any checker's). */
+function runningHarnesses(): number[] {
   if (process.platform === 'win32') {
     const out = execFileSync('powershell', ['-NoProfile', '-Command', "Get-CimInstance Win32_Process | Where-Object { $_.CommandLine -like '*checker*harness.ts*' } | ForEach-Object { $_.ProcessId }"], { encoding: 'utf8' });
     return out.split(/\s+/).filter(Boolean).map(Number);
@@ -74,6 +99,6 @@ export function runningHarnesses(): number[] {
   const out = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((line) => /checker[\\/]harness\.ts/.test(line))
+    .filter((line) => HARNESS_COMMAND.test(line))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }

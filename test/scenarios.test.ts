@@ -1,27 +1,23 @@
 /**
  * Every scenario, through the real check command: the leaky server fails and
  * its retainer path names what the scenario is about; the solution passes; a
- * server that drops the feature fails the functional contract. After each
+ * server that drops the feature fails the functional contract; other plausible
+ * fixes pass and half fixes fail. After each
  * check, no server process and no snapshot is left behind.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { SCENARIOS } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { loadCheck } from '../checker/run.ts';
 import type { HeapMeasure, MeasureResult, RetainerPath } from '../checker/types.ts';
-import { runCli, runningHarnesses, scratchTempDir } from './helpers.ts';
+import { runCli, scratchTempDir } from './helpers.ts';
 
 const temp = scratchTempDir();
-let harnessesBefore: number[] = [];
-
-beforeAll(() => {
-  harnessesBefore = runningHarnesses();
-});
 afterEach(() => {
   expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
-  expect(runningHarnesses().filter((pid) => !harnessesBefore.includes(pid)), 'server processes left running').toEqual([]);
+  expect(temp.serversLeft(), 'server processes left running').toEqual([]);
 });
 afterAll(() => temp.remove());
 
@@ -65,7 +61,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
   });
 
   test('a server that drops the feature fails the functional contract', async () => {
-    const dropped = path.join('test', 'dropped-feature', `${folder}.ts`);
+    const dropped = path.join(variantsDir(folder), 'dropped-feature.ts');
     expect(existsSync(path.join(PROJECT_ROOT, dropped)), `${dropped} exists`).toBe(true);
     const run = await runCli([scenario.number, '--server', dropped, '--json'], temp.dir);
     expect(run.code).toBe(1);
@@ -76,4 +72,36 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     // Nothing leaks in it: the contract alone must catch it.
     for (const measure of verdict.measures) expect(measure.passed, measure.name).toBe(true);
   });
+
+  const alternatives = variants(folder, 'alternative-');
+  test.runIf(alternatives.length > 0).each(alternatives)('another plausible fix passes: %s', async (file) => {
+    const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+    expect(run.verdict?.status, JSON.stringify(run.verdict, null, 2)).toBe('pass');
+    expect(run.code).toBe(0);
+  });
+
+  const halfFixes = variants(folder, 'half-fix-');
+  test.runIf(halfFixes.length > 0).each(halfFixes)('half a fix fails on memory: %s', async (file) => {
+    const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+    expect(run.code).toBe(1);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('fail');
+    if (verdict.status === 'could-not-check') return;
+    expect(verdict.breaches).toEqual([]);
+    expect(verdict.measures.some((measure) => !measure.passed)).toBe(true);
+  });
 });
+
+/**
+ * Servers beside each scenario, in test/variants/<folder>/: dropped-feature.ts
+ * (nothing leaks, the feature is gone), alternative-*.ts (another fix that
+ * must pass), half-fix-*.ts (a fix that misses a path, which must fail).
+ */
+function variantsDir(folder: string): string {
+  return path.join('test', 'variants', folder);
+}
+
+function variants(folder: string, prefix: string): string[] {
+  const dir = path.join(PROJECT_ROOT, variantsDir(folder));
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.ts')).sort() : [];
+}

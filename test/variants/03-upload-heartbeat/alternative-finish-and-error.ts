@@ -1,0 +1,62 @@
+/**
+ * Scenario 03, fixed another way: the heartbeat stops when the response is
+ * sent, or when the request fails (a dropped upload's request ends in an
+ * ECONNRESET error). Must pass.
+ */
+import express, { type ErrorRequestHandler } from 'express';
+import { createHash } from 'node:crypto';
+import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+
+const app = express();
+
+const uploadProgress = new Map<string, { received: number; expected: number }>();
+
+app.put('/uploads/:name', (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const expected = Number(req.headers['content-length']);
+  if (!Number.isSafeInteger(expected)) {
+    res.status(411).json({ error: 'send the upload with a Content-Length' });
+    return;
+  }
+  if (expected > MAX_UPLOAD_BYTES) {
+    res.status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+
+  const heartbeat = setInterval(() => {
+    uploadProgress.set(name, { received, expected });
+  }, 250);
+
+  req.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  });
+  const stopHeartbeat = () => {
+    clearInterval(heartbeat);
+    uploadProgress.delete(name);
+  };
+  req.on('error', stopHeartbeat);
+  res.on('finish', stopHeartbeat);
+  req.on('end', () => {
+    const photo = Buffer.concat(chunks);
+    writeUpload(name, photo).then(
+      () => res.status(201).json({ name, bytes: photo.length, sha256: createHash('sha256').update(photo).digest('hex') }),
+      next,
+    );
+  });
+});
+
+app.get('/uploads/:name/progress', (req, res) => {
+  const progress = uploadProgress.get(req.params.name);
+  if (progress) res.json(progress);
+  else res.status(404).json({ error: 'no upload in progress' });
+});
+
+const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
+};
+app.use(onError);
+
+export default app;
