@@ -4,7 +4,8 @@
  * ask memlab what stayed, hold the server to its functional contract, and
  * return the verdict. Everything started here is ended here.
  */
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { Probe } from './protocol.ts';
@@ -75,8 +76,9 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     server = await starting;
     const running = server;
     const breaches: string[] = [];
+    const http = new HttpClient(running.port, TIMEOUTS.requestMs);
     const context: CheckContext = {
-      http: new HttpClient(running.port, TIMEOUTS.requestMs),
+      http,
       probe: () => running.probe(),
       emitFileChanged: (name) => running.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
       settle: () => settle(running),
@@ -87,6 +89,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     clock.enter('warmup');
     await guard(running, spec.warmup(context));
     await context.settle();
+    refuseServerErrors(running, http);
 
     clock.enter('snapshots');
     const before = await running.probe();
@@ -95,6 +98,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     clock.enter('traffic');
     await guard(running, spec.traffic(context));
     await context.settle();
+    refuseServerErrors(running, http);
 
     clock.enter('snapshots');
     const after = await running.probe();
@@ -166,8 +170,55 @@ async function guard(server: ServerProcess, step: Promise<void>): Promise<void> 
       await server.probe().catch(() => undefined);
       if (server.ended) throw server.ended;
     }
+    if (error instanceof CouldNotCheck && error.reason === 'request hung') {
+      // A handler that forgot to answer leaves the process free; an endless loop leaves it deaf to the checker too.
+      const answered = await server.probe(BUSY_PROBE_MS).then(
+        () => true,
+        () => false,
+      );
+      if (server.ended) throw server.ended;
+      if (!answered) {
+        throw new CouldNotCheck(
+          'process busy',
+          `${error.sentence.split(' got no')[0]} got no response, and the server's process stopped answering the checker too: a handler is stuck in work that never gives the event loop back (an endless loop, or a long synchronous computation).`,
+        );
+      }
+    }
     throw error;
   }
+}
+
+const BUSY_PROBE_MS = 2_000;
+
+/**
+ * Measuring a server that fails its requests means nothing: say so, with the
+ * error the server logged where there is one.
+ */
+function refuseServerErrors(server: ServerProcess, http: HttpClient): void {
+  const [first, ...more] = http.serverErrors;
+  if (!first) return;
+  const logged = loggedError(server.recentOutput);
+  throw new CouldNotCheck(
+    'server errors',
+    [
+      `${first.request} was answered ${first.status}${more.length ? `, and so were ${more.length} more request(s)` : ''}: the server fails while handling requests.`,
+      logged ? `It logged: ${logged}.` : 'Start it by hand (npx tsx <file>) and send that request to see the error.',
+      'tsx runs TypeScript without checking types: `npm run typecheck` finds mistakes such as a misspelt name before you run.',
+    ].join(' '),
+  );
+}
+
+/** The first error a server printed, with where it was thrown in a project file when the stack says so. */
+function loggedError(output: string): string | null {
+  const lines = output.split('\n');
+  const at = lines.findIndex((line) => /^\s*(?:\w*Error|Error)(?: \[\w+\])?: /.test(line) || /\b\w*Error: /.test(line));
+  if (at < 0) return null;
+  const message = lines[at]!.trim().replace(/^.*?\b(\w*Error)/, '$1');
+  const frame = lines.slice(at + 1, at + 12).find((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line));
+  const location = frame ? /([^\s(]+\.[cm]?[tj]s):(\d+):(\d+)/.exec(frame) : null;
+  const file = location?.[1]?.startsWith('file://') ? fileURLToPath(location[1]) : location?.[1];
+  const where = location && file ? ` (at ${path.relative(process.cwd(), file)}:${location[2]}:${location[3]})` : '';
+  return `${message}${where}`;
 }
 
 async function settle(server: ServerProcess): Promise<void> {

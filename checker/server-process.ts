@@ -66,6 +66,8 @@ export class ServerProcess {
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
+    // A send to a process that has just died fails with EPIPE; its exit tells the story.
+    child.on('error', () => undefined);
 
     const relative = path.relative(process.cwd(), serverFile);
     const port = await new Promise<number>((resolve, reject) => {
@@ -181,12 +183,13 @@ export class ServerProcess {
         );
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      this.child.send({ id, command });
+      // If the send fails, the process is exiting: its exit rejects this command with the reason.
+      this.child.send({ id, command }, () => undefined);
     });
   }
 
-  probe(): Promise<Probe> {
-    return this.command<Probe>({ type: 'probe' }, 10_000);
+  probe(timeoutMs = 10_000): Promise<Probe> {
+    return this.command<Probe>({ type: 'probe' }, timeoutMs);
   }
 
   /** Force a kill now; safe to call twice. */

@@ -20,11 +20,22 @@ export interface RequestOptions {
   readonly method?: string;
   readonly headers?: Record<string, string>;
   readonly body?: Uint8Array;
+  /** The check means this request to fail on the server (a corrupt upload, say): a 5xx answer is no sign of a broken server. */
+  readonly expectServerError?: boolean;
+}
+
+/** A 5xx answer the check did not ask for. */
+export interface ServerError {
+  readonly request: string;
+  readonly status: number;
 }
 
 const KEEP_TEXT_BYTES = 64 * 1024;
 
 export class HttpClient {
+  /** Requests answered 5xx that were not meant to fail, in order. */
+  readonly serverErrors: ServerError[] = [];
+
   constructor(
     readonly port: number,
     private readonly timeoutMs: number,
@@ -71,6 +82,8 @@ export class HttpClient {
         });
         response.on('end', () => {
           clearTimeout(timer);
+          const status = response.statusCode ?? 0;
+          if (status >= 500 && !options.expectServerError) this.serverErrors.push({ request: this.describe(method, path), status });
           resolve({
             status: response.statusCode ?? 0,
             headers: response.headers,

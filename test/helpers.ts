@@ -22,11 +22,13 @@ export interface CliRun {
  * its temporary folder redirected to `tmpDir` so that what it leaves there can
  * be counted.
  */
-export function runCli(args: readonly string[], tmpDir: string): Promise<CliRun> {
+export function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
+  // As a learner's shell has it: vitest's NODE_ENV=test would make Express stop logging errors.
+  const { NODE_ENV: _testRunnerEnv, ...learnerEnv } = process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
+      env: { ...learnerEnv, ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -6,7 +6,8 @@
  * It listens on 127.0.0.1 (PORT, default 3000) and prints the process's memory
  * every two seconds, so the growth under traffic is there to see.
  */
-import type { RequestListener } from 'node:http';
+import http, { type RequestListener } from 'node:http';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatBytes } from '../format.ts';
 
@@ -15,9 +16,22 @@ export function isRunDirectly(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
 }
 
-export function serveByHand(app: RequestListener & { listen: (port: number, host: string, callback: () => void) => unknown }, tryPath: string): void {
+export function serveByHand(app: RequestListener, tryPath: string): void {
   const port = Number(process.env.PORT ?? 3000);
-  app.listen(port, '127.0.0.1', () => {
+  const server = http.createServer(app);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      console.error(
+        `Port ${port} is already in use (is another scenario's server still running?). Stop it, or pick another port:\n` +
+          `  PORT=${port + 1} npx tsx ${path.relative(process.cwd(), process.argv[1] ?? 'server.ts')}        (macOS, Linux)\n` +
+          `  $env:PORT=${port + 1}; npx tsx ${path.relative(process.cwd(), process.argv[1] ?? 'server.ts')}   (Windows PowerShell)`,
+      );
+    } else {
+      console.error(`Could not listen on 127.0.0.1:${port}: ${error.message}`);
+    }
+    process.exit(1);
+  });
+  server.listen(port, '127.0.0.1', () => {
     console.log(`Listening on http://127.0.0.1:${port}  (try ${`http://127.0.0.1:${port}${tryPath}`})`);
     console.log('Memory every 2 s (Ctrl-C to stop):');
   });

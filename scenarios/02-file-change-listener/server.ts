@@ -3,9 +3,10 @@
  * someone is downloading them; a download whose file changes mid-transfer is
  * cut off, so the client retries instead of saving half old, half new bytes.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { fileEvents, readStoredFile } from '#service/storage';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -24,10 +25,7 @@ app.get('/files/:name', async (req, res) => {
   res.type(name).send(file);
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;
 

@@ -3,10 +3,11 @@
  * the file store; popular ones are kept in memory so the disk is not read for
  * every request.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { LRUCache } from 'lru-cache';
 import { readStoredFile } from '#service/storage';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -25,10 +26,7 @@ app.get('/files/:name', async (req, res) => {
   res.type(req.params.name).set('Cache-Control', 'public, max-age=300').send(file);
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;
 

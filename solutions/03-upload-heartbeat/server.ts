@@ -3,10 +3,11 @@
  * connection, so while one is running the service records its progress four
  * times a second; the app polls GET /uploads/:name/progress to draw a progress bar.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { createHash } from 'node:crypto';
 import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -53,10 +54,7 @@ app.get('/uploads/:name/progress', (req, res) => {
   else res.status(404).json({ error: 'no upload in progress' });
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;
 

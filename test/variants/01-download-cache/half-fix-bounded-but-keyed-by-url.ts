@@ -3,9 +3,10 @@
  * the full URL, so every cache-busting query string stores the file again
  * until the bound is reached. Must fail.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { LRUCache } from 'lru-cache';
 import { readStoredFile } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -24,9 +25,6 @@ app.get('/files/:name', async (req, res) => {
   res.type(req.params.name).set('Cache-Control', 'public, max-age=300').send(file);
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;

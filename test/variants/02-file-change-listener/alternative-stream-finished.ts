@@ -2,9 +2,10 @@
  * Scenario 02, fixed another way: stream.finished() removes the listener when
  * the response ends or fails, whichever comes first. Must pass.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { finished } from 'node:stream';
 import { fileEvents, readStoredFile } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -24,9 +25,6 @@ app.get('/files/:name', async (req, res) => {
   res.type(name).send(file);
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;

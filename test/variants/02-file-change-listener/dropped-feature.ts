@@ -2,8 +2,9 @@
  * Scenario 02 without the file-change listener: nothing leaks, and a download
  * whose file changes mid-transfer is no longer cut off. The contract must catch it.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { readStoredFile } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -12,9 +13,6 @@ app.get('/files/:name', async (req, res) => {
   res.type(req.params.name).send(file);
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;

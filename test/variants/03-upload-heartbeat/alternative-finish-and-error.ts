@@ -3,9 +3,10 @@
  * sent, or when the request fails (a dropped upload's request ends in an
  * ECONNRESET error). Must pass.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { createHash } from 'node:crypto';
 import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -54,9 +55,6 @@ app.get('/uploads/:name/progress', (req, res) => {
   else res.status(404).json({ error: 'no upload in progress' });
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;

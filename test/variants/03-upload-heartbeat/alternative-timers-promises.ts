@@ -2,10 +2,11 @@
  * Scenario 03, fixed another way: the heartbeat is a timers/promises interval
  * that an AbortSignal stops when the request closes. Must pass.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { createHash } from 'node:crypto';
 import { setInterval } from 'node:timers/promises';
 import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -50,9 +51,6 @@ app.get('/uploads/:name/progress', (req, res) => {
   else res.status(404).json({ error: 'no upload in progress' });
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;

@@ -2,9 +2,10 @@
  * Scenario 03 without the progress heartbeat: no timer to leak, and no
  * progress to poll while an upload runs. The contract must catch it.
  */
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { createHash } from 'node:crypto';
 import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
@@ -30,9 +31,6 @@ app.put('/uploads/:name', (req, res, next) => {
   });
 });
 
-const onError: ErrorRequestHandler = (error, _req, res, _next) => {
-  res.status(error.status ?? 500).json({ error: error.status ? error.message : 'internal error' });
-};
-app.use(onError);
+app.use(answerErrors);
 
 export default app;
