@@ -58,6 +58,11 @@ async function crash(reason: 'uncaughtException' | 'unhandledRejection', error: 
 process.on('uncaughtException', (error) => void crash('uncaughtException', error));
 process.on('unhandledRejection', (error) => void crash('unhandledRejection', error));
 
+// The checker's end of the channel closing means the check is over, whatever
+// the server is doing (even still loading): listen for it before anything else.
+process.on('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0);
+
 // The harness listens, not the learner's module. A listen() from anywhere
 // else is recorded and refused, so a server that picks its own port can be
 // told so instead of failing with EADDRINUSE or being unreachable.
@@ -175,8 +180,6 @@ process.on('message', (message: { id: number; command: HarnessCommand }) => {
     (error: unknown) => send({ type: 'reply', id: message.id, ok: false, message: describe(error).message }),
   );
 });
-// The checker's end of the channel closing means the check is over.
-process.on('disconnect', () => process.exit(0));
 
 harnessListening = true;
 server!.on('error', (error) => void crash('uncaughtException', error));

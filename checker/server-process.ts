@@ -28,11 +28,30 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Every server process still running, so an interrupted check can end them. */
-const running = new Set<ServerProcess>();
 
+/** Every server process started and not yet gone, from the moment it is forked. */
+const children = new Set<ChildProcess>();
+
+/** Kill every server process now (synchronous, so it also runs from process.on('exit')). */
 export function stopAllServers(): void {
-  for (const server of running) server.kill();
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Kill every server process and wait until each is gone (or `timeoutMs` passes). */
+export async function stopAllServersAndWait(timeoutMs: number): Promise<void> {
+  const gone = [...children].map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      }),
+  );
+  stopAllServers();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(gone), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 export class ServerProcess {
@@ -60,6 +79,8 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     let output = '';
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
@@ -126,7 +147,6 @@ export class ServerProcess {
     });
 
     const server = new ServerProcess(child, port, () => output);
-    running.add(server);
     child.on('message', (event: HarnessEvent) => server.onEvent(event));
     child.on('exit', (code, signal) => server.onExit(code, signal));
     return server;
@@ -158,7 +178,6 @@ export class ServerProcess {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    running.delete(this);
     this.exitReason ??= new CouldNotCheck('exited', `The server stopped while handling traffic: ${describeExit(code, signal, this.readOutput())}`);
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
@@ -200,8 +219,7 @@ export class ServerProcess {
   /** Kill the process and wait until it is gone. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) {
-      running.delete(this);
-      return;
+        return;
     }
     const gone = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
     this.exitReason ??= new CouldNotCheck('stopped', 'The server was stopped by the checker.');

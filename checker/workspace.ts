@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CouldNotCheck } from './errors.ts';
 import { formatBytes } from './format.ts';
-import { stopAllServers } from './server-process.ts';
+import { stopAllServers, stopAllServersAndWait } from './server-process.ts';
 
 /** Room a check needs for its three snapshots and uploads. */
 const NEEDED_BYTES = 256 * 1024 * 1024;
@@ -115,10 +115,16 @@ export function installCleanupHandlers(onInterrupt: () => void): void {
   if (installed) return;
   installed = true;
   process.on('exit', cleanUpEverything);
+  let interrupted = false;
   const interrupt = (): void => {
-    cleanUpEverything();
-    onInterrupt();
-    process.exit(130);
+    if (interrupted) return;
+    interrupted = true;
+    // Wait (briefly) until the servers are really gone, then delete their files.
+    void stopAllServersAndWait(3_000).finally(() => {
+      cleanUpEverything();
+      onInterrupt();
+      process.exit(130);
+    });
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
