@@ -62,6 +62,15 @@ export interface CheckSpec {
   /** After the snapshots: does the server still do its job? Call `context.breach` for each broken promise. */
   contract(context: CheckContext): Promise<void>;
   readonly measures: readonly Measure[];
+  /**
+   * The server's routes that take a file name or an upload, as "METHOD /path/:name".
+   * Every scenario server, leaky and fixed, must refuse unsafe names and
+   * oversized uploads on them; the tests hold each one to it.
+   */
+  readonly routes: {
+    readonly fileNames: readonly string[];
+    readonly uploads: readonly string[];
+  };
 }
 
 /** One step of a retainer path, from a root the learner recognises to the object that stays. */

@@ -7,6 +7,7 @@
  * every two seconds, so the growth under traffic is there to see.
  */
 import http, { type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatBytes } from '../format.ts';
@@ -32,7 +33,8 @@ export function serveByHand(app: RequestListener, tryPath: string): void {
     process.exit(1);
   });
   server.listen(port, '127.0.0.1', () => {
-    console.log(`Listening on http://127.0.0.1:${port}  (try ${`http://127.0.0.1:${port}${tryPath}`})`);
+    const { address, port: listening } = server.address() as AddressInfo;
+    console.log(`Listening on http://${address}:${listening}  (try http://${address}:${listening}${tryPath})`);
     console.log('Memory every 2 s (Ctrl-C to stop):');
   });
   let last = '';

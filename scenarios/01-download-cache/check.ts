@@ -64,6 +64,7 @@ const check: CheckSpec = {
       retainer: 'thumbnailCache',
     },
   ],
+  routes: { fileNames: ['GET /files/:name'], uploads: [] },
 };
 
 export default check;

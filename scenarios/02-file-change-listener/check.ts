@@ -65,6 +65,7 @@ const check: CheckSpec = {
       retainer: 'onFileChanged',
     },
   ],
+  routes: { fileNames: ['GET /files/:name'], uploads: [] },
 };
 
 export default check;

@@ -84,6 +84,7 @@ const check: CheckSpec = {
       retainer: 'Timeout',
     },
   ],
+  routes: { fileNames: ['PUT /uploads/:name', 'GET /uploads/:name/progress'], uploads: ['PUT /uploads/:name'] },
 };
 
 export default check;
