@@ -5,8 +5,9 @@ export function formatBytes(bytes: number): string {
   const sign = bytes < 0 ? '-' : '';
   const abs = Math.abs(bytes);
   if (abs < KiB) return `${sign}${abs} B`;
-  if (abs < KiB * KiB) return `${sign}${(abs / KiB).toFixed(1)} KiB`;
-  return `${sign}${(abs / KiB / KiB).toFixed(1)} MiB`;
+  if (abs < KiB ** 2) return `${sign}${(abs / KiB).toFixed(1)} KiB`;
+  if (abs < KiB ** 3) return `${sign}${(abs / KiB ** 2).toFixed(1)} MiB`;
+  return `${sign}${(abs / KiB ** 3).toFixed(1)} GiB`;
 }
 
 export function formatFigure(value: number, unit: 'bytes' | 'objects'): string {

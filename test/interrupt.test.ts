@@ -1,5 +1,5 @@
 /**
- * Ctrl-C at any phase of a check, and two checks at once: the checker ends
+ * Ctrl-C at any phase of a check, two checks at once, a full disk: the checker ends
  * every process it started and deletes every file it wrote.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,4 +60,11 @@ test('two checks at once each get their own verdict', async () => {
   const [leaky, fixed] = await Promise.all([runCli(['1', '--json'], temp.dir), runCli(['1', '--solution', '--json'], temp.dir)]);
   expect(leaky.code).toBe(1);
   expect(fixed.code).toBe(0);
+});
+
+test('a temporary folder without room for the snapshots: a sentence, exit 2, nothing started', async () => {
+  // More room than any disk has: 1 EiB.
+  const run = await runCli(['1'], temp.dir, { FG_TEMP_SPACE_NEEDED: String(2 ** 60) });
+  expect(run.code).toBe(2);
+  expect(run.stdout.replace(/\s+/g, ' ')).toMatch(/The temporary folder .* has [\d.]+ [KMG]iB free; a check needs about 1073741824\.0 GiB for its heap snapshots\. Free some space and run the check again\./);
 });
