@@ -33,13 +33,43 @@ export interface CliArgs {
   readonly help: boolean;
   /** A server file to check instead of the scenario's or solution's own. */
   readonly server: string | undefined;
+  /** Options npm took for its own settings (no \`--\` before them) and the check read anyway. */
+  readonly fromNpm: readonly string[];
 }
 
-export function parseCliArgs(argv: readonly string[]): CliArgs {
+/**
+ * \`npm run check 1 --solution\` (without \`--\`) does not pass --solution to the
+ * check: npm keeps it as its own setting, warns that it does not know it, and
+ * puts it in the environment as npm_config_solution. Read such options back
+ * from there, so that the check does what the learner asked for.
+ */
+function optionsNpmTook(env: NodeJS.ProcessEnv, positionals: readonly string[]): { argv: string[]; names: string[] } {
+  if (!env.npm_lifecycle_event) return { argv: [], names: [] };
+  const argv: string[] = [];
+  const names: string[] = [];
+  for (const name of ['solution', 'keep', 'json']) {
+    if (env[`npm_config_${name}`] === 'true') {
+      argv.push(`--${name}`);
+      names.push(`--${name}`);
+    }
+  }
+  // \`--server FILE\`: npm takes --server as a flag and leaves FILE behind as a second positional.
+  if (env.npm_config_server === 'true' && positionals.length === 2) {
+    argv.push('--server', positionals[1]!);
+    names.push('--server');
+  }
+  return { argv, names };
+}
+
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliArgs {
+  const positionals = argv.filter((arg) => !arg.startsWith('-'));
+  const npmTook = optionsNpmTook(env, positionals);
+  // With --server taken by npm, its FILE is the second positional: it goes back behind --server.
+  const args = npmTook.names.includes('--server') ? [positionals[0]!, ...argv.filter((arg) => arg.startsWith('-')), ...npmTook.argv] : [...argv, ...npmTook.argv];
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       allowPositionals: true,
       options: {
         solution: { type: 'boolean', default: false },
@@ -61,5 +91,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     json: parsed.values.json ?? false,
     help: parsed.values.help ?? false,
     server: parsed.values.server,
+    fromNpm: npmTook.names,
   };
 }

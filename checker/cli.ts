@@ -25,7 +25,11 @@ const PHASE_TEXT: Record<Phase, string> = {
 };
 
 async function main(): Promise<number> {
-  const args = parseCliArgs(process.argv.slice(2));
+  const args = parseCliArgs(process.argv.slice(2), process.env);
+  if (args.fromNpm.length) {
+    const options = args.fromNpm.join(' ');
+    console.error(pc.dim(`(npm kept ${options} for itself; the check read it anyway. The form every npm passes on is: npm run check ${args.scenario ?? '<n>'} -- ${options})`));
+  }
   if (args.help) {
     console.log(USAGE);
     return 0;
