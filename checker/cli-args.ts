@@ -7,6 +7,8 @@ import { listScenarios } from './course.ts';
 import { UsageError } from './errors.ts';
 
 export const USAGE = `Usage: npm run check <scenario> [-- options]
+       npm run check                 your progress, and the next scenario to do
+       npm run check -- --all        check every scenario, then your progress
 
 Checks scenarios/<scenario>/server.ts: drives real traffic, takes heap
 snapshots, and asks memlab what the server keeps that it should not.
@@ -18,6 +20,7 @@ Options:
   --keep         keep the three heap snapshots, for Chrome DevTools
   --server FILE  check another server file against the scenario's check
   --json         print the verdict as JSON
+  --all          check every scenario in turn (with --solution: every solution)
   -h, --help     show this help
 
 Exit code: 0 PASS, 1 FAIL, 2 could not check.
@@ -31,6 +34,7 @@ export interface CliArgs {
   readonly keep: boolean;
   readonly json: boolean;
   readonly help: boolean;
+  readonly all: boolean;
   /** A server file to check instead of the scenario's or solution's own. */
   readonly server: string | undefined;
   /** Options npm took for its own settings (no \`--\` before them) and the check read anyway. */
@@ -76,6 +80,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         keep: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        all: { type: 'boolean', default: false },
         server: { type: 'string' },
       },
     });
@@ -90,6 +95,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     keep: parsed.values.keep ?? false,
     json: parsed.values.json ?? false,
     help: parsed.values.help ?? false,
+    all: parsed.values.all ?? false,
     server: parsed.values.server,
     fromNpm: npmTook.names,
   };

@@ -29,7 +29,7 @@ export function runCli(args: readonly string[], tmpDir: string, env: Record<stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...learnerEnv, ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
+      env: { ...learnerEnv, FG_STATE_DIR: path.join(tmpDir, 'state'), ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,0 +1,115 @@
+/**
+ * The loop around the exercises: the progress table, and hints one at a time.
+ * The commands run as a learner runs them, with their state in a scratch folder.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { SCENARIOS } from '../checker/course.ts';
+import { PROJECT_ROOT } from '../checker/fixtures.ts';
+import { parseHints, readHints } from '../checker/hints.ts';
+import { formatProgress, nextScenario } from '../checker/progress-table.ts';
+import { runCli, scratchTempDir } from './helpers.ts';
+
+const temp = scratchTempDir();
+afterAll(() => temp.remove());
+const stateDir = path.join(temp.dir, 'state');
+
+function runHint(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'hint.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, FG_STATE_DIR: stateDir, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('hints', () => {
+  test.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s has three or more hints, numbered from 1', (_folder, scenario) => {
+    const hints = readHints(scenario);
+    expect(hints.length).toBeGreaterThanOrEqual(3);
+    expect(hints.map((hint) => hint.number)).toEqual(hints.map((_, index) => index + 1));
+    for (const hint of hints) expect(hint.text.length, `hint ${hint.number} has text`).toBeGreaterThan(40);
+  });
+
+  test('sections that are not hints are left out', () => {
+    expect(parseHints('# Hints\n\nintro\n\n## Hint 2 — Later\nb\n## Notes\nx\n## Hint 1: First\na\n')).toEqual([
+      { number: 1, title: 'First', text: 'a' },
+      { number: 2, title: 'Later', text: 'b' },
+    ]);
+  });
+
+  test('each ask shows the next hint, a number shows that one, --all shows those read so far', async () => {
+    const [first, second, third] = readHints(SCENARIOS[0]!);
+    const one = await runHint(['1']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(`Hint 1 of`);
+    expect(one.stdout).toContain(first!.title);
+    const two = await runHint(['1']);
+    expect(two.stdout).toContain(`Hint 2 of`);
+    expect(two.stdout).toContain(second!.title);
+    expect(two.stdout).not.toContain(first!.title);
+    const all = await runHint(['1', '--all']);
+    expect(all.stdout).toContain(first!.title);
+    expect(all.stdout).toContain(second!.title);
+    expect(all.stdout).not.toContain(third!.title);
+    const chosen = await runHint(['01', '3']);
+    expect(chosen.stdout).toContain(third!.title);
+    const progress = JSON.parse(readFileSync(path.join(stateDir, 'progress.json'), 'utf8'));
+    expect(progress.scenarios[SCENARIOS[0]!.folder].hintsShown).toBe(3);
+  });
+
+  test('a wrong scenario or hint number gets a sentence and exit 2', async () => {
+    const wrongScenario = await runHint(['42']);
+    expect(wrongScenario.code).toBe(2);
+    expect(wrongScenario.stderr).toContain('There is no scenario "42"');
+    const wrongHint = await runHint(['1', '9']);
+    expect(wrongHint.code).toBe(2);
+    expect(wrongHint.stderr).toMatch(/has hints 1 to \d+; there is no hint "9"/);
+  });
+});
+
+describe('progress', () => {
+  test('the table shows each scenario as passed, not yet or not tried, and the next to do', () => {
+    const [first, second] = SCENARIOS;
+    const now = new Date('2026-01-01T12:00:00Z');
+    const text = formatProgress(
+      {
+        scenarios: {
+          [first!.folder]: { lastCheck: { outcome: 'passed', at: '2026-01-01T11:50:00Z' } },
+          [second!.folder]: { lastCheck: { outcome: 'failed', at: '2026-01-01T11:59:30Z' } },
+        },
+      },
+      now,
+      200,
+    );
+    const lines = text.split('\n');
+    expect(lines.find((line) => line.includes(first!.title))).toMatch(/✓ passed\s+10 min ago/);
+    expect(lines.find((line) => line.includes(second!.title))).toMatch(/✗ not yet\s+just now/);
+    for (const scenario of SCENARIOS.slice(2)) expect(lines.find((line) => line.includes(scenario.title))).toContain('not tried');
+    expect(text).toContain(`Next: ${second!.number} ${second!.title}`);
+    expect(text).toContain(`1 of ${SCENARIOS.length} scenarios pass`);
+    expect(nextScenario({ scenarios: {} })).toBe(first);
+  });
+
+  test('`npm run check` with no scenario shows the table from the progress file, and a broken file starts afresh', async () => {
+    mkdirSync(stateDir, { recursive: true });
+    const first = SCENARIOS[0]!;
+    writeFileSync(path.join(stateDir, 'progress.json'), JSON.stringify({ scenarios: { [first.folder]: { lastCheck: { outcome: 'passed', at: new Date().toISOString() } } } }));
+    const run = await runCli([], temp.dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`${first.title}\\s+✓ passed`));
+    writeFileSync(path.join(stateDir, 'progress.json'), '{ not json');
+    const afresh = await runCli([], temp.dir);
+    expect(afresh.code).toBe(0);
+    expect(afresh.stdout).toContain(`0 of ${SCENARIOS.length} scenarios pass`);
+  });
+});
