@@ -1,12 +1,13 @@
 /**
- * The loop around the exercises: the progress table, and hints one at a time.
+ * The loop around the exercises: the progress table, hints one at a time,
+ * and starting over.
  * The commands run as a learner runs them, with their state in a scratch folder.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { SCENARIOS } from '../checker/course.ts';
+import { originalServerFile, SCENARIOS, serverFile } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { parseHints, readHints } from '../checker/hints.ts';
 import { formatProgress, nextScenario } from '../checker/progress-table.ts';
@@ -111,5 +112,75 @@ describe('progress', () => {
     const afresh = await runCli([], temp.dir);
     expect(afresh.code).toBe(0);
     expect(afresh.stdout).toContain(`0 of ${SCENARIOS.length} scenarios pass`);
+  });
+});
+
+describe('reset', () => {
+  /** A copy of the kit to reset in, so the real scenarios are never touched. */
+  function kitCopy(): string {
+    const root = path.join(temp.dir, `kit-${Math.random().toString(36).slice(2)}`);
+    for (const part of ['checker', 'scenarios', 'package.json', 'tsconfig.json']) cpSync(path.join(PROJECT_ROOT, part), path.join(root, part), { recursive: true });
+    symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
+    return root;
+  }
+
+  function runReset(root: string, args: readonly string[]): ReturnType<typeof runHint> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'reset.ts'), ...args], {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  test.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s: its server.ts in the kit is its original', (_folder, scenario) => {
+    expect(readFileSync(serverFile(scenario, 'scenario'), 'utf8')).toBe(readFileSync(originalServerFile(scenario), 'utf8'));
+  });
+
+  test('reset puts the original back and saves the edited file where it says', async () => {
+    const root = kitCopy();
+    const scenario = SCENARIOS[0]!;
+    const server = path.join(root, 'scenarios', scenario.folder, 'server.ts');
+    const edited = readFileSync(server, 'utf8') + '\n// my fix, half done\n';
+    writeFileSync(server, edited);
+    const run = await runReset(root, ['1']);
+    expect(run.code).toBe(0);
+    expect(readFileSync(server, 'utf8')).toBe(readFileSync(originalServerFile(scenario), 'utf8'));
+    const saved = /saved in (\S+)/.exec(run.stdout)?.[1];
+    expect(saved, run.stdout).toMatch(new RegExp(`^scenarios/${scenario.folder}/saved/server-\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d\\.ts$`));
+    expect(readFileSync(path.join(root, saved!), 'utf8')).toBe(edited);
+    // A second reset finds nothing to do and overwrites nothing.
+    const again = await runReset(root, ['1']);
+    expect(again.stdout).toContain('already the original');
+    expect(readdirSync(path.dirname(path.join(root, saved!)))).toHaveLength(1);
+    // Two edits reset within the same second are both kept.
+    writeFileSync(server, 'first');
+    await runReset(root, ['1']);
+    writeFileSync(server, 'second');
+    await runReset(root, ['1']);
+    const kept = readdirSync(path.dirname(path.join(root, saved!))).map((name) => readFileSync(path.join(path.dirname(path.join(root, saved!)), name), 'utf8'));
+    expect(kept).toEqual(expect.arrayContaining([edited, 'first', 'second']));
+  });
+
+  test('--all asks first; without a terminal it wants --yes, and with it resets every scenario', async () => {
+    const root = kitCopy();
+    for (const scenario of SCENARIOS) writeFileSync(path.join(root, 'scenarios', scenario.folder, 'server.ts'), `// edited ${scenario.number}\n`);
+    const refused = await runReset(root, ['--all']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    expect(readFileSync(path.join(root, 'scenarios', SCENARIOS[0]!.folder, 'server.ts'), 'utf8')).toContain('// edited');
+    const run = await runReset(root, ['--all', '--yes']);
+    expect(run.code).toBe(0);
+    for (const scenario of SCENARIOS) {
+      expect(readFileSync(path.join(root, 'scenarios', scenario.folder, 'server.ts'), 'utf8')).toBe(readFileSync(originalServerFile(scenario), 'utf8'));
+    }
+    expect(run.stdout.match(/is the original again/g)).toHaveLength(SCENARIOS.length);
   });
 });
