@@ -21,6 +21,8 @@ Options:
   --server FILE  check another server file against the scenario's check
   --json         print the verdict as JSON
   --all          check every scenario in turn (with --solution: every solution)
+  --watch        check again each time you save the scenario's files
+  --poll         with --watch: poll the files (for WSL, network drives)
   -h, --help     show this help
 
 Exit code: 0 PASS, 1 FAIL, 2 could not check.
@@ -35,6 +37,8 @@ export interface CliArgs {
   readonly json: boolean;
   readonly help: boolean;
   readonly all: boolean;
+  readonly watch: boolean;
+  readonly poll: boolean;
   /** A server file to check instead of the scenario's or solution's own. */
   readonly server: string | undefined;
   /** Options npm took for its own settings (no \`--\` before them) and the check read anyway. */
@@ -51,7 +55,7 @@ function optionsNpmTook(env: NodeJS.ProcessEnv, positionals: readonly string[]):
   if (!env.npm_lifecycle_event) return { argv: [], names: [] };
   const argv: string[] = [];
   const names: string[] = [];
-  for (const name of ['solution', 'keep', 'json']) {
+  for (const name of ['solution', 'keep', 'json', 'watch', 'poll']) {
     if (env[`npm_config_${name}`] === 'true') {
       argv.push(`--${name}`);
       names.push(`--${name}`);
@@ -81,6 +85,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         all: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        poll: { type: 'boolean', default: false },
         server: { type: 'string' },
       },
     });
@@ -88,6 +94,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
   }
   if (parsed.values.server !== undefined && parsed.values.solution) throw new UsageError('Use --solution or --server, not both.');
+  if (parsed.values.watch && (parsed.values.json || parsed.values.all)) throw new UsageError('--watch checks one scenario as you edit it: not with --json or --all.');
+  if (parsed.values.poll && !parsed.values.watch) throw new UsageError('--poll goes with --watch.');
   if (parsed.positionals.length > 1) throw new UsageError(`Check one scenario at a time (got ${parsed.positionals.join(', ')}).`);
   return {
     scenario: parsed.positionals[0],
@@ -96,6 +104,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     json: parsed.values.json ?? false,
     help: parsed.values.help ?? false,
     all: parsed.values.all ?? false,
+    watch: parsed.values.watch ?? false,
+    poll: parsed.values.poll ?? false,
     server: parsed.values.server,
     fromNpm: npmTook.names,
   };

@@ -2,6 +2,7 @@
  * npm run check <scenario> [-- --solution | --server FILE] [--keep] [--json]
  * npm run check                 the progress table and the next scenario to do
  * npm run check -- --all        check every scenario, then the progress table
+ * npm run check <scenario> -- --watch   check again on every save
  *
  * Exit codes: 0 PASS, 1 FAIL, 2 could not check (the server would not start,
  * crashed or hung) or a usage error.
@@ -17,6 +18,7 @@ import { formatProgress } from './progress-table.ts';
 import { readProgress, recordCheck } from './progress.ts';
 import { formatVerdict } from './report.ts';
 import { runCheck, type Phase } from './run.ts';
+import { watchScenario } from './watch.ts';
 import { installCleanupHandlers } from './workspace.ts';
 
 const PHASE_TEXT: Record<Phase, string> = {
@@ -46,6 +48,10 @@ async function main(): Promise<number> {
   const scenario = findScenario(args.scenario);
   const file = args.server ? path.resolve(args.server) : serverFile(scenario, args.side);
   if (!existsSync(file)) throw new UsageError(`There is no file ${file} to check.`);
+  if (args.watch) {
+    const checkArgs = [scenario.folder, ...(args.server ? ['--server', file] : args.side === 'solution' ? ['--solution'] : []), ...(args.keep ? ['--keep'] : [])];
+    return watchScenario({ scenario, side: args.side, serverFile: file, checkArgs, poll: args.poll });
+  }
   const showProgress = !args.json && process.stderr.isTTY;
   installCleanupHandlers(() => {
     if (showProgress) process.stderr.write('\n');
