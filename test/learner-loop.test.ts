@@ -184,3 +184,57 @@ describe('reset', () => {
     expect(run.stdout.match(/is the original again/g)).toHaveLength(SCENARIOS.length);
   });
 });
+
+describe('watch', () => {
+  test('five quick saves give one verdict, for the last save; Ctrl-C leaves no server and no snapshot', async () => {
+    const root = path.join(temp.dir, 'kit-watch');
+    for (const part of ['checker', 'scenarios', 'package.json', 'tsconfig.json']) cpSync(path.join(PROJECT_ROOT, part), path.join(root, part), { recursive: true });
+    symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
+    const scenario = SCENARIOS[0]!;
+    const server = path.join(root, 'scenarios', scenario.folder, 'server.ts');
+    const leaky = readFileSync(server, 'utf8');
+    const fixed = readFileSync(serverFile(scenario, 'solution'), 'utf8');
+
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), '1', '--watch'], {
+      cwd: root,
+      env: { ...process.env, FG_STATE_DIR: stateDir, TMPDIR: temp.dir, TMP: temp.dir, TEMP: temp.dir, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    /** Wait for the output to satisfy `done`, on each new piece of output (or fail after `ms`). */
+    const waitFor = async (done: (text: string) => boolean, what: string, ms = 60_000): Promise<void> => {
+      const deadline = Date.now() + ms;
+      while (!done(output)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output}`);
+        await new Promise((resolve) => child.stdout.once('data', resolve).once('close', resolve));
+        if (child.exitCode !== null && !done(output)) throw new Error(`watch ended while waiting for ${what}:\n${output}`);
+      }
+    };
+    const verdicts = (text: string) => text.match(/Watching for the next save/g)?.length ?? 0;
+    try {
+      await waitFor((text) => verdicts(text) === 1, 'the first verdict');
+      expect(output).toMatch(/✗ FAIL {2}01/);
+
+      const before = output.length;
+      writeFileSync(server, `${leaky}\n// save 1\n`);
+      await waitFor((text) => /checking/.test(text.slice(before)), 'a check of the first save');
+      for (let i = 2; i <= 4; i++) writeFileSync(server, `${leaky}\n// save ${i}\n`);
+      writeFileSync(server, fixed);
+      await waitFor((text) => verdicts(text.slice(before)) === 1, 'the verdict after the saves');
+      const after = output.slice(before);
+      expect(after).toContain('cancelling the check in flight');
+      expect(after).toMatch(/✓ PASS {2}01/);
+      expect(after).not.toMatch(/✗ FAIL/);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+    expect(temp.serversLeft()).toEqual([]);
+    expect(temp.leftovers()).toEqual([]);
+    // The first check and the last save's: no check of a save in between ran to a verdict.
+    expect(verdicts(output)).toBe(2);
+  });
+});
