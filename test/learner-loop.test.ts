@@ -238,3 +238,45 @@ describe('watch', () => {
     expect(verdicts(output)).toBe(2);
   });
 });
+
+describe('demo', () => {
+  test('the leaky server grows round after round, the solution stays flat; Ctrl-C moves on, then ends', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'demo.ts'), '1', '--seconds', '60'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TMPDIR: temp.dir, TMP: temp.dir, TEMP: temp.dir, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const waitFor = async (pattern: RegExp, what: string): Promise<void> => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what}; output:\n${output}`);
+        await new Promise((resolve) => child.stdout.once('data', resolve).once('close', resolve));
+      }
+    };
+    const arrayBuffersOf = (side: string, round: number): number => {
+      const line = new RegExp(`${side} round ${round}: .*arrayBuffers ([\\d.]+) (B|KiB|MiB|GiB)`).exec(output);
+      if (!line) throw new Error(`no ${side} round ${round} in:\n${output}`);
+      return Number(line[1]) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[line[2] as 'B'];
+    };
+    try {
+      await waitFor(/leaky round 2:/, 'second leaky round');
+      child.kill('SIGINT');
+      await waitFor(/fixed round 2:/, 'second fixed round');
+      const leakyGrowth = arrayBuffersOf('leaky', 2) - arrayBuffersOf('leaky', 0);
+      const fixedGrowth = arrayBuffersOf('fixed', 2) - arrayBuffersOf('fixed', 0);
+      // Two rounds of 01's traffic keep 2 × 24 photos of 2 MiB in the leaky server's cache.
+      expect(leakyGrowth).toBeGreaterThan(64 * 1024 ** 2);
+      expect(fixedGrowth).toBeLessThan(4 * 1024 ** 2);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(temp.serversLeft()).toEqual([]);
+    expect(temp.leftovers()).toEqual([]);
+  });
+});
