@@ -20,6 +20,7 @@ Options:
   --keep         keep the three heap snapshots, for Chrome DevTools
   --server FILE  check another server file against the scenario's check
   --json         print the verdict as JSON
+  --report       also write the verdict as a web page (memory chart, retainer path)
   --all          check every scenario in turn (with --solution: every solution)
   --watch        check again each time you save the scenario's files
   --poll         with --watch: poll the files (for WSL, network drives)
@@ -38,6 +39,7 @@ export interface CliArgs {
   readonly help: boolean;
   readonly all: boolean;
   readonly watch: boolean;
+  readonly report: boolean;
   readonly poll: boolean;
   /** A server file to check instead of the scenario's or solution's own. */
   readonly server: string | undefined;
@@ -55,7 +57,7 @@ function optionsNpmTook(env: NodeJS.ProcessEnv, positionals: readonly string[]):
   if (!env.npm_lifecycle_event) return { argv: [], names: [] };
   const argv: string[] = [];
   const names: string[] = [];
-  for (const name of ['solution', 'keep', 'json', 'watch', 'poll']) {
+  for (const name of ['solution', 'keep', 'json', 'watch', 'poll', 'report']) {
     if (env[`npm_config_${name}`] === 'true') {
       argv.push(`--${name}`);
       names.push(`--${name}`);
@@ -86,6 +88,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         help: { type: 'boolean', short: 'h', default: false },
         all: { type: 'boolean', default: false },
         watch: { type: 'boolean', default: false },
+        report: { type: 'boolean', default: false },
         poll: { type: 'boolean', default: false },
         server: { type: 'string' },
       },
@@ -105,6 +108,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     help: parsed.values.help ?? false,
     all: parsed.values.all ?? false,
     watch: parsed.values.watch ?? false,
+    report: parsed.values.report ?? false,
     poll: parsed.values.poll ?? false,
     server: parsed.values.server,
     fromNpm: npmTook.names,

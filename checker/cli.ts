@@ -7,15 +7,17 @@
  * Exit codes: 0 PASS, 1 FAIL, 2 could not check (the server would not start,
  * crashed or hung) or a usage error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args.ts';
 import { checkFile, findScenario, SCENARIOS, serverFile } from './course.ts';
 import { UsageError } from './errors.ts';
+import { PROJECT_ROOT } from './fixtures.ts';
+import { renderHtmlReport, type HtmlReportInput } from './html-report.ts';
 import { readReferenceFigures } from './reference.ts';
 import { formatProgress } from './progress-table.ts';
-import { readProgress, recordCheck } from './progress.ts';
+import { readProgress, recordCheck, stateDir } from './progress.ts';
 import { formatVerdict } from './report.ts';
 import { runCheck, type Phase } from './run.ts';
 import { watchScenario } from './watch.ts';
@@ -49,7 +51,12 @@ async function main(): Promise<number> {
   const file = args.server ? path.resolve(args.server) : serverFile(scenario, args.side);
   if (!existsSync(file)) throw new UsageError(`There is no file ${file} to check.`);
   if (args.watch) {
-    const checkArgs = [scenario.folder, ...(args.server ? ['--server', file] : args.side === 'solution' ? ['--solution'] : []), ...(args.keep ? ['--keep'] : [])];
+    const checkArgs = [
+      scenario.folder,
+      ...(args.server ? ['--server', file] : args.side === 'solution' ? ['--solution'] : []),
+      ...(args.keep ? ['--keep'] : []),
+      ...(args.report ? ['--report'] : []),
+    ];
     return watchScenario({ scenario, side: args.side, serverFile: file, checkArgs, poll: args.poll });
   }
   const showProgress = !args.json && process.stderr.isTTY;
@@ -61,17 +68,32 @@ async function main(): Promise<number> {
     serverFile: file,
     checkFile: checkFile(scenario),
     keepSnapshots: args.keep,
+    timeline: args.report,
     onPhase: showProgress ? (phase) => process.stderr.write(`\r\x1b[2K${pc.dim(`… ${PHASE_TEXT[phase]}`)}`) : undefined,
   });
   if (showProgress) process.stderr.write('\r\x1b[2K');
   // Progress is the learner's own server: not the solution, not another file.
   if (args.side === 'scenario' && !args.server) recordCheck(scenario.folder, OUTCOME[verdict.status]);
+  const reference = readReferenceFigures()?.scenarios[scenario.folder];
+  const report = args.report ? writeHtmlReport({ scenario, side: args.side, serverFile: file, verdict, reference }) : null;
   if (args.json) {
-    console.log(JSON.stringify({ scenario: scenario.folder, server: path.relative(process.cwd(), file), ...verdict }, null, 2));
+    console.log(JSON.stringify({ scenario: scenario.folder, server: path.relative(process.cwd(), file), ...verdict, ...(report ? { report } : {}) }, null, 2));
   } else {
-    console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict, reference: readReferenceFigures()?.scenarios[scenario.folder] }));
+    console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict, reference }));
+    if (report) console.log(`\n  The report is in ${path.relative(process.cwd(), report)}: open it in a browser.`);
   }
   return verdict.status === 'pass' ? 0 : verdict.status === 'fail' ? 1 : 2;
+}
+
+/** Write the verdict as a self-contained page under the state folder; returns its path. */
+function writeHtmlReport(input: Omit<HtmlReportInput, 'when' | 'nodeVersion' | 'serverFile'> & { serverFile: string }): string {
+  const when = new Date();
+  const dir = path.join(stateDir(), 'reports');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${input.scenario.folder}-${when.toISOString().slice(0, 19).replace('T', '_').replaceAll(':', '-')}.html`);
+  const serverFile = path.relative(PROJECT_ROOT, input.serverFile).split(path.sep).join('/');
+  writeFileSync(file, renderHtmlReport({ ...input, serverFile, when, nodeVersion: process.versions.node }));
+  return file;
 }
 
 const OUTCOME = { pass: 'passed', fail: 'failed', 'could-not-check': 'could-not-check' } as const;

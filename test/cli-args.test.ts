@@ -6,7 +6,7 @@ import { runCli, scratchTempDir } from './helpers.ts';
 
 describe('parseCliArgs', () => {
   test('a scenario alone checks the exercise', () => {
-    expect(parseCliArgs(['1'])).toEqual({ scenario: '1', side: 'scenario', keep: false, json: false, help: false, all: false, watch: false, poll: false, server: undefined, fromNpm: [] });
+    expect(parseCliArgs(['1'])).toEqual({ scenario: '1', side: 'scenario', keep: false, json: false, help: false, all: false, watch: false, report: false, poll: false, server: undefined, fromNpm: [] });
   });
   test('--solution, --keep and --json', () => {
     expect(parseCliArgs(['03', '--solution', '--keep', '--json'])).toMatchObject({ scenario: '03', side: 'solution', keep: true, json: true });
