@@ -59,6 +59,21 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
   return lines;
 }
 
+/** How to look inside the kept snapshots, with the final one's path filled in. */
+function snapshotGuide(final: string): string[] {
+  const quoted = /\s/.test(final) ? `"${final}"` : final;
+  return [
+    '  Look inside them:',
+    '    Chrome DevTools: open any tab, DevTools › Memory › Load (bottom of the panel), pick final.heapsnapshot;',
+    '      in Summary, type a class name (ArrayBuffer, Timeout) in the filter, select an object, read its Retainers.',
+    '      Load baseline too and choose Comparison to see what the traffic added.',
+    '    memlab, in this folder:',
+    `      npx memlab analyze object-size --snapshot ${quoted}      the largest objects, with their @ids`,
+    `      npx memlab trace --snapshot ${quoted} --node-id <id>      one object's retainer path`,
+    `      npx memlab heap --snapshot ${quoted}                      explore it interactively`,
+  ];
+}
+
 export function formatVerdict({ scenario, side, serverFile, verdict, reference }: ReportInput): string {
   const name = `${scenario.number} ${scenario.title}`;
   const file = relative(serverFile);
@@ -83,9 +98,9 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     lines.push('');
   }
   if (verdict.snapshots) {
-    lines.push('  Snapshots kept (open them in Chrome DevTools › Memory › Load):');
+    lines.push('  Snapshots kept (delete them when you are done; each is some megabytes):');
     for (const snapshot of verdict.snapshots) lines.push(`      ${snapshot}`);
-    lines.push('');
+    lines.push('', ...snapshotGuide(verdict.snapshots.at(-1)!), '');
   }
   if (verdict.status === 'fail' && side === 'scenario') {
     const hints = relative(path.join(scenarioDir(scenario, 'scenario'), 'hints.md'));
