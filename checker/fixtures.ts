@@ -26,6 +26,8 @@ export const FIXTURES: readonly FixtureSpec[] = [
   { name: 'photo-3.jpg', bytes: 2 * MiB },
   { name: 'photo-4.jpg', bytes: 2 * MiB },
   { name: 'video-1.mp4', bytes: 32 * MiB },
+  // A whole album, more photos than a bounded cache holds.
+  ...Array.from({ length: 32 }, (_, index) => ({ name: `album-${String(index + 1).padStart(2, '0')}.jpg`, bytes: 2 * MiB })),
 ];
 
 const MAGIC: Record<string, Uint8Array> = {

@@ -1,7 +1,8 @@
 /**
  * Scenario 01's check. Traffic: the gallery's photos downloaded again and
- * again, with the query strings real clients add (sizes, cache-busters).
- * What must not stay: the bytes of files read during that traffic.
+ * again, with the query strings real clients add (sizes, cache-busters), then
+ * a whole album of 32 photos (64 MiB) once each. What must not stay: more of
+ * the bytes read during that traffic than the cache's budget (8 MiB).
  * Contract: downloads are byte-exact, and a file asked for again is served
  * from memory, without reading the disk.
  */
@@ -10,6 +11,7 @@ import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
+const ALBUM = Array.from({ length: 32 }, (_, index) => `album-${String(index + 1).padStart(2, '0')}.jpg`);
 const MiB = 1024 * 1024;
 /** Cache-busters are fresh on every request, as real clients make them (and as `npm run demo` repeats the traffic). */
 let requestsSent = 0;
@@ -35,6 +37,8 @@ const check: CheckSpec = {
       const n = requestsSent++;
       await download(context, name, i % 2 ? `?v=${1700000000 + n}` : `?size=large&t=${n}`);
     }
+    // Someone scrolls through a whole album: more photos than the cache may keep.
+    for (const name of ALBUM) await download(context, name);
   },
 
   async contract(context) {
@@ -63,7 +67,8 @@ const check: CheckSpec = {
       name: 'file bytes kept after the traffic',
       select: arrayBuffers(64 * 1024),
       unit: 'bytes',
-      bar: 4 * MiB,
+      // The cache's budget is 8 MiB (README); a little more passes, an unbounded cache keeps the whole album.
+      bar: 20 * MiB,
       retainer: 'thumbnailCache',
     },
   ],

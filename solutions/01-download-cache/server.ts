@@ -12,7 +12,7 @@ import { answerErrors } from '#service/http-errors';
 const app = express();
 
 const thumbnailCache = new LRUCache<string, Buffer>({
-  maxSize: 64 * 1024 * 1024,
+  maxSize: 8 * 1024 * 1024,
   sizeCalculation: (file) => file.length,
 });
 

@@ -1,22 +1,18 @@
 /**
- * Scenario 01, half fixed: the cache is bounded by bytes, but still keyed by
- * the full URL, so every cache-busting query string stores the file again
- * until the bound is reached. Must fail.
+ * Scenario 01, half fixed: the cache is keyed by the photo's name, so query
+ * strings no longer multiply it, but nothing bounds it: every photo ever served
+ * stays. A whole album fills it. Must fail on memory.
  */
 import express from 'express';
-import { LRUCache } from 'lru-cache';
 import { readStoredFile } from '#service/storage';
 import { answerErrors } from '#service/http-errors';
 
 const app = express();
 
-const thumbnailCache = new LRUCache<string, Buffer>({
-  maxSize: 64 * 1024 * 1024,
-  sizeCalculation: (file) => file.length,
-});
+const thumbnailCache = new Map<string, Buffer>();
 
 app.get('/files/:name', async (req, res) => {
-  const cacheKey = req.originalUrl;
+  const cacheKey = req.params.name;
   let file = thumbnailCache.get(cacheKey);
   if (file === undefined) {
     file = await readStoredFile(req.params.name);
