@@ -82,7 +82,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(run.code).toBe(0);
   });
 
-  const halfFixes = variants(folder, 'half-fix-');
+  const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX));
   test.runIf(halfFixes.length > 0).each(halfFixes)('half a fix fails on memory: %s', async (file) => {
     const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
     expect(run.code).toBe(1);
@@ -92,13 +92,29 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(verdict.breaches).toEqual([]);
     expect(verdict.measures.some((measure) => !measure.passed)).toBe(true);
   });
+
+  const contractHalfFixes = variants(folder, CONTRACT_HALF_FIX);
+  test.runIf(contractHalfFixes.length > 0).each(contractHalfFixes)('half a fix fails the contract: %s', async (file) => {
+    const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+    expect(run.code).toBe(1);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('fail');
+    if (verdict.status === 'could-not-check') return;
+    // The memory is fixed; a promise the service makes is broken.
+    expect(verdict.breaches.length).toBeGreaterThan(0);
+    for (const measure of verdict.measures) expect(measure.passed, measure.name).toBe(true);
+  });
 });
 
 /**
  * Servers beside each scenario, in test/variants/<folder>/: dropped-feature.ts
  * (nothing leaks, the feature is gone), alternative-*.ts (another fix that
- * must pass), half-fix-*.ts (a fix that misses a path, which must fail).
+ * must pass), half-fix-*.ts (a fix that misses a path, which must fail on
+ * memory), half-fix-contract-*.ts (a fix that holds on memory but breaks a
+ * promise of the service, which must fail on the contract).
  */
+const CONTRACT_HALF_FIX = 'half-fix-contract-';
+
 function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);
 }

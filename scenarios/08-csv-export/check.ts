@@ -43,7 +43,7 @@ function judge(context: CheckContext, name: keyof typeof expected, response: { s
   if (response.status !== 200) {
     context.breach(`GET ${path} ${how} answered ${response.status} instead of 200.`);
   } else if (response.sha256 !== expected[name].sha256) {
-    context.breach(`GET ${path} ${how} sent ${response.bytes} bytes that are not the export (${expected[name].bytes} bytes expected; compare with the CSV format in the server as given).`);
+    context.breach(`GET ${path} ${how} sent ${response.bytes} bytes that are not the export (the export is ${expected[name].bytes} bytes).`);
   } else if (!String(response.headers['content-type']).startsWith('text/csv')) {
     context.breach(`GET ${path} ${how} was sent as ${String(response.headers['content-type'])} instead of text/csv.`);
   }
