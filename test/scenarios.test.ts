@@ -14,6 +14,9 @@ import { loadCheck } from '../checker/run.ts';
 import type { MeasureResult, RetainerPath } from '../checker/types.ts';
 import { runCli, scratchTempDir } from './helpers.ts';
 
+/** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
+const CONTRACT_HALF_FIX = 'half-fix-contract-';
+
 const temp = scratchTempDir();
 afterEach(() => {
   expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
@@ -113,8 +116,6 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
  * memory), half-fix-contract-*.ts (a fix that holds on memory but breaks a
  * promise of the service, which must fail on the contract).
  */
-const CONTRACT_HALF_FIX = 'half-fix-contract-';
-
 function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);
 }
