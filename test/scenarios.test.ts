@@ -46,6 +46,12 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
       const result = verdict.measures.find((candidate) => candidate.name === measure.name) as MeasureResult;
       expect(result.passed, `${measure.name}: ${result.value} against a bar of ${result.bar}`).toBe(false);
       expect(result.value).toBeGreaterThan(2 * measure.bar);
+      if (measure.kind === 'peak') {
+        // A peak is read while the traffic runs, and the verdict says from what.
+        expect(result.sampled?.figure).toBe(measure.figure);
+        expect(result.sampled!.samples).toBeGreaterThan(0);
+        expect(result.sampled!.peak - result.sampled!.before).toBe(result.value);
+      }
       if (measure.kind !== 'heap') continue;
       expect(result.path, `${measure.name} has a retainer path`).toBeDefined();
       expect(pathText(result.path!)).toContain(measure.retainer);
