@@ -1,18 +1,26 @@
 /**
  * npm run check <scenario> [-- --solution | --server FILE] [--keep] [--json]
+ * npm run check                 the progress table and the next scenario to do
+ * npm run check -- --all        check every scenario, then the progress table
+ * npm run check <scenario> -- --watch   check again on every save
  *
  * Exit codes: 0 PASS, 1 FAIL, 2 could not check (the server would not start,
  * crashed or hung) or a usage error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { parseCliArgs, USAGE } from './cli-args.ts';
-import { checkFile, findScenario, serverFile } from './course.ts';
+import { parseCliArgs, USAGE, type CliArgs } from './cli-args.ts';
+import { checkFile, findScenario, SCENARIOS, serverFile } from './course.ts';
 import { UsageError } from './errors.ts';
+import { PROJECT_ROOT } from './fixtures.ts';
+import { renderHtmlReport, type HtmlReportInput } from './html-report.ts';
 import { readReferenceFigures } from './reference.ts';
+import { formatProgress } from './progress-table.ts';
+import { readProgress, recordCheck, stateDir } from './progress.ts';
 import { formatVerdict } from './report.ts';
 import { runCheck, type Phase } from './run.ts';
+import { watchScenario } from './watch.ts';
 import { installCleanupHandlers } from './workspace.ts';
 
 const PHASE_TEXT: Record<Phase, string> = {
@@ -25,15 +33,32 @@ const PHASE_TEXT: Record<Phase, string> = {
 };
 
 async function main(): Promise<number> {
-  const args = parseCliArgs(process.argv.slice(2));
+  const args = parseCliArgs(process.argv.slice(2), process.env);
+  if (args.fromNpm.length) {
+    const options = args.fromNpm.join(' ');
+    console.error(pc.dim(`(npm kept ${options} for itself; the check read it anyway. The form every npm passes on is: npm run check ${args.scenario ?? '<n>'} -- ${options})`));
+  }
   if (args.help) {
     console.log(USAGE);
     return 0;
   }
-  if (!args.scenario) throw new UsageError(`Which scenario? For example: npm run check 1\n\n${USAGE}`);
+  if (args.all) return checkAll(args);
+  if (!args.scenario) {
+    console.log(formatProgress(readProgress()));
+    return 0;
+  }
   const scenario = findScenario(args.scenario);
   const file = args.server ? path.resolve(args.server) : serverFile(scenario, args.side);
   if (!existsSync(file)) throw new UsageError(`There is no file ${file} to check.`);
+  if (args.watch) {
+    const checkArgs = [
+      scenario.folder,
+      ...(args.server ? ['--server', file] : args.side === 'solution' ? ['--solution'] : []),
+      ...(args.keep ? ['--keep'] : []),
+      ...(args.report ? ['--report'] : []),
+    ];
+    return watchScenario({ scenario, side: args.side, serverFile: file, checkArgs, poll: args.poll });
+  }
   const showProgress = !args.json && process.stderr.isTTY;
   installCleanupHandlers(() => {
     if (showProgress) process.stderr.write('\n');
@@ -43,15 +68,53 @@ async function main(): Promise<number> {
     serverFile: file,
     checkFile: checkFile(scenario),
     keepSnapshots: args.keep,
+    timeline: args.report,
     onPhase: showProgress ? (phase) => process.stderr.write(`\r\x1b[2K${pc.dim(`… ${PHASE_TEXT[phase]}`)}`) : undefined,
   });
   if (showProgress) process.stderr.write('\r\x1b[2K');
+  // Progress is the learner's own server: not the solution, not another file.
+  if (args.side === 'scenario' && !args.server) recordCheck(scenario.folder, OUTCOME[verdict.status]);
+  const reference = readReferenceFigures()?.scenarios[scenario.folder];
+  const report = args.report ? writeHtmlReport({ scenario, side: args.side, serverFile: file, verdict, reference }) : null;
   if (args.json) {
-    console.log(JSON.stringify({ scenario: scenario.folder, server: path.relative(process.cwd(), file), ...verdict }, null, 2));
+    console.log(JSON.stringify({ scenario: scenario.folder, server: path.relative(process.cwd(), file), ...verdict, ...(report ? { report } : {}) }, null, 2));
   } else {
-    console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict, reference: readReferenceFigures()?.scenarios[scenario.folder] }));
+    console.log(formatVerdict({ scenario, side: args.side, serverFile: file, verdict, reference }));
+    if (report) console.log(`\n  The report is in ${path.relative(process.cwd(), report)}: open it in a browser.`);
   }
   return verdict.status === 'pass' ? 0 : verdict.status === 'fail' ? 1 : 2;
+}
+
+/** Write the verdict as a self-contained page under the state folder; returns its path. */
+function writeHtmlReport(input: Omit<HtmlReportInput, 'when' | 'nodeVersion' | 'serverFile'> & { serverFile: string }): string {
+  const when = new Date();
+  const dir = path.join(stateDir(), 'reports');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${input.scenario.folder}-${when.toISOString().slice(0, 19).replace('T', '_').replaceAll(':', '-')}.html`);
+  const serverFile = path.relative(PROJECT_ROOT, input.serverFile).split(path.sep).join('/');
+  writeFileSync(file, renderHtmlReport({ ...input, serverFile, when, nodeVersion: process.versions.node }));
+  return file;
+}
+
+const OUTCOME = { pass: 'passed', fail: 'failed', 'could-not-check': 'could-not-check' } as const;
+
+/** Check every scenario's server in turn, then show the progress table. */
+async function checkAll(args: CliArgs): Promise<number> {
+  if (args.scenario || args.server || args.json) throw new UsageError('--all checks every scenario of yours: give it no scenario, --server or --json.');
+  installCleanupHandlers(() => process.stderr.write('\nCheck interrupted: the server was stopped and its snapshots deleted.\n'));
+  let worst = 0;
+  for (const scenario of SCENARIOS) {
+    const side = args.side;
+    if (process.stderr.isTTY) process.stderr.write(pc.dim(`… checking ${scenario.number} ${scenario.title}`));
+    const verdict = await runCheck({ serverFile: serverFile(scenario, side), checkFile: checkFile(scenario) });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+    if (side === 'scenario') recordCheck(scenario.folder, OUTCOME[verdict.status]);
+    const line = verdict.status === 'pass' ? pc.green('✓ PASS') : verdict.status === 'fail' ? pc.red('✗ FAIL') : pc.yellow('? COULD NOT CHECK');
+    console.log(`${line}  ${scenario.number} ${scenario.title}${verdict.status === 'could-not-check' ? `: ${verdict.sentence}` : ''}`);
+    worst = Math.max(worst, verdict.status === 'pass' ? 0 : verdict.status === 'fail' ? 1 : 2);
+  }
+  if (args.side === 'scenario') console.log(`\n${formatProgress(readProgress())}`);
+  return worst;
 }
 
 main().then(

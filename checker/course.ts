@@ -60,6 +60,14 @@ export function serverFile(scenario: Scenario, side: Side): string {
   return path.join(scenarioDir(scenario, side), 'server.ts');
 }
 
+/**
+ * The leaky server as the kit ships it, kept apart from the learner's working
+ * copy so that \`npm run reset\` can always put it back.
+ */
+export function originalServerFile(scenario: Scenario): string {
+  return path.join(PROJECT_ROOT, 'checker', 'originals', `${scenario.folder}.ts`);
+}
+
 /** The check spec always comes from scenarios/: the solution is judged by the same check. */
 export function checkFile(scenario: Scenario): string {
   return path.join(scenarioDir(scenario, 'scenario'), 'check.ts');

@@ -11,7 +11,7 @@ import { CouldNotCheck } from './errors.ts';
 import type { Probe, SampledPeaks } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, Verdict } from './types.ts';
+import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, TimelinePoint, Verdict } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 export type Phase = keyof PhaseTimes;
@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly keepSnapshots?: boolean;
   /** Called when a phase starts, for a progress line. */
   readonly onPhase?: (phase: Phase) => void;
+  /** Read the server's memory every few milliseconds while it runs, for the report's chart. */
+  readonly timeline?: boolean;
 }
 
 export const TIMEOUTS = {
@@ -42,7 +44,7 @@ export async function loadCheck(checkFile: string): Promise<CheckSpec> {
 
 class Clock {
   readonly times: Partial<PhaseTimes> = {};
-  private current: { phase: Phase; started: number } | null = null;
+  current: { phase: Phase; started: number } | null = null;
   constructor(private readonly onPhase?: (phase: Phase) => void) {}
   enter(phase: Phase): void {
     this.stop();
@@ -60,6 +62,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   let workspace: Workspace | null = null;
   let server: ServerProcess | null = null;
   let keep = false;
+  let timeline: Timeline | null = null;
   try {
     const spec = await loadCheck(options.checkFile);
     workspace = createWorkspace();
@@ -75,6 +78,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     analysis.catch(() => undefined);
     server = await starting;
     const running = server;
+    if (options.timeline) timeline = recordTimeline(running, clock);
     const breaches: string[] = [];
     const http = new HttpClient(running.port, TIMEOUTS.requestMs);
     const context: CheckContext = {
@@ -110,6 +114,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
     clock.enter('contract');
     await guard(running, spec.contract(context));
+    const points = await timeline?.stop();
     await server.stop();
 
     clock.enter('analysis');
@@ -148,6 +153,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       measures,
       breaches,
       times: clock.times as PhaseTimes,
+      ...(points ? { timeline: points } : {}),
       ...(keep ? { snapshots: [workspace.snapshot('baseline'), workspace.snapshot('target'), workspace.snapshot('final')] } : {}),
     };
   } catch (error) {
@@ -156,6 +162,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (reason instanceof CouldNotCheck) return { status: 'could-not-check', reason: reason.reason, sentence: reason.sentence, times: clock.times };
     throw error;
   } finally {
+    await timeline?.stop();
     await server?.stop();
     workspace?.dispose(keep);
   }
@@ -226,6 +233,47 @@ function loggedError(output: string): string | null {
   const file = location?.[1]?.startsWith('file://') ? fileURLToPath(location[1]) : location?.[1];
   const where = location && file ? ` (at ${path.relative(process.cwd(), file)}:${location[2]}:${location[3]})` : '';
   return `${message}${where}`;
+}
+
+interface Timeline {
+  stop(): Promise<TimelinePoint[]>;
+}
+
+const TIMELINE_INTERVAL_MS = 50;
+
+/**
+ * Probe the server's memory again and again until stopped. One probe at a
+ * time: while the server is busy (writing a snapshot), the next waits.
+ */
+function recordTimeline(server: ServerProcess, clock: Clock): Timeline {
+  const points: TimelinePoint[] = [];
+  const zero = performance.now();
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (!stopped) {
+      const phase = clock.current?.phase;
+      const probe = await server.probe().catch(() => null);
+      if (!probe) break;
+      if (phase) {
+        const { heapUsed, external, arrayBuffers, rss } = probe.memory;
+        points.push({ ms: performance.now() - zero, phase, heapUsed, external, arrayBuffers, rss });
+      }
+      // The interval between readings; stop() cuts it short.
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, TIMELINE_INTERVAL_MS);
+      });
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+      return points;
+    },
+  };
 }
 
 async function settle(server: ServerProcess): Promise<void> {

@@ -149,9 +149,22 @@ export interface PhaseTimes {
   contract: number;
 }
 
+/** One reading of the server's memory during a check, for the report's chart. */
+export interface TimelinePoint {
+  /** Milliseconds since the server was ready. */
+  readonly ms: number;
+  readonly phase: keyof PhaseTimes;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+  readonly rss: number;
+}
+
 export type Verdict =
   | {
       readonly status: 'pass' | 'fail';
+      /** Memory over the check, when it was asked for (the HTML report). */
+      readonly timeline?: readonly TimelinePoint[];
       readonly measures: readonly MeasureResult[];
       readonly breaches: readonly string[];
       readonly times: PhaseTimes;

@@ -132,4 +132,13 @@ export function installCleanupHandlers(onInterrupt: () => void): void {
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
   process.on('SIGHUP', interrupt);
+  // Started by watch mode: it cancels a check by message (signals do not reach a process on Windows), and
+  // a watcher that is gone cancels it too.
+  if (process.channel) {
+    process.on('message', (message) => {
+      if (message === 'cancel') interrupt();
+    });
+    process.on('disconnect', interrupt);
+    process.channel.unref();
+  }
 }

@@ -6,7 +6,7 @@ import { runCli, scratchTempDir } from './helpers.ts';
 
 describe('parseCliArgs', () => {
   test('a scenario alone checks the exercise', () => {
-    expect(parseCliArgs(['1'])).toEqual({ scenario: '1', side: 'scenario', keep: false, json: false, help: false, server: undefined });
+    expect(parseCliArgs(['1'])).toEqual({ scenario: '1', side: 'scenario', keep: false, json: false, help: false, all: false, watch: false, report: false, poll: false, server: undefined, fromNpm: [] });
   });
   test('--solution, --keep and --json', () => {
     expect(parseCliArgs(['03', '--solution', '--keep', '--json'])).toMatchObject({ scenario: '03', side: 'solution', keep: true, json: true });
@@ -23,6 +23,17 @@ describe('parseCliArgs', () => {
   });
   test('two scenarios at once are refused', () => {
     expect(() => parseCliArgs(['1', '2'])).toThrow(/one scenario at a time/);
+  });
+  test('options npm kept for itself (no -- before them) are read back from its environment', () => {
+    const npm = { npm_lifecycle_event: 'check', npm_config_solution: 'true', npm_config_keep: 'true' };
+    expect(parseCliArgs(['1'], npm)).toMatchObject({ scenario: '1', side: 'solution', keep: true, fromNpm: ['--solution', '--keep'] });
+    expect(parseCliArgs(['2', 'mine.ts'], { npm_lifecycle_event: 'check', npm_config_server: 'true' })).toMatchObject({
+      scenario: '2',
+      server: 'mine.ts',
+      fromNpm: ['--server'],
+    });
+    // Outside npm the same variables mean nothing.
+    expect(parseCliArgs(['1'], { npm_config_solution: 'true' })).toMatchObject({ side: 'scenario', fromNpm: [] });
   });
   test('--solution and --server together are refused', () => {
     expect(() => parseCliArgs(['1', '--solution', '--server', 'x.ts'])).toThrow(/not both/);

@@ -24,11 +24,12 @@ export interface CliRun {
  */
 export function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
   // As a learner's shell has it: vitest's NODE_ENV=test would make Express stop logging errors.
-  const { NODE_ENV: _testRunnerEnv, ...learnerEnv } = process.env;
+  // npm's own settings from the `npm test` that started the suite are not the check's options.
+  const { NODE_ENV: _testRunnerEnv, npm_config_solution: _s, npm_config_keep: _k, npm_config_json: _j, npm_config_server: _v, ...learnerEnv } = process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { ...learnerEnv, ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
+      env: { ...learnerEnv, FG_STATE_DIR: path.join(tmpDir, 'state'), ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

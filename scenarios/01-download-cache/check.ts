@@ -11,6 +11,8 @@ import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
 const MiB = 1024 * 1024;
+/** Cache-busters are fresh on every request, as real clients make them (and as `npm run demo` repeats the traffic). */
+let requestsSent = 0;
 
 async function download(context: CheckContext, name: string, query = ''): Promise<void> {
   const response = await context.http.get(`/files/${name}${query}`);
@@ -30,7 +32,8 @@ const check: CheckSpec = {
   async traffic(context) {
     for (let i = 0; i < 24; i++) {
       const name = PHOTOS[i % PHOTOS.length]!;
-      await download(context, name, i % 2 ? `?v=${1700000000 + i}` : `?size=large&t=${i}`);
+      const n = requestsSent++;
+      await download(context, name, i % 2 ? `?v=${1700000000 + n}` : `?size=large&t=${n}`);
     }
   },
 

@@ -1,6 +1,6 @@
 /**
  * Scenario 02's check. Traffic: documents downloaded in full, one after the
- * other. What must not stay: the listeners those downloads added to the file
+ * other, and large downloads the client drops halfway. What must not stay: the listeners those downloads added to the file
  * store's emitter, and the file bytes their closures keep.
  * Contract: downloads are byte-exact, and a download still in flight when its
  * file changes is cut off.
@@ -13,6 +13,7 @@ const DOCUMENTS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
 /** Large enough that its response cannot fit in the loopback socket buffers, so it stays in flight while paused. */
 const LARGE_DOCUMENT = 'video-1.mp4';
 const MiB = 1024 * 1024;
+const DROPPED_DOWNLOADS = 2;
 
 async function download(context: CheckContext, name: string): Promise<void> {
   const response = await context.http.get(`/files/${name}`);
@@ -30,6 +31,8 @@ const check: CheckSpec = {
 
   async traffic(context) {
     for (let i = 0; i < 24; i++) await download(context, DOCUMENTS[i % DOCUMENTS.length]!);
+    // Clients that give up: a download that never ends must let go of its listener too.
+    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.abortedDownload(`/files/${LARGE_DOCUMENT}`, MiB);
   },
 
   async contract(context) {
