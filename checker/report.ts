@@ -51,7 +51,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
-  if (measure.sampled) lines.push(...sampledLines(measure.sampled, measure.unit));
+  if (measure.sampled) lines.push(...describeSampledPeak(measure.sampled, measure.unit).map((sentence) => `      ${sentence}`));
   if (!measure.passed && measure.path) {
     lines.push('', `      Why they stay (the shortest path from a root to the largest of them):`);
     lines.push(...pathLines(measure.path).map((line) => `        ${line}`));
@@ -68,17 +68,17 @@ const FIGURE_TEXT: Record<SampledPeak['figure'], string> = {
   rss: 'the process\'s resident memory (rss)',
 };
 
-/** How a peak came about: the figure before the traffic, its peak, and what to read it against. */
-function sampledLines(sampled: SampledPeak, unit: MeasureResult['unit']): string[] {
-  const lines = [
-    `      Sampled ${sampled.samples} times while the traffic ran: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} to a peak of ${formatFigure(sampled.peak, unit)}.`,
+/** How a peak came about, in sentences: the figure before the traffic, its peak, and what to read it against. */
+export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['unit']): string[] {
+  const sentences = [
+    `Sampled ${sampled.samples} times while the traffic ran: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} to a peak of ${formatFigure(sampled.peak, unit)}.`,
   ];
   if (sampled.compareTo) {
     const share = (sampled.peak - sampled.before) / sampled.compareTo.bytes;
     const percent = share >= 0.1 ? (share * 100).toFixed(0) : (share * 100).toFixed(1);
-    lines.push(`      For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
+    sentences.push(`For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
   }
-  return lines;
+  return sentences;
 }
 
 export function formatVerdict({ scenario, side, serverFile, verdict, reference }: ReportInput): string {
