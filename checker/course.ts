@@ -36,6 +36,18 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The upload heartbeat',
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
   },
+  {
+    number: '08',
+    folder: '08-csv-export',
+    title: 'The CSV export',
+    teaches: 'res.write() that ignores backpressure buffers the whole response for a slow client',
+  },
+  {
+    number: '09',
+    folder: '09-upload-endpoint',
+    title: 'The upload endpoint',
+    teaches: 'an upload collected in memory before it is written costs its whole size, per upload',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';

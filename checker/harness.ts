@@ -12,6 +12,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
+import { PeakSampler } from './peak-sampler.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
 
 const serverFile = process.argv[2];
@@ -105,6 +106,25 @@ server!.on('connection', (socket) => {
 });
 const settleWaiters: Array<() => void> = [];
 
+// Responses in flight, for the bytes written to them that no client has taken yet.
+const openResponses = new Set<http.ServerResponse>();
+server!.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+  openResponses.add(response);
+  response.once('close', () => openResponses.delete(response));
+});
+
+/**
+ * Bytes the server has written and its clients have not read yet: each
+ * socket's write buffer, plus what responses hold before it reaches their
+ * socket (a response's writableLength counts its socket's buffer too).
+ */
+function bufferedBytes(): number {
+  let bytes = 0;
+  for (const socket of openSockets) bytes += socket.writableLength;
+  for (const response of openResponses) bytes += Math.max(0, response.writableLength - (response.socket?.writableLength ?? 0));
+  return bytes;
+}
+
 // The storage module the services share, loaded through the same specifier as
 // server.ts so both see one instance (its counters and emitters).
 const storage = await import('#service/storage');
@@ -133,6 +153,8 @@ function collectGarbage(): void {
   global.gc!();
   global.gc!();
 }
+
+const sampler = new PeakSampler({ bufferedBytes, collectGarbage });
 
 function probe(): Probe {
   return {
@@ -171,6 +193,11 @@ async function run(command: HarnessCommand): Promise<unknown> {
     case 'emit-file-changed':
       storage.fileEvents.emit('changed', command.name);
       return null;
+    case 'start-sampling':
+      sampler.start(command.intervalMs);
+      return null;
+    case 'stop-sampling':
+      return sampler.stop();
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Scenario, Side } from './course.ts';
 import { formatBytes, formatFigure, formatSeconds } from './format.ts';
 import type { ReferenceFigure } from './reference.ts';
+import { describeSampledPeak } from './report.ts';
 import type { MeasureResult, RetainerPath, TimelinePoint, Verdict } from './types.ts';
 
 export interface HtmlReportInput {
@@ -113,8 +114,9 @@ function measureSection(measure: MeasureResult, reference: ReferenceFigure | und
     !measure.passed && measure.describe && measure.objects !== undefined
       ? `<p>${measure.objects} ${escape(measure.describe)} were created during the traffic and are still alive after it.</p>`
       : '';
+  const sampled = measure.sampled ? describeSampledPeak(measure.sampled, measure.unit).map((sentence) => `<p>${escape(sentence)}</p>`).join('') : '';
   const path = !measure.passed && measure.path ? `<h4>Why they stay</h4>${retainerChain(measure.path)}${measure.otherPaths ? `<p class="note">${measure.otherPaths} other path(s) keep some of them too.</p>` : ''}` : '';
-  return `<section class="measure"><h3>${mark} ${escape(measure.name)}</h3>${figureBars(measure, reference)}${stayed}${path}</section>`;
+  return `<section class="measure"><h3>${mark} ${escape(measure.name)}</h3>${figureBars(measure, reference)}${stayed}${sampled}${path}</section>`;
 }
 
 const STYLE = `

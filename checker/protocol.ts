@@ -21,7 +21,9 @@ export type HarnessCommand =
   | { type: 'gc' }
   | { type: 'probe' }
   | { type: 'settle' }
-  | { type: 'emit-file-changed'; name: string };
+  | { type: 'emit-file-changed'; name: string }
+  | { type: 'start-sampling'; intervalMs: number }
+  | { type: 'stop-sampling' };
 
 export interface ResourceCounts {
   /** `process.getActiveResourcesInfo()`, counted by kind (Timeout, TCPSocketWrap, FSReqCallback…). */
@@ -38,4 +40,24 @@ export interface Probe {
   /** Listener counts on the service's shared emitters, by `emitter:event`. */
   readonly listeners: Record<string, number>;
   readonly storage: { readonly diskReads: number; readonly bytesRead: number; readonly uploadsWritten: number };
+}
+
+/**
+ * Figures the harness samples while the traffic runs: the fields of
+ * `process.memoryUsage()`, and the bytes the server has written that its
+ * clients have not taken yet (`writableLength` of its open sockets and
+ * responses).
+ */
+export type SampledFigure = 'heapUsed' | 'external' | 'arrayBuffers' | 'rss' | 'bufferedBytes';
+
+export type SampledValues = Record<SampledFigure, number>;
+
+/** What the sampler saw between start-sampling and stop-sampling. */
+export interface SampledPeaks {
+  /** Each figure just before the traffic (after a garbage collection). */
+  readonly before: SampledValues;
+  /** The highest value of each figure while the traffic ran. */
+  readonly peak: SampledValues;
+  readonly samples: number;
+  readonly durationMs: number;
 }

@@ -6,10 +6,10 @@ import path from 'node:path';
 import pc from 'picocolors';
 import type { Scenario, Side } from './course.ts';
 import { scenarioDir } from './course.ts';
-import { formatFigure, formatSeconds } from './format.ts';
+import { formatBytes, formatFigure, formatSeconds } from './format.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { ReferenceFigure } from './reference.ts';
-import type { MeasureResult, RetainerPath, Verdict } from './types.ts';
+import type { MeasureResult, RetainerPath, SampledPeak, Verdict } from './types.ts';
 
 export interface ReportInput {
   readonly scenario: Scenario;
@@ -51,6 +51,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
+  if (measure.sampled) lines.push(...describeSampledPeak(measure.sampled, measure.unit).map((sentence) => `      ${sentence}`));
   if (!measure.passed && measure.path) {
     lines.push('', `      Why they stay (the shortest path from a root to the largest of them):`);
     lines.push(...pathLines(measure.path).map((line) => `        ${line}`));
@@ -72,6 +73,27 @@ function snapshotGuide(final: string): string[] {
     `      npx memlab trace --snapshot ${quoted} --node-id <id>      one object's retainer path`,
     `      npx memlab heap --snapshot ${quoted}                      explore it interactively`,
   ];
+}
+
+const FIGURE_TEXT: Record<SampledPeak['figure'], string> = {
+  bufferedBytes: 'the bytes written and not yet taken by a client',
+  arrayBuffers: 'the memory behind Buffers (arrayBuffers)',
+  external: 'memory outside the JS heap (external)',
+  heapUsed: 'the JS heap in use (heapUsed)',
+  rss: 'the process\'s resident memory (rss)',
+};
+
+/** How a peak came about, in sentences: the figure before the traffic, its peak, and what to read it against. */
+export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['unit']): string[] {
+  const sentences = [
+    `Sampled ${sampled.samples} times while the traffic ran: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} to a peak of ${formatFigure(sampled.peak, unit)}.`,
+  ];
+  if (sampled.compareTo) {
+    const share = (sampled.peak - sampled.before) / sampled.compareTo.bytes;
+    const percent = share >= 0.1 ? (share * 100).toFixed(0) : (share * 100).toFixed(1);
+    sentences.push(`For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
+  }
+  return sentences;
 }
 
 export function formatVerdict({ scenario, side, serverFile, verdict, reference }: ReportInput): string {

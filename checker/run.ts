@@ -8,10 +8,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
-import type { Probe } from './protocol.ts';
+import type { Probe, SampledPeaks } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PhaseTimes, ProbeMeasure, TimelinePoint, Verdict } from './types.ts';
+import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, TimelinePoint, Verdict } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 export type Phase = keyof PhaseTimes;
@@ -100,7 +100,10 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await snapshot(running, workspace.snapshot('baseline'));
 
     clock.enter('traffic');
+    const sampling = spec.measures.some((measure) => measure.kind === 'peak');
+    if (sampling) await running.command({ type: 'start-sampling', intervalMs: SAMPLE_INTERVAL_MS }, TIMEOUTS.requestMs);
     await guard(running, spec.traffic(context));
+    const peaks = sampling ? await running.command<SampledPeaks>({ type: 'stop-sampling' }, TIMEOUTS.requestMs) : null;
     await context.settle();
     refuseServerErrors(running, http);
 
@@ -128,6 +131,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
     const measures: MeasureResult[] = spec.measures.map((measure) => {
       if (measure.kind === 'probe') return probeResult(measure, before, after);
+      if (measure.kind === 'peak') return peakResult(measure, peaks!);
       const finding = findings[heapMeasures.indexOf(measure)]!;
       const value = measure.unit === 'bytes' ? finding.bytes : finding.objects;
       const passed = value <= measure.bar;
@@ -196,6 +200,9 @@ async function guard(server: ServerProcess, step: Promise<void>): Promise<void> 
 }
 
 const BUSY_PROBE_MS = 2_000;
+
+/** Often enough to see a transfer's peak; the sampler's readings cost microseconds. */
+const SAMPLE_INTERVAL_MS = 5;
 
 /**
  * Measuring a server that fails its requests means nothing: say so, with the
@@ -293,4 +300,18 @@ async function snapshot(server: ServerProcess, file: string): Promise<void> {
 function probeResult(measure: ProbeMeasure, before: Probe, after: Probe): MeasureResult {
   const value = measure.read(after) - measure.read(before);
   return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed: value <= measure.bar };
+}
+
+function peakResult(measure: PeakMeasure, peaks: SampledPeaks): MeasureResult {
+  const before = peaks.before[measure.figure];
+  const peak = peaks.peak[measure.figure];
+  const value = peak - before;
+  return {
+    name: measure.name,
+    unit: measure.unit,
+    value,
+    bar: measure.bar,
+    passed: value <= measure.bar,
+    sampled: { figure: measure.figure, before, peak, samples: peaks.samples, ...(measure.compareTo ? { compareTo: measure.compareTo } : {}) },
+  };
 }

@@ -228,6 +228,119 @@ export class HttpClient {
       });
     });
   }
+
+  /**
+   * Download the whole body no faster than `bytesPerSecond`, as a client on a
+   * slow link would: whenever it is ahead of that pace it pauses the socket,
+   * and the server's writes back up. The body is hashed as it arrives.
+   */
+  slowDownload(path: string, bytesPerSecond: number): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      let pause: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        clearTimeout(pause);
+        request.destroy();
+        reject(this.noAnswer('GET', path));
+      }, this.timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        clearTimeout(pause);
+        reject(this.refused('GET', path, error));
+      });
+      request.on('response', (response) => {
+        const hash = createHash('sha256');
+        const kept: Buffer[] = [];
+        let bytes = 0;
+        const started = performance.now();
+        response.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          if (bytes < KEEP_TEXT_BYTES) kept.push(chunk);
+          bytes += chunk.length;
+          const aheadMs = started + (bytes / bytesPerSecond) * 1000 - performance.now();
+          if (aheadMs >= 1) {
+            response.pause();
+            pause = setTimeout(() => response.resume(), aheadMs);
+          }
+        });
+        response.on('end', () => {
+          clearTimeout(timer);
+          const status = response.statusCode ?? 0;
+          if (status >= 500) this.serverErrors.push({ request: this.describe('GET', path), status });
+          resolve({ status, headers: response.headers, bytes, sha256: hash.digest('hex'), text: Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8') });
+        });
+        response.on('error', (error) => {
+          clearTimeout(timer);
+          clearTimeout(pause);
+          reject(this.refused('GET', path, error));
+        });
+      });
+    });
+  }
+
+  /**
+   * Upload `bytes` bytes (`chunk` again and again) with chunked transfer
+   * encoding: no Content-Length, so the server learns the size only as it
+   * reads. Sends as fast as the server reads, and stops sending once it
+   * answers or hangs up. Resolves with its answer, or with status 0 when it
+   * cut the connection without one.
+   */
+  chunkedUpload(path: string, chunk: Uint8Array, bytes: number, method = 'PUT'): Promise<UploadOutcome> {
+    return new Promise((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port: this.port, path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } });
+      let sent = 0;
+      let answered = false;
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        request.destroy();
+        reject(this.noAnswer(method, path));
+      }, this.timeoutMs * 3);
+      const settle = (status: number, text: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        request.destroy();
+        if (status >= 500) this.serverErrors.push({ request: this.describe(method, path), status });
+        resolve({ status, text, sent });
+      };
+      request.on('error', () => {
+        if (!answered) settle(0, '');
+      });
+      request.on('close', () => {
+        if (!answered) settle(0, '');
+      });
+      request.on('response', (response) => {
+        answered = true;
+        const kept: Buffer[] = [];
+        response.on('data', (data: Buffer) => kept.push(data));
+        const done = (): void => settle(response.statusCode ?? 0, Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8'));
+        response.on('end', done);
+        response.on('error', done);
+        response.on('aborted', done);
+      });
+      const pump = (): void => {
+        while (!answered && !request.destroyed && sent < bytes) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+          sent += piece.length;
+          if (!request.write(piece)) {
+            request.once('drain', pump);
+            return;
+          }
+        }
+        if (!answered && !request.destroyed) request.end();
+      };
+      pump();
+    });
+  }
+}
+
+/** How a server answered an upload it may have refused halfway: status 0 when it hung up without answering. */
+export interface UploadOutcome {
+  readonly status: number;
+  readonly text: string;
+  /** Bytes handed to the network before the answer or the hang-up. */
+  readonly sent: number;
 }
 
 /** An upload with part of its body sent and the connection still open. */

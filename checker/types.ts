@@ -3,7 +3,7 @@
  * engine runs it and returns a Verdict. Data flows one way: spec in, verdict out.
  */
 import type { IHeapNode } from '@memlab/core';
-import type { Probe } from './protocol.ts';
+import type { Probe, SampledFigure } from './protocol.ts';
 import type { HttpClient } from './traffic.ts';
 
 /** Which retained heap objects are the scenario's, and how to count them. */
@@ -37,7 +37,25 @@ export interface ProbeMeasure {
   readonly bar: number;
 }
 
-export type Measure = HeapMeasure | ProbeMeasure;
+/**
+ * A measure sampled in the server's process while the traffic runs: the peak
+ * of a figure minus its value just before the traffic. For what the heap
+ * diff cannot see, because it is gone by the time the traffic ends: a
+ * response's write buffer, a whole upload held in memory on its way to disk.
+ */
+export interface PeakMeasure {
+  readonly kind: 'peak';
+  /** "peak buffered bytes while a slow client reads the export". */
+  readonly name: string;
+  readonly figure: SampledFigure;
+  readonly unit: 'bytes';
+  /** The largest rise above the pre-traffic value a fixed server may show. */
+  readonly bar: number;
+  /** What the figure is best read against, shown in the verdict: "the whole export", 31 MiB. */
+  readonly compareTo?: { readonly describe: string; readonly bytes: number };
+}
+
+export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure;
 
 /** What a scenario's traffic and contract get to work with. */
 export interface CheckContext {
@@ -109,6 +127,17 @@ export interface MeasureResult {
   readonly path?: RetainerPath;
   /** Other retainer paths that keep the selected objects, beyond the one shown. */
   readonly otherPaths?: number;
+  /** How a peak measure's figure came about (peak measures). */
+  readonly sampled?: SampledPeak;
+}
+
+/** A peak measure's raw figures: the value before the traffic, the peak, and what to read them against. */
+export interface SampledPeak {
+  readonly figure: SampledFigure;
+  readonly before: number;
+  readonly peak: number;
+  readonly samples: number;
+  readonly compareTo?: { readonly describe: string; readonly bytes: number };
 }
 
 export interface PhaseTimes {

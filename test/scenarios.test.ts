@@ -14,6 +14,9 @@ import { loadCheck } from '../checker/run.ts';
 import type { MeasureResult, RetainerPath } from '../checker/types.ts';
 import { runCli, scratchTempDir } from './helpers.ts';
 
+/** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
+const CONTRACT_HALF_FIX = 'half-fix-contract-';
+
 const temp = scratchTempDir();
 afterEach(() => {
   expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
@@ -43,6 +46,12 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
       const result = verdict.measures.find((candidate) => candidate.name === measure.name) as MeasureResult;
       expect(result.passed, `${measure.name}: ${result.value} against a bar of ${result.bar}`).toBe(false);
       expect(result.value).toBeGreaterThan(2 * measure.bar);
+      if (measure.kind === 'peak') {
+        // A peak is read while the traffic runs, and the verdict says from what.
+        expect(result.sampled?.figure).toBe(measure.figure);
+        expect(result.sampled!.samples).toBeGreaterThan(0);
+        expect(result.sampled!.peak - result.sampled!.before).toBe(result.value);
+      }
       if (measure.kind !== 'heap') continue;
       expect(result.path, `${measure.name} has a retainer path`).toBeDefined();
       expect(pathText(result.path!)).toContain(measure.retainer);
@@ -82,7 +91,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(run.code).toBe(0);
   });
 
-  const halfFixes = variants(folder, 'half-fix-');
+  const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX));
   test.runIf(halfFixes.length > 0).each(halfFixes)('half a fix fails on memory: %s', async (file) => {
     const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
     expect(run.code).toBe(1);
@@ -92,12 +101,26 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(verdict.breaches).toEqual([]);
     expect(verdict.measures.some((measure) => !measure.passed)).toBe(true);
   });
+
+  const contractHalfFixes = variants(folder, CONTRACT_HALF_FIX);
+  test.runIf(contractHalfFixes.length > 0).each(contractHalfFixes)('half a fix fails the contract: %s', async (file) => {
+    const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+    expect(run.code).toBe(1);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('fail');
+    if (verdict.status === 'could-not-check') return;
+    // The memory is fixed; a promise the service makes is broken.
+    expect(verdict.breaches.length).toBeGreaterThan(0);
+    for (const measure of verdict.measures) expect(measure.passed, measure.name).toBe(true);
+  });
 });
 
 /**
  * Servers beside each scenario, in test/variants/<folder>/: dropped-feature.ts
  * (nothing leaks, the feature is gone), alternative-*.ts (another fix that
- * must pass), half-fix-*.ts (a fix that misses a path, which must fail).
+ * must pass), half-fix-*.ts (a fix that misses a path, which must fail on
+ * memory), half-fix-contract-*.ts (a fix that holds on memory but breaks a
+ * promise of the service, which must fail on the contract).
  */
 function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);

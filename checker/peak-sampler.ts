@@ -1,0 +1,82 @@
+/**
+ * Samples a process's memory while traffic runs, and keeps the peak of each
+ * figure: what a heap snapshot taken after the traffic cannot see, because
+ * it is gone by then (a response's write buffer, a whole upload held in
+ * memory on its way to disk).
+ *
+ * Runs in the server's process (the harness starts it). Memory figures count
+ * only what is alive: garbage that V8 has not collected yet does not count.
+ * V8 lets tens of MiB of dead Buffers wait for a collection, so a streaming
+ * server would otherwise look as if it held the chunks it has long passed
+ * on. A raw reading above the peak by more than a step triggers a garbage
+ * collection, and only the reading after it can raise the peak: the peak is
+ * exact for a server that holds little, and at most a step below the truth
+ * for one that holds a lot.
+ */
+import type { SampledFigure, SampledPeaks, SampledValues } from './protocol.ts';
+
+/** Figures a garbage collection can lower: they count only what survives one. */
+const COLLECTED: readonly SampledFigure[] = ['heapUsed', 'external', 'arrayBuffers'];
+
+/** How far a raw reading must rise above the peak before a collection confirms it. */
+export const CONFIRM_STEP_BYTES = 4 * 1024 * 1024;
+
+export interface PeakSamplerOptions {
+  /** Bytes the server has written that its clients have not taken yet. */
+  readonly bufferedBytes: () => number;
+  /** A full garbage collection (global.gc under --expose-gc). */
+  readonly collectGarbage: () => void;
+}
+
+export class PeakSampler {
+  private timer: NodeJS.Timeout | null = null;
+  private before: SampledValues | null = null;
+  private peak: SampledValues | null = null;
+  private samples = 0;
+  private started = 0;
+
+  constructor(private readonly options: PeakSamplerOptions) {}
+
+  private read(): SampledValues {
+    const { heapUsed, external, arrayBuffers, rss } = process.memoryUsage();
+    return { heapUsed, external, arrayBuffers, rss, bufferedBytes: this.options.bufferedBytes() };
+  }
+
+  /** Start sampling every `intervalMs`; the first reading (after a collection) is the baseline. */
+  start(intervalMs: number): void {
+    if (this.timer) throw new Error('the sampler is already running');
+    this.options.collectGarbage();
+    this.before = this.read();
+    this.peak = { ...this.before };
+    this.samples = 0;
+    this.started = performance.now();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  /** Take one reading now; the timer calls it, and so can code that knows a peak is near. */
+  sample(): void {
+    const peak = this.peak;
+    if (!peak) return;
+    let reading = this.read();
+    this.samples += 1;
+    if (COLLECTED.some((figure) => reading[figure] > peak[figure] + CONFIRM_STEP_BYTES)) {
+      this.options.collectGarbage();
+      reading = this.read();
+      for (const figure of COLLECTED) peak[figure] = Math.max(peak[figure], reading[figure]);
+    }
+    peak.rss = Math.max(peak.rss, reading.rss);
+    peak.bufferedBytes = Math.max(peak.bufferedBytes, reading.bufferedBytes);
+  }
+
+  /** Take a last reading, stop the timer (nothing of the sampler stays scheduled) and report. */
+  stop(): SampledPeaks {
+    if (!this.timer || !this.before || !this.peak) throw new Error('the sampler is not running');
+    this.sample();
+    clearInterval(this.timer);
+    this.timer = null;
+    const result: SampledPeaks = { before: this.before, peak: this.peak, samples: this.samples, durationMs: performance.now() - this.started };
+    this.before = null;
+    this.peak = null;
+    return result;
+  }
+}

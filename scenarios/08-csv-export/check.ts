@@ -1,0 +1,87 @@
+/**
+ * Scenario 08's check. Traffic: a year of orders exported as CSV to a client
+ * on a slow link, which reads it to the end at 16 MiB/s. What must not grow:
+ * the bytes the server has written and the client has not taken yet, sampled
+ * while the export runs (a streaming server keeps a few chunks in flight; a
+ * heap snapshot after the traffic cannot see it, the buffer is gone by then).
+ * Contract: every export arrives byte-exact (compared by SHA-256 with the CSV
+ * this check computes), as text/csv; an unknown export is 404; a name with a
+ * path in it is refused.
+ */
+import { createHash } from 'node:crypto';
+import { orderPages, type Order } from '../../checker/service/orders.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const MiB = 1024 * 1024;
+const SLOW_CLIENT_BYTES_PER_SECOND = 16 * MiB;
+
+/** The CSV format the accounting spreadsheets expect, written out here independently of the server. */
+function expectedLine(order: Order): string {
+  const quote = (text: string): string => `"${text.replaceAll('"', '""')}"`;
+  const money = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  return `${order.id},${order.placedAt},${quote(order.customer)},${order.email},${order.country},${quote(order.city)},${order.sku},${quote(order.product)},${order.quantity},${money(order.unitPriceCents)},${money(order.quantity * order.unitPriceCents)}\r\n`;
+}
+
+function expectedExport(name: string): { bytes: number; sha256: string } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const add = (text: string): void => {
+    hash.update(text);
+    bytes += Buffer.byteLength(text);
+  };
+  add('order_id,placed_at,customer,email,country,city,sku,product,quantity,unit_price,total\r\n');
+  for (const page of orderPages(name)) add(page.map(expectedLine).join(''));
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+const YEAR = 'orders-2024';
+const QUARTER = 'orders-2025-q1';
+const expected = { [YEAR]: expectedExport(YEAR), [QUARTER]: expectedExport(QUARTER) };
+
+function judge(context: CheckContext, name: keyof typeof expected, response: { status: number; bytes: number; sha256: string; headers: Record<string, unknown> }, how: string): void {
+  const path = `/exports/${name}.csv`;
+  if (response.status !== 200) {
+    context.breach(`GET ${path} ${how} answered ${response.status} instead of 200.`);
+  } else if (response.sha256 !== expected[name].sha256) {
+    context.breach(`GET ${path} ${how} sent ${response.bytes} bytes that are not the export (the export is ${expected[name].bytes} bytes).`);
+  } else if (!String(response.headers['content-type']).startsWith('text/csv')) {
+    context.breach(`GET ${path} ${how} was sent as ${String(response.headers['content-type'])} instead of text/csv.`);
+  }
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    judge(context, QUARTER, await context.http.get(`/exports/${QUARTER}.csv`), 'read at full speed');
+    judge(context, QUARTER, await context.http.slowDownload(`/exports/${QUARTER}.csv`, SLOW_CLIENT_BYTES_PER_SECOND), 'read slowly');
+    await context.http.get('/exports/orders-1999.csv');
+  },
+
+  async traffic(context) {
+    judge(context, YEAR, await context.http.slowDownload(`/exports/${YEAR}.csv`, SLOW_CLIENT_BYTES_PER_SECOND), 'read by a slow client');
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    judge(context, QUARTER, await http.get(`/exports/${QUARTER}.csv`), 'read at full speed');
+    const missing = await http.get('/exports/orders-1999.csv');
+    if (missing.status !== 404) breach(`GET /exports/orders-1999.csv answered ${missing.status} instead of 404: there is no such export.`);
+    const traversal = await http.get('/exports/..%2f..%2fpackage.json.csv');
+    if (traversal.status !== 400 && traversal.status !== 404) {
+      breach(`GET /exports/..%2f..%2fpackage.json.csv answered ${traversal.status}: names with a path must be refused (400).`);
+    }
+  },
+
+  measures: [
+    {
+      kind: 'peak',
+      name: 'peak buffered bytes while a slow client read the export',
+      figure: 'bufferedBytes',
+      unit: 'bytes',
+      bar: 1 * MiB,
+      compareTo: { describe: 'the whole export is', bytes: expected[YEAR].bytes },
+    },
+  ],
+  routes: { fileNames: ['GET /exports/:name.csv'], uploads: [] },
+};
+
+export default check;

@@ -1,0 +1,99 @@
+/**
+ * Scenario 09's check. Traffic: three 24 MiB lecture recordings uploaded at
+ * once. What must not grow: the memory behind Buffers (arrayBuffers), sampled
+ * while the uploads run; a server that streams them to disk holds a few
+ * chunks per upload, one that collects them holds every byte. A heap snapshot
+ * after the traffic cannot see it: the bytes are gone by then.
+ * Contract: every upload is stored byte-exact and answered 201; an upload
+ * over the 64 MiB limit is refused, when its Content-Length announces it
+ * (413) and when it is streamed chunked and runs over the limit (413, or the
+ * connection cut), and nothing of it stays in the uploads folder; neither
+ * does anything of an upload whose client hangs up halfway.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const MiB = 1024 * 1024;
+const VIDEO_BYTES = 24 * MiB;
+const AT_ONCE = 3;
+
+function video(name: string, bytes = VIDEO_BYTES): Buffer {
+  return generateBytes(name, bytes);
+}
+
+async function upload(context: CheckContext, name: string, body: Buffer): Promise<void> {
+  const response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body });
+  if (response.status !== 201) {
+    context.breach(`PUT /uploads/${name} (${body.length} bytes) answered ${response.status} instead of 201.`);
+    return;
+  }
+  const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
+  if (!stored) context.breach(`PUT /uploads/${name} answered 201, but no file ${name} was stored.`);
+  else if (sha256(stored) !== sha256(body)) context.breach(`The upload ${name} was not stored byte-exact (${stored.length} bytes stored, ${body.length} sent).`);
+}
+
+/** Files in the uploads folder whose name starts with `name` (the upload itself, or a partial file of it). */
+async function leftovers(context: CheckContext, name: string): Promise<string[]> {
+  const files = await readdir(context.uploadsDir).catch(() => [] as string[]);
+  return files.filter((file) => file.startsWith(name));
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    await upload(context, 'warmup.mp4', video('warmup.mp4', 2 * MiB));
+    await Promise.all(['warmup-a.mp4', 'warmup-b.mp4'].map((name) => upload(context, name, video(name, 1 * MiB))));
+  },
+
+  async traffic(context) {
+    const names = Array.from({ length: AT_ONCE }, (_, i) => `lecture-${i + 1}.mp4`);
+    const bodies = names.map((name) => video(name));
+    await Promise.all(names.map((name, i) => upload(context, name, bodies[i]!)));
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    const announced = await http.request('/uploads/too-long.mp4', { method: 'PUT', headers: { 'content-length': String(MAX_VIDEO_UPLOAD_BYTES + MiB) } });
+    if (announced.status !== 413) breach(`An upload announced as ${MAX_VIDEO_UPLOAD_BYTES / MiB + 1} MiB (Content-Length) was answered ${announced.status} instead of 413.`);
+
+    // Chunked: the size shows only while reading. 1 MiB more than the limit is sent.
+    const streamed = await http.chunkedUpload('/uploads/streamed-too-long.mp4', video('streamed-too-long.mp4', MiB), MAX_VIDEO_UPLOAD_BYTES + MiB);
+    if (streamed.status !== 413 && streamed.status !== 0) {
+      breach(`A chunked upload that ran over the ${MAX_VIDEO_UPLOAD_BYTES / MiB} MiB limit was answered ${streamed.status} instead of 413.`);
+    }
+    const dropped = video('dropped.mp4', 8 * MiB);
+    await http.abortedUpload('/uploads/dropped.mp4', dropped, 4 * MiB);
+
+    // The server may still be cleaning up after the refusal and the hang-up: give it a moment, polling.
+    const deadline = performance.now() + 2_000;
+    let left: string[] = [];
+    do {
+      left = [...(await leftovers(context, 'streamed-too-long.mp4')), ...(await leftovers(context, 'dropped.mp4'))];
+      if (left.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    } while (left.length && performance.now() < deadline);
+    for (const file of left) {
+      breach(`${file} is still in the uploads folder after its upload was ${file.startsWith('dropped') ? 'dropped by the client halfway' : 'refused for running over the limit'}: a partial file must be removed.`);
+    }
+
+    // Still works after all that.
+    await upload(context, 'after.mp4', video('after.mp4', 3 * MiB));
+    const traversal = await http.request('/uploads/..%2f..%2fescape.mp4', { method: 'PUT', body: Buffer.from('x') });
+    if (traversal.status !== 400) breach(`PUT /uploads/..%2f..%2fescape.mp4 answered ${traversal.status}: names with a path must be refused (400).`);
+  },
+
+  measures: [
+    {
+      kind: 'peak',
+      name: `peak Buffer memory while ${AT_ONCE} uploads of ${VIDEO_BYTES / MiB} MiB ran at once`,
+      figure: 'arrayBuffers',
+      unit: 'bytes',
+      bar: 16 * MiB,
+      compareTo: { describe: `the ${AT_ONCE} uploads together are`, bytes: AT_ONCE * VIDEO_BYTES },
+    },
+  ],
+  routes: { fileNames: ['PUT /uploads/:name'], uploads: ['PUT /uploads/:name'] },
+};
+
+export default check;
