@@ -47,7 +47,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     reference ? `fixed ${formatFigure(reference.fixed, measure.unit)}` : null,
     `bar ${formatFigure(measure.bar, measure.unit)}`,
   ].filter(Boolean);
-  const lines = [`  ${mark} ${measure.name}`, `      ${figures.join('   ')}`];
+  const lines = [`  ${mark} ${measure.name}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
@@ -56,6 +56,21 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     lines.push(...pathLines(measure.path).map((line) => `        ${line}`));
     if (measure.otherPaths) lines.push(pc.dim(`      (${measure.otherPaths} other path(s) keep some of them too.)`));
   }
+  return lines;
+}
+
+/** Which instrument gave a resource measure's figure, and which it could not use here. */
+function instrumentLines(measure: MeasureResult): string[] {
+  const missing = measure.unavailable ?? [];
+  if (measure.notMeasured) {
+    return [
+      `      ${pc.yellow('not measured')}: no instrument can read it here (${missing.join('; ')}).`,
+      '      A leak here would go unseen, so this measure does not pass.',
+    ];
+  }
+  if (!measure.instrument) return [];
+  const lines = [measure.passed ? pc.dim(`      measured with ${measure.instrument}`) : `      caught by ${measure.instrument}`];
+  for (const reason of missing) lines.push(pc.dim(`      (not available here: ${reason}; measured with the next instrument instead)`));
   return lines;
 }
 
