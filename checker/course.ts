@@ -36,6 +36,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The upload heartbeat',
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
   },
+  {
+    number: '07',
+    folder: '07-aborted-downloads',
+    title: 'The aborted downloads',
+    teaches: 'pipe() never closes the file when the client hangs up: descriptors leak, and the heap looks clean',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';

@@ -69,7 +69,8 @@ function instrumentLines(measure: MeasureResult): string[] {
     ];
   }
   if (!measure.instrument) return [];
-  const lines = [measure.passed ? pc.dim(`      measured with ${measure.instrument}`) : `      caught by ${measure.instrument}`];
+  const change = `${formatFigure(measure.value, measure.unit)} more after the traffic than before it`;
+  const lines = [measure.passed ? pc.dim(`      measured with ${measure.instrument}`) : `      caught by ${measure.instrument}: ${change}`];
   for (const reason of missing) lines.push(pc.dim(`      (not available here: ${reason}; measured with the next instrument instead)`));
   return lines;
 }
