@@ -42,6 +42,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The aborted downloads',
     teaches: 'pipe() never closes the file when the client hangs up: descriptors leak, and the heap looks clean',
   },
+  {
+    number: '11',
+    folder: '11-gzip-downloads',
+    title: 'The gzipped downloads',
+    teaches: 'gzip in the middle of a chain of pipes: an aborted download leaves the file open, and the heap, zlib memory included, looks clean',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';
