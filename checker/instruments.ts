@@ -12,7 +12,7 @@ import type { Instrument, MeasureResult, ResourceMeasure } from './types.ts';
 export const openFileDescriptors: Instrument = {
   name: 'open file descriptors',
   read: (probe) => probe.resources.fileDescriptors,
-  unavailable: 'this platform does not let a process count its own file descriptors (Windows)',
+  unavailable: 'this platform (Windows, say) does not let a process count its own file descriptors',
 };
 
 /** Read streams the file store opened (openStoredFile) that have not emitted 'close'; works on every platform. */
@@ -46,7 +46,7 @@ export function readResource(measure: ResourceMeasure, before: Probe, after: Pro
     const start = instrument.read(before);
     const end = instrument.read(after);
     if (start === null || end === null) {
-      unavailable.push(`${instrument.name}: ${instrument.unavailable ?? 'not available here'}`);
+      unavailable.push(`${instrument.name} — ${instrument.unavailable ?? 'not available here'}`);
       continue;
     }
     return { instrument, value: end - start, unavailable };

@@ -71,7 +71,7 @@ function instrumentLines(measure: MeasureResult): string[] {
   if (!measure.instrument) return [];
   const change = `${formatFigure(measure.value, measure.unit)} more after the traffic than before it`;
   const lines = [measure.passed ? pc.dim(`      measured with ${measure.instrument}`) : `      caught by ${measure.instrument}: ${change}`];
-  for (const reason of missing) lines.push(pc.dim(`      (not available here: ${reason}; measured with the next instrument instead)`));
+  for (const reason of missing) lines.push(pc.dim(`      (not used: ${reason})`));
   return lines;
 }
 

@@ -34,7 +34,7 @@ describe('resource measures', () => {
   test('fall back where descriptors cannot be counted, and say so', () => {
     const result = resourceResult(measure, probe(null, 1), probe(null, 17));
     expect(result).toMatchObject({ value: 16, passed: false, instrument: openFileStreams.name });
-    expect(result.unavailable).toEqual([`${openFileDescriptors.name}: ${openFileDescriptors.unavailable}`]);
+    expect(result.unavailable).toEqual([`${openFileDescriptors.name} — ${openFileDescriptors.unavailable}`]);
   });
 
   test('a measure no instrument can read fails, and says it was not measured', () => {
