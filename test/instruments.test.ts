@@ -3,7 +3,7 @@
  * never pass without one.
  */
 import { describe, expect, test } from 'vitest';
-import { openFileDescriptors, openFileStreams, resourceResult, resourcesSettled } from '../checker/instruments.ts';
+import { activeResources, openFileDescriptors, openFileStreams, resourceResult, resourcesSettled } from '../checker/instruments.ts';
 import type { Probe } from '../checker/protocol.ts';
 import type { ResourceMeasure } from '../checker/types.ts';
 
@@ -42,6 +42,13 @@ describe('resource measures', () => {
     expect(result.passed).toBe(false);
     expect(result.notMeasured).toBe(true);
     expect(result.unavailable).toHaveLength(2);
+  });
+
+  test('active handles of one kind count as an instrument everywhere', () => {
+    const handles: ResourceMeasure = { ...measure, instruments: [activeResources('TCPSocketWrap')] };
+    const before = probe(null);
+    const after = { ...probe(null), resources: { active: { TCPSocketWrap: 3, Timeout: 1 }, fileDescriptors: null } };
+    expect(resourceResult(handles, before, after)).toMatchObject({ value: 3, passed: true, instrument: 'active TCPSocketWrap resources (process.getActiveResourcesInfo)' });
   });
 
   test('settled once every figure is back to its baseline', () => {
