@@ -15,11 +15,15 @@ export const openFileDescriptors: Instrument = {
   unavailable: 'this platform (Windows, say) does not let a process count its own file descriptors',
 };
 
-/** Read streams the file store opened (openStoredFile) that have not emitted 'close'; works on every platform. */
+/**
+ * Read streams the file store opened (openStoredFile) that have not emitted
+ * 'close'; works on every platform. A server that never reads through the
+ * store would show 0 whatever it leaks, so then this instrument has no figure.
+ */
 export const openFileStreams: Instrument = {
   name: "the file store's read streams that were opened and never closed",
-  read: (probe) => probe.storage.openReadStreams ?? null,
-  unavailable: 'this server does not open its files through the shared file store',
+  read: (probe) => (probe.storage.diskReads > 0 ? (probe.storage.openReadStreams ?? null) : null),
+  unavailable: 'the server did not read any file through the shared file store (openStoredFile)',
 };
 
 /** Active libuv handles and requests of one kind, as `process.getActiveResourcesInfo()` lists them (TCPSocketWrap, Timeout, FSReqCallback…). */

@@ -13,7 +13,7 @@ function probe(fileDescriptors: number | null, openReadStreams?: number): Probe 
     resources: { active: {}, fileDescriptors },
     openConnections: 0,
     listeners: {},
-    storage: { diskReads: 0, bytesRead: 0, uploadsWritten: 0, ...(openReadStreams === undefined ? {} : { openReadStreams }) },
+    storage: { diskReads: 1, bytesRead: 0, uploadsWritten: 0, ...(openReadStreams === undefined ? {} : { openReadStreams }) },
   };
 }
 
@@ -38,7 +38,8 @@ describe('resource measures', () => {
   });
 
   test('a measure no instrument can read fails, and says it was not measured', () => {
-    const result = resourceResult(measure, probe(null), probe(null));
+    const bypassesStore = (p: Probe): Probe => ({ ...p, storage: { ...p.storage, diskReads: 0 } });
+    const result = resourceResult(measure, bypassesStore(probe(null, 0)), bypassesStore(probe(null, 0)));
     expect(result.passed).toBe(false);
     expect(result.notMeasured).toBe(true);
     expect(result.unavailable).toHaveLength(2);
