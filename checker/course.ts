@@ -37,6 +37,12 @@ export const SCENARIOS: readonly Scenario[] = [
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
   },
   {
+    number: '07',
+    folder: '07-aborted-downloads',
+    title: 'The aborted downloads',
+    teaches: 'pipe() never closes the file when the client hangs up: descriptors leak, and the heap looks clean',
+  },
+  {
     number: '08',
     folder: '08-csv-export',
     title: 'The CSV export',
@@ -47,6 +53,12 @@ export const SCENARIOS: readonly Scenario[] = [
     folder: '09-upload-endpoint',
     title: 'The upload endpoint',
     teaches: 'an upload collected in memory before it is written costs its whole size, per upload',
+  },
+  {
+    number: '11',
+    folder: '11-gzip-downloads',
+    title: 'The gzipped downloads',
+    teaches: 'gzip in the middle of a chain of pipes: an aborted download leaves the file open, and the heap, zlib memory included, looks clean',
   },
 ];
 

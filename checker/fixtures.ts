@@ -28,6 +28,7 @@ export const FIXTURES: readonly FixtureSpec[] = [
   { name: 'video-1.mp4', bytes: 32 * MiB },
   // A whole album, more photos than a bounded cache holds.
   ...Array.from({ length: 32 }, (_, index) => ({ name: `album-${String(index + 1).padStart(2, '0')}.jpg`, bytes: 2 * MiB })),
+  { name: 'access-log.csv', bytes: 16 * MiB },
 ];
 
 const MAGIC: Record<string, Uint8Array> = {
@@ -47,6 +48,7 @@ function seedOf(name: string): number {
  * number, so the files look like what their names say and do not compress.
  */
 export function generateBytes(name: string, bytes: number): Buffer {
+  if (TEXT_EXTENSIONS.has(path.extname(name))) return generateLogLines(name, bytes);
   const words = new Uint32Array(Math.ceil(bytes / 4));
   let state = seedOf(name);
   for (let i = 0; i < words.length; i++) {
@@ -59,6 +61,37 @@ export function generateBytes(name: string, bytes: number): Buffer {
   const magic = MAGIC[path.extname(name)];
   if (magic) data.set(magic.subarray(0, Math.min(magic.length, bytes)));
   return data;
+}
+
+const TEXT_EXTENSIONS = new Set(['.csv', '.log']);
+
+/**
+ * Deterministic CSV lines like a web server's access log (time, method, path,
+ * status, bytes, client): text that compresses as real logs do, several times
+ * over, so that serving it gzipped does real work.
+ */
+function generateLogLines(name: string, bytes: number): Buffer {
+  let state = seedOf(name);
+  const next = (range: number): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % range;
+  };
+  const methods = ['GET', 'GET', 'GET', 'HEAD', 'PUT'];
+  const statuses = [200, 200, 200, 206, 304, 404];
+  const agents = ['Mozilla/5.0 (X11; Linux x86_64)', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4)', 'curl/8.5.0', 'okhttp/4.12.0'];
+  const lines: string[] = ['time,method,path,status,bytes,client,agent\n'];
+  let length = lines[0]!.length;
+  const start = Date.UTC(2026, 0, 1);
+  for (let second = 0; length < bytes; second += 1 + next(3)) {
+    const time = new Date(start + second * 1000 + next(1000)).toISOString();
+    const file = next(2) ? `photo-${next(5000)}.jpg` : `video-${next(300)}.mp4`;
+    const line = `${time},${methods[next(methods.length)]},/files/${file},${statuses[next(statuses.length)]},${next(40_000_000)},198.51.100.${next(256)},${agents[next(agents.length)]}\n`;
+    lines.push(line);
+    length += line.length;
+  }
+  return Buffer.from(lines.join(''), 'latin1').subarray(0, bytes);
 }
 
 export function fixtureSpec(name: string): FixtureSpec {

@@ -39,7 +39,13 @@ export interface Probe {
   readonly openConnections: number;
   /** Listener counts on the service's shared emitters, by `emitter:event`. */
   readonly listeners: Record<string, number>;
-  readonly storage: { readonly diskReads: number; readonly bytesRead: number; readonly uploadsWritten: number };
+  readonly storage: {
+    readonly diskReads: number;
+    readonly bytesRead: number;
+    readonly uploadsWritten: number;
+    /** Read streams openStoredFile returned that have not emitted 'close' yet. */
+    readonly openReadStreams?: number;
+  };
 }
 
 /**

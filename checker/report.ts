@@ -47,7 +47,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     reference ? `fixed ${formatFigure(reference.fixed, measure.unit)}` : null,
     `bar ${formatFigure(measure.bar, measure.unit)}`,
   ].filter(Boolean);
-  const lines = [`  ${mark} ${measure.name}`, `      ${figures.join('   ')}`];
+  const lines = [`  ${mark} ${measure.name}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
@@ -94,6 +94,22 @@ export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['u
     sentences.push(`For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
   }
   return sentences;
+}
+
+/** Which instrument gave a resource measure's figure, and which it could not use here. */
+function instrumentLines(measure: MeasureResult): string[] {
+  const missing = measure.unavailable ?? [];
+  if (measure.notMeasured) {
+    return [
+      `      ${pc.yellow('not measured')}: no instrument can read it here (${missing.join('; ')}).`,
+      '      A leak here would go unseen, so this measure does not pass.',
+    ];
+  }
+  if (!measure.instrument) return [];
+  const change = `${formatFigure(measure.value, measure.unit)} more after the traffic than before it`;
+  const lines = [measure.passed ? pc.dim(`      measured with ${measure.instrument}`) : `      caught by ${measure.instrument}: ${change}`];
+  for (const reason of missing) lines.push(pc.dim(`      (not used: ${reason})`));
+  return lines;
 }
 
 export function formatVerdict({ scenario, side, serverFile, verdict, reference }: ReportInput): string {

@@ -11,7 +11,8 @@ import { CouldNotCheck } from './errors.ts';
 import type { Probe, SampledPeaks } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, TimelinePoint, Verdict } from './types.ts';
+import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
+import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 export type Phase = keyof PhaseTimes;
@@ -95,9 +96,13 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await context.settle();
     refuseServerErrors(running, http);
 
+    // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
+    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+    const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
+
     clock.enter('snapshots');
     const before = await running.probe();
-    await snapshot(running, workspace.snapshot('baseline'));
+    if (takeSnapshots) await snapshot(running, workspace.snapshot('baseline'));
 
     clock.enter('traffic');
     const sampling = spec.measures.some((measure) => measure.kind === 'peak');
@@ -108,9 +113,12 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     refuseServerErrors(running, http);
 
     clock.enter('snapshots');
-    const after = await running.probe();
-    await snapshot(running, workspace.snapshot('target'));
-    await snapshot(running, workspace.snapshot('final'));
+    const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources');
+    const after = await probeSettledResources(running, before, resourceMeasures);
+    if (takeSnapshots) {
+      await snapshot(running, workspace.snapshot('target'));
+      await snapshot(running, workspace.snapshot('final'));
+    }
 
     clock.enter('contract');
     await guard(running, spec.contract(context));
@@ -118,7 +126,6 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await server.stop();
 
     clock.enter('analysis');
-    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
     const { analyseSnapshots } = await analysis;
     const findings = heapMeasures.length
       ? await analyseSnapshots(
@@ -132,6 +139,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const measures: MeasureResult[] = spec.measures.map((measure) => {
       if (measure.kind === 'probe') return probeResult(measure, before, after);
       if (measure.kind === 'peak') return peakResult(measure, peaks!);
+      if (measure.kind === 'resources') return resourceResult(measure, before, after);
       const finding = findings[heapMeasures.indexOf(measure)]!;
       const value = measure.unit === 'bytes' ? finding.bytes : finding.objects;
       const passed = value <= measure.bar;
@@ -147,7 +155,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       };
     });
     const passed = breaches.length === 0 && measures.every((measure) => measure.passed);
-    keep = options.keepSnapshots ?? false;
+    keep = (options.keepSnapshots ?? false) && takeSnapshots;
     return {
       status: passed ? 'pass' : 'fail',
       measures,
@@ -296,6 +304,24 @@ async function settle(server: ServerProcess): Promise<void> {
 async function snapshot(server: ServerProcess, file: string): Promise<void> {
   await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs);
 }
+
+/**
+ * A descriptor is closed a moment after its stream is destroyed (the close
+ * runs on libuv's thread pool), so a fixed server may still be closing when
+ * the last connection ends. Probe again until every resource measure is back
+ * to its baseline, or the deadline passes: what is open then, stays open.
+ */
+async function probeSettledResources(server: ServerProcess, before: Probe, measures: readonly ResourceMeasure[]): Promise<Probe> {
+  const deadline = performance.now() + RESOURCE_SETTLE_MS;
+  let after = await server.probe();
+  while (measures.length > 0 && !resourcesSettled(measures, before, after) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    after = await server.probe();
+  }
+  return after;
+}
+
+const RESOURCE_SETTLE_MS = 1_000;
 
 function probeResult(measure: ProbeMeasure, before: Probe, after: Probe): MeasureResult {
   const value = measure.read(after) - measure.read(before);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { createGunzip } from 'node:zlib';
 import { CouldNotCheck } from './errors.ts';
 
 export interface Response {
@@ -132,9 +133,9 @@ export class HttpClient {
   }
 
   /** Download until `bytes` have arrived, then hang up, as a client that gives up would. */
-  async abortedDownload(path: string, bytes: number): Promise<void> {
+  async abortedDownload(path: string, bytes: number, headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -150,6 +151,56 @@ export class HttpClient {
         response.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (received >= bytes) request.destroy();
+        });
+      });
+    });
+  }
+
+  /** `count` clients that start the same download at once and each hang up after `bytes`. */
+  async abortedDownloads(path: string, bytes: number, count: number, headers?: Record<string, string>): Promise<void> {
+    await Promise.all(Array.from({ length: count }, () => this.abortedDownload(path, bytes, headers)));
+  }
+
+  /**
+   * Download as a client that accepts gzip would. The body is gunzipped when
+   * the server says it is gzipped (`content-encoding: gzip`), and `bytes` and
+   * `sha256` are those of the content, so a check compares them with the file
+   * whichever way it travelled. `text` is the decoded body, when small.
+   */
+  getAcceptingGzip(path: string, headers?: Record<string, string>): Promise<Response & { readonly wireBytes: number }> {
+    return new Promise((resolve, reject) => {
+      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } });
+      const timer = setTimeout(() => {
+        request.destroy();
+        reject(this.noAnswer('GET', path));
+      }, this.timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(this.refused('GET', path, error));
+      });
+      request.on('response', (response) => {
+        const gzipped = /\bgzip\b/i.test(String(response.headers['content-encoding'] ?? ''));
+        const hash = createHash('sha256');
+        const kept: Buffer[] = [];
+        let wireBytes = 0;
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => void (wireBytes += chunk.length));
+        const body = gzipped ? response.pipe(createGunzip()) : response;
+        body.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          if (bytes < KEEP_TEXT_BYTES) kept.push(chunk);
+          bytes += chunk.length;
+        });
+        body.on('end', () => {
+          clearTimeout(timer);
+          const status = response.statusCode ?? 0;
+          if (status >= 500) this.serverErrors.push({ request: this.describe('GET', path), status });
+          const text = Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8');
+          resolve({ status, headers: response.headers, bytes, wireBytes, sha256: hash.digest('hex'), text });
+        });
+        body.on('error', (error: Error) => {
+          clearTimeout(timer);
+          reject(gzipped ? new CouldNotCheck('bad gzip', `GET ${path} said its body was gzipped, but it is not valid gzip: ${error.message}.`) : this.refused('GET', path, error));
         });
       });
     });

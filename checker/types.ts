@@ -55,7 +55,35 @@ export interface PeakMeasure {
   readonly compareTo?: { readonly describe: string; readonly bytes: number };
 }
 
-export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure;
+/**
+ * One way of reading a figure from the running process. `read` answers null
+ * where this platform (or this server) cannot give the figure.
+ */
+export interface Instrument {
+  /** What it counts, as the verdict names it: "open file descriptors". */
+  readonly name: string;
+  readonly read: (probe: Probe) => number | null;
+  /** Why `read` may answer null, for the verdict: "Windows does not let a process count its own descriptors". */
+  readonly unavailable?: string;
+}
+
+/**
+ * A measure of what the process holds outside the JavaScript heap (file
+ * descriptors, streams, handles), read before and after the traffic with the
+ * first of its instruments this platform has. The verdict names the instrument
+ * it used and those it could not use; if none could read it, the measure fails.
+ */
+export interface ResourceMeasure {
+  readonly kind: 'resources';
+  readonly name: string;
+  /** In order of preference. */
+  readonly instruments: readonly Instrument[];
+  readonly unit: 'objects' | 'bytes';
+  /** The largest growth (after minus baseline) a fixed server may show. */
+  readonly bar: number;
+}
+
+export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
 
 /** What a scenario's traffic and contract get to work with. */
 export interface CheckContext {
@@ -129,6 +157,12 @@ export interface MeasureResult {
   readonly otherPaths?: number;
   /** How a peak measure's figure came about (peak measures). */
   readonly sampled?: SampledPeak;
+  /** The instrument that gave the figure (resource measures). */
+  readonly instrument?: string;
+  /** Instruments the measure would rather have used, missing here, each with why (resource measures). */
+  readonly unavailable?: readonly string[];
+  /** No instrument could read this measure here: it fails, and the verdict says so. */
+  readonly notMeasured?: boolean;
 }
 
 /** A peak measure's raw figures: the value before the traffic, the peak, and what to read them against. */

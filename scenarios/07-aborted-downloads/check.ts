@@ -1,0 +1,71 @@
+/**
+ * Scenario 07's check. Traffic: photo downloads that complete, and video
+ * downloads whose clients hang up after a few hundred KiB, four at a time, as
+ * players that seek or close do. What must not stay: the files those aborted
+ * downloads opened (their descriptors, counted by the process, or where the
+ * platform cannot count them, by the file store's count of open streams).
+ * Contract: complete downloads are byte-exact with the right type and length;
+ * unknown names answer 404, names with a path 400.
+ */
+import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
+import { openFileDescriptors, openFileStreams } from '../../checker/instruments.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const KiB = 1024;
+const VIDEO = 'video-1.mp4';
+const ABORT_AFTER = 256 * KiB;
+const ROUNDS = 5;
+const CLIENTS_AT_ONCE = 4;
+
+async function download(context: CheckContext, name: string, type: string): Promise<void> {
+  const response = await context.http.get(`/files/${name}`);
+  if (response.status !== 200) {
+    context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
+    return;
+  }
+  if (response.sha256 !== fixtureSha256(name)) {
+    context.breach(`GET /files/${name} sent ${response.bytes} bytes that are not the file (${fixtureSpec(name).bytes} bytes).`);
+  }
+  if (response.headers['content-length'] !== String(fixtureSpec(name).bytes)) {
+    context.breach(`GET /files/${name} announced content-length ${response.headers['content-length'] ?? '(none)'} instead of ${fixtureSpec(name).bytes}.`);
+  }
+  if (!String(response.headers['content-type'] ?? '').startsWith(type)) {
+    context.breach(`GET /files/${name} was sent as ${response.headers['content-type'] ?? '(no type)'} instead of ${type}.`);
+  }
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    await download(context, 'photo-1.jpg', 'image/jpeg');
+    await context.http.abortedDownload(`/files/${VIDEO}`, ABORT_AFTER);
+  },
+
+  async traffic(context) {
+    for (let round = 0; round < ROUNDS; round++) {
+      await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, CLIENTS_AT_ONCE);
+      await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
+    }
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    await download(context, VIDEO, 'video/mp4');
+    const missing = await http.get('/files/no-such-video.mp4');
+    if (missing.status !== 404) breach(`GET /files/no-such-video.mp4 answered ${missing.status} instead of 404.`);
+    const traversal = await http.get('/files/..%2f..%2fpackage.json');
+    if (traversal.status !== 400) breach(`GET /files/..%2f..%2fpackage.json answered ${traversal.status}: names with a path must be refused (400).`);
+  },
+
+  measures: [
+    {
+      kind: 'resources',
+      name: 'file descriptors left open after the aborted downloads',
+      instruments: [openFileDescriptors, openFileStreams],
+      unit: 'objects',
+      bar: 4,
+    },
+  ],
+  routes: { fileNames: ['GET /files/:name'], uploads: [] },
+};
+
+export default check;
