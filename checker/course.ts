@@ -36,6 +36,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The upload heartbeat',
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
   },
+  {
+    number: '04',
+    folder: '04-upload-index',
+    title: 'The upload index',
+    teaches: 'a small view of a large Buffer (subarray, slice) keeps the whole ArrayBuffer behind it',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';
