@@ -42,6 +42,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The upload index',
     teaches: 'a small view of a large Buffer (subarray, slice) keeps the whole ArrayBuffer behind it',
   },
+  {
+    number: '05',
+    folder: '05-log-search',
+    title: 'The log search',
+    teaches: 'a substring of 13 characters or more is a view that keeps the whole string it was cut from',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';

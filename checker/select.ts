@@ -54,3 +54,17 @@ export function arrayBuffersOutsidePool(minBytes: number): HeapSelector {
     matches: (node) => buffers.matches(node) && !isBufferPoolSlab(node),
   };
 }
+
+/**
+ * Strings that retain at least `minBytes`. A flat string retains its own
+ * characters; V8 also makes a substring of 13 characters or more a "sliced
+ * string" that points to its parent (the `parent` edge in a snapshot) instead
+ * of copying, so a large text kept only through small substrings of it is
+ * selected here, whole, with the substrings on its retainer path.
+ */
+export function stringsRetaining(minBytes: number): HeapSelector {
+  return {
+    describe: `strings of ${formatBytes(minBytes)} or more`,
+    matches: (node) => node.isString && node.retainedSize >= minBytes,
+  };
+}
