@@ -7,7 +7,9 @@
  * holds the last 500 IDs found, oldest first; a search without a valid status
  * is 400, an unknown log 404, an unsafe name 400.
  */
-import { fixtureBytes, parseAccessLog, type AccessLogEntry } from '../../checker/fixtures.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES_DIR, parseAccessLog, type AccessLogEntry } from '../../checker/fixtures.ts';
 import { formatBytes } from '../../checker/format.ts';
 import { stringsRetaining } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
@@ -18,7 +20,7 @@ const ID_LENGTH = 24;
 
 let entries: AccessLogEntry[] | null = null;
 function logEntries(): AccessLogEntry[] {
-  entries ??= parseAccessLog(fixtureBytes(LOG).toString('latin1'));
+  entries ??= parseAccessLog(readFileSync(path.join(FIXTURES_DIR, LOG), 'latin1'));
   return entries;
 }
 
