@@ -27,6 +27,16 @@ function logEntries(): AccessLogEntry[] {
 /** What the recent list must hold, kept the way the service promises: the last RECENT_LIMIT IDs found, oldest first. */
 const recent = new Set<string>();
 
+/** The `requestIds` list of a JSON answer, or null when there is none. */
+function requestIdsIn(text: string): unknown[] | null {
+  try {
+    const ids = (JSON.parse(text) as { requestIds?: unknown }).requestIds;
+    return Array.isArray(ids) ? ids : null;
+  } catch {
+    return null;
+  }
+}
+
 async function search(context: CheckContext, status: number, pathPrefix = ''): Promise<void> {
   const query = `/logs/${LOG}/search?status=${status}${pathPrefix ? `&path=${encodeURIComponent(pathPrefix)}` : ''}`;
   const wanted = logEntries()
@@ -42,9 +52,9 @@ async function search(context: CheckContext, status: number, pathPrefix = ''): P
     context.breach(`GET ${query} answered ${response.status} instead of 200.`);
     return;
   }
-  const found = (JSON.parse(response.text) as { requestIds?: unknown }).requestIds;
-  if (!Array.isArray(found) || found.join() !== wanted.join()) {
-    context.breach(`GET ${query} found ${Array.isArray(found) ? found.length : 'no'} request IDs; the log has ${wanted.length} such lines, and their IDs are what it must answer, in order.`);
+  const found = requestIdsIn(response.text);
+  if (!found || found.join() !== wanted.join()) {
+    context.breach(`GET ${query} found ${found ? found.length : 'no'} request IDs; the log has ${wanted.length} such lines, and their IDs are what it must answer, in order.`);
   }
 }
 
@@ -64,9 +74,9 @@ const check: CheckSpec = {
   async contract(context) {
     const { http, breach } = context;
     const response = await http.get('/logs/recent-request-ids');
-    const listed = response.status === 200 ? (JSON.parse(response.text) as { requestIds?: unknown }).requestIds : undefined;
-    if (!Array.isArray(listed) || listed.join() !== [...recent].join()) {
-      breach(`GET /logs/recent-request-ids must list the last ${RECENT_LIMIT} request IDs the searches found, oldest first; it answered ${response.status} with ${Array.isArray(listed) ? `${listed.length} IDs, not those` : 'no list'}.`);
+    const listed = response.status === 200 ? requestIdsIn(response.text) : null;
+    if (!listed || listed.join() !== [...recent].join()) {
+      breach(`GET /logs/recent-request-ids must list the last ${RECENT_LIMIT} request IDs the searches found, oldest first; it answered ${response.status} with ${listed ? `${listed.length} IDs, not those` : 'no list'}.`);
     }
     const noStatus = await http.get(`/logs/${LOG}/search`);
     if (noStatus.status !== 400) breach(`GET /logs/${LOG}/search without ?status= answered ${noStatus.status} instead of 400.`);
