@@ -117,7 +117,7 @@ const check: CheckSpec = {
       name: `bytes the upload index keeps (it needs ${formatBytes(UPLOADS * SNIFF_BYTES)})`,
       select: arrayBuffersOutsidePool(SNIFF_BYTES),
       unit: 'bytes',
-      // The index needs SNIFF_BYTES per file; allow 8 times that (small copies share 8 KiB pool slabs).
+      // The index needs SNIFF_BYTES per file; allow 8 times that (small copies come from shared pool slabs).
       bar: 8 * UPLOADS * SNIFF_BYTES,
       retainer: 'uploadIndex',
     },
