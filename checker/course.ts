@@ -37,6 +37,18 @@ export const SCENARIOS: readonly Scenario[] = [
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
   },
   {
+    number: '04',
+    folder: '04-upload-index',
+    title: 'The upload index',
+    teaches: 'a small view of a large Buffer (subarray, slice) keeps the whole ArrayBuffer behind it',
+  },
+  {
+    number: '05',
+    folder: '05-log-search',
+    title: 'The log search',
+    teaches: 'a substring of 13 characters or more is a view that keeps the whole string it was cut from',
+  },
+  {
     number: '07',
     folder: '07-aborted-downloads',
     title: 'The aborted downloads',

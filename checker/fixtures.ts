@@ -18,6 +18,8 @@ const GENERATOR_VERSION = 1;
 export interface FixtureSpec {
   readonly name: string;
   readonly bytes: number;
+  /** How to make its contents (exactly `bytes` long); random bytes behind the type's magic number if not given. */
+  readonly generate?: (name: string, bytes: number) => Buffer;
 }
 
 export const FIXTURES: readonly FixtureSpec[] = [
@@ -29,6 +31,7 @@ export const FIXTURES: readonly FixtureSpec[] = [
   // A whole album, more photos than a bounded cache holds.
   ...Array.from({ length: 32 }, (_, index) => ({ name: `album-${String(index + 1).padStart(2, '0')}.jpg`, bytes: 2 * MiB })),
   { name: 'access-log.csv', bytes: 16 * MiB },
+  { name: 'access.log', bytes: 16 * MiB, generate: (name, bytes) => generateAccessLog(name, bytes) },
 ];
 
 const MAGIC: Record<string, Uint8Array> = {
@@ -101,7 +104,8 @@ export function fixtureSpec(name: string): FixtureSpec {
 }
 
 export function fixtureBytes(name: string): Buffer {
-  return generateBytes(name, fixtureSpec(name).bytes);
+  const spec = fixtureSpec(name);
+  return (spec.generate ?? generateBytes)(name, spec.bytes);
 }
 
 const hashes = new Map<string, string>();
@@ -135,8 +139,69 @@ export function ensureFixtures(dir: string = FIXTURES_DIR): void {
     if (stampCurrent && isCurrent(dir, spec)) continue;
     const target = path.join(dir, spec.name);
     const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, generateBytes(spec.name, spec.bytes));
+    writeFileSync(temporary, (spec.generate ?? generateBytes)(spec.name, spec.bytes));
     renameSync(temporary, target);
   }
   if (!stampCurrent) writeFileSync(stampFile, stamp);
+}
+
+/** The fields of one line of a generated access log. */
+export interface AccessLogEntry {
+  readonly status: number;
+  readonly path: string;
+  /** 24 hex digits, unique per line. */
+  readonly requestId: string;
+}
+
+const LOG_PATHS = ['/files/invoice-{n}.pdf', '/files/scan-{n}.jpg', '/api/uploads/{n}', '/api/search?q=report-{n}', '/thumbnails/photo-{n}.jpg', '/files/statement-{n}.pdf'];
+const LOG_AGENTS = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+  'curl/8.5.0',
+];
+
+/**
+ * A web server's access log in the combined format, with a request ID and a
+ * response time at the end of each line, deterministic for a given name:
+ * 203.0.113.7 - - [24/Nov/2026:06:00:00 +0000] "GET /files/invoice-1.pdf HTTP/1.1" 200 48213 "-" "curl/8.5.0" req=0123456789abcdef01234567 rt=0.041
+ * About 1.5% of the lines are 500s, 0.5% are 503s, 6% 404s. Exactly `bytes` long: the last line is padding, a comment.
+ */
+export function generateAccessLog(name: string, bytes: number): Buffer {
+  let state = seedOf(name);
+  const next = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  const hex = (): string => next().toString(16).padStart(8, '0');
+  const lines: string[] = [];
+  let length = 0;
+  const start = Date.UTC(2026, 10, 24, 6, 0, 0);
+  for (let i = 0; ; i++) {
+    const roll = next() % 1000;
+    const status = roll < 15 ? 500 : roll < 20 ? 503 : roll < 80 ? 404 : roll < 130 ? 304 : 200;
+    const path = LOG_PATHS[next() % LOG_PATHS.length]!.replace('{n}', String(next() % 100_000));
+    const time = new Date(start + i * 250).toISOString();
+    const stamp = `${time.slice(8, 10)}/Nov/${time.slice(0, 4)}:${time.slice(11, 19)} +0000`;
+    const ip = `${10 + (next() % 200)}.${next() % 256}.${next() % 256}.${1 + (next() % 254)}`;
+    const size = status === 304 ? 0 : 200 + (next() % 2_000_000);
+    const line = `${ip} - - [${stamp}] "${path.startsWith('/api/uploads') ? 'PUT' : 'GET'} ${path} HTTP/1.1" ${status} ${size} "-" "${LOG_AGENTS[next() % LOG_AGENTS.length]}" req=${hex()}${hex()}${hex()} rt=${(next() % 3000) / 1000}\n`;
+    if (length + line.length > bytes - 2) break;
+    lines.push(line);
+    length += line.length;
+  }
+  lines.push(`#${' '.repeat(bytes - length - 2)}\n`);
+  return Buffer.from(lines.join(''), 'latin1');
+}
+
+/** The entries of a generated access log (the padding comment left out). */
+export function parseAccessLog(text: string): AccessLogEntry[] {
+  const entries: AccessLogEntry[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\S+ - - \[[^\]]+\] "\w+ (\S+) HTTP\/1\.1" (\d{3}) .* req=([0-9a-f]{24}) /.exec(line);
+    if (match) entries.push({ path: match[1]!, status: Number(match[2]), requestId: match[3]! });
+  }
+  return entries;
 }

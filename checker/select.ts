@@ -32,3 +32,39 @@ export function closuresFrom(fileSuffix: string): HeapSelector {
     matches: (node: IHeapNode) => node.type === 'closure' && (projectFile(scriptOfClosure(node))?.endsWith(fileSuffix) ?? false),
   };
 }
+
+/**
+ * The slab Node cuts its next small Buffers from (`allocPool` in Node's
+ * lib/buffer.js; Buffer.poolSize, 8 KiB on Node 20 and 64 KiB on Node 24).
+ * Node keeps it whatever the server does, so it is nobody's leak.
+ */
+export function isBufferPoolSlab(node: IHeapNode): boolean {
+  return node.name === 'ArrayBuffer' && node.referrers.some((edge) => edge.type === 'context' && edge.name_or_index === 'allocPool');
+}
+
+/**
+ * ArrayBuffers that retain at least `minBytes`, except Node's current Buffer
+ * pool slab: for measures small enough that one slab would matter. Older
+ * slabs count, since only the small Buffers cut from them keep them alive.
+ */
+export function arrayBuffersOutsidePool(minBytes: number): HeapSelector {
+  const buffers = arrayBuffers(minBytes);
+  return {
+    describe: buffers.describe,
+    matches: (node) => buffers.matches(node) && !isBufferPoolSlab(node),
+  };
+}
+
+/**
+ * Strings that retain at least `minBytes`. A flat string retains its own
+ * characters; V8 also makes a substring of 13 characters or more a "sliced
+ * string" that points to its parent (the `parent` edge in a snapshot) instead
+ * of copying, so a large text kept only through small substrings of it is
+ * selected here, whole, with the substrings on its retainer path.
+ */
+export function stringsRetaining(minBytes: number): HeapSelector {
+  return {
+    describe: `strings of ${formatBytes(minBytes)} or more`,
+    matches: (node) => node.isString && node.retainedSize >= minBytes,
+  };
+}

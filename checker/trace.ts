@@ -110,10 +110,21 @@ function nodeLabel(node: IHeapNode): string {
     const variables = variablesOf(node);
     return `scope${owners}: ${variables.slice(0, 6).join(', ')}${variables.length > 6 ? ', …' : ''}`;
   }
-  if (node.isString) return `string (${node.self_size} bytes)`;
+  if (node.isString) return stringLabel(node);
   if (node.type === 'array') return 'Array';
   if (node.name === 'system / JSArrayBufferData') return 'the bytes (outside the JS heap)';
   return node.name || `(${node.type})`;
+}
+
+/**
+ * A string as the path shows it. V8 keeps a substring of 13 characters or
+ * more as a "sliced string" (a view of its `parent`) and a concatenation as a
+ * "concatenated string" (`first` + `second`); only a flat string holds its
+ * characters itself.
+ */
+export function stringLabel(node: IHeapNode): string {
+  if (node.type === 'sliced string' || node.type === 'concatenated string') return node.type;
+  return `string (${node.self_size} bytes)`;
 }
 
 function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {

@@ -1,8 +1,26 @@
 /**
- * Size limits for services that take large uploads, and the error that
- * refuses one (answered 413 by `answerErrors`).
+ * Size limits for uploads: a middleware that refuses an upload announced as
+ * too large before reading a byte of it, a larger limit for services that take
+ * large uploads, and the error that refuses one (answered 413 by
+ * `answerErrors`).
  */
+import type { RequestHandler } from 'express';
 import { formatBytes } from '../format.ts';
+import { MAX_UPLOAD_BYTES } from './storage.ts';
+
+/**
+ * Refuse an upload announced as larger than MAX_UPLOAD_BYTES with 413 before
+ * reading a byte of it. (A body parser's own limit only answers once the
+ * client has sent the whole body, or the connection drops.)
+ */
+export const refuseOversizedUploads: RequestHandler = (req, res, next) => {
+  const announced = Number(req.headers['content-length']);
+  if (announced > MAX_UPLOAD_BYTES) {
+    res.set('connection', 'close').status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
+    return;
+  }
+  next();
+};
 
 /** Largest lecture recording the course platform accepts. */
 export const MAX_VIDEO_UPLOAD_BYTES = 64 * 1024 * 1024;

@@ -1,0 +1,131 @@
+/**
+ * Scenario 04's check. Traffic: 16 documents of 2 MiB uploaded with PUT, then
+ * 8 of them replaced with POST …/replace, so that both ways in leave entries
+ * in the index. What must not stay: more than the first bytes of each file;
+ * the index needs 512 B per file, and the bar is a small multiple of that
+ * (the same number of Buffers stays either way: only their bytes tell).
+ * Contract: uploads are stored byte-exact; GET /uploads/:name/info reports
+ * every file's size, the type its bytes show (not its name) and a base64
+ * preview of its first 512 bytes, after a replace too; unknown files are 404,
+ * unsafe names 400, oversized uploads 413.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { formatBytes } from '../../checker/format.ts';
+import { arrayBuffersOutsidePool } from '../../checker/select.ts';
+import { SNIFF_BYTES } from '../../checker/service/file-types.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const MiB = 1024 * 1024;
+const FILE_BYTES = 2 * MiB;
+const UPLOADS = 16;
+const REPLACED = 8;
+
+/** A document whose bytes are of the kind `kind` says (.pdf, .png, .jpg, .mp4), whatever it will be called. */
+function documentBytes(seed: string, kind: string, bytes = FILE_BYTES): Buffer {
+  return generateBytes(`${seed}${kind}`, bytes);
+}
+
+const KINDS = ['.pdf', '.png', '.jpg', '.mp4'] as const;
+const TYPES: Record<string, string> = { '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.mp4': 'video/mp4' };
+
+/** What the traffic sent last for each name: the index must describe exactly that. */
+const expected = new Map<string, { body: Buffer; type: string; version: number }>();
+
+async function send(context: CheckContext, name: string, body: Buffer, type: string, replace: boolean): Promise<void> {
+  const route = replace ? `/uploads/${name}/replace` : `/uploads/${name}`;
+  const method = replace ? 'POST' : 'PUT';
+  const wanted = replace ? 200 : 201;
+  const response = await context.http.request(route, { method, body, headers: { 'content-type': 'application/octet-stream' } });
+  if (response.status !== wanted) {
+    context.breach(`${method} ${route} answered ${response.status} instead of ${wanted}.`);
+    return;
+  }
+  const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
+  if (!stored || sha256(stored) !== sha256(body)) context.breach(`After ${method} ${route}, the stored file was not byte-exact.`);
+  expected.set(name, { body, type, version: replace ? (expected.get(name)?.version ?? 1) + 1 : 1 });
+}
+
+/** GET …/info must report what was sent last: size, sniffed type, version, and the first 512 bytes. */
+async function checkInfo(context: CheckContext, name: string): Promise<void> {
+  const sent = expected.get(name);
+  if (!sent) return;
+  const response = await context.http.get(`/uploads/${name}/info`);
+  if (response.status !== 200) {
+    context.breach(`GET /uploads/${name}/info answered ${response.status} instead of 200: the index must describe every upload.`);
+    return;
+  }
+  let info: { size?: unknown; type?: unknown; version?: unknown; preview?: unknown };
+  try {
+    info = JSON.parse(response.text);
+  } catch {
+    context.breach(`GET /uploads/${name}/info did not answer JSON.`);
+    return;
+  }
+  const preview = sent.body.subarray(0, SNIFF_BYTES).toString('base64');
+  const wrong = [
+    info.size !== sent.body.length ? `size ${String(info.size)} instead of ${sent.body.length}` : null,
+    info.type !== sent.type ? `type ${String(info.type)} instead of ${sent.type}` : null,
+    info.version !== sent.version ? `version ${String(info.version)} instead of ${sent.version}` : null,
+    info.preview !== preview ? `a preview that is not the base64 of its first ${SNIFF_BYTES} bytes` : null,
+  ].filter(Boolean);
+  if (wrong.length) context.breach(`GET /uploads/${name}/info reported ${wrong.join(', ')}.`);
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    await send(context, 'warmup.pdf', documentBytes('warmup', '.pdf'), TYPES['.pdf']!, false);
+    await send(context, 'warmup.pdf', documentBytes('warmup-2', '.png'), TYPES['.png']!, true);
+    await context.http.get('/uploads/warmup.pdf/info');
+  },
+
+  async traffic(context) {
+    for (let i = 0; i < UPLOADS; i++) {
+      const kind = KINDS[i % KINDS.length]!;
+      await send(context, `document-${i}.bin`, documentBytes(`document-${i}`, kind), TYPES[kind]!, false);
+    }
+    for (let i = 0; i < REPLACED; i++) {
+      const kind = KINDS[(i + 1) % KINDS.length]!;
+      await send(context, `document-${i}.bin`, documentBytes(`document-${i}-v2`, kind), TYPES[kind]!, true);
+    }
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    for (const name of expected.keys()) await checkInfo(context, name);
+
+    // The type comes from the bytes, not the name.
+    await send(context, 'scan.jpg', documentBytes('scan', '.pdf', 300 * 1024), TYPES['.pdf']!, false);
+    await checkInfo(context, 'scan.jpg');
+    await send(context, 'scan.jpg', documentBytes('scan-2', '.jpg', 200 * 1024), TYPES['.jpg']!, true);
+    await checkInfo(context, 'scan.jpg');
+
+    const unknownInfo = await http.get('/uploads/never-uploaded.pdf/info');
+    if (unknownInfo.status !== 404) breach(`GET /uploads/never-uploaded.pdf/info answered ${unknownInfo.status} instead of 404.`);
+    const unknownReplace = await http.request('/uploads/never-uploaded.pdf/replace', { method: 'POST', body: documentBytes('x', '.pdf', 4096) });
+    if (unknownReplace.status !== 404) breach(`POST /uploads/never-uploaded.pdf/replace answered ${unknownReplace.status} instead of 404: only an existing upload can be replaced.`);
+    const oversized = await http.request('/uploads/huge.pdf', { method: 'PUT', headers: { 'content-length': String(64 * MiB) } }).catch(() => null);
+    if (oversized && oversized.status !== 413) breach(`An upload announced as 64 MiB was answered ${oversized.status} instead of 413.`);
+    const traversal = await http.request('/uploads/..%2f..%2fescape.pdf', { method: 'PUT', body: Buffer.from('x') });
+    if (traversal.status !== 400) breach(`PUT /uploads/..%2f..%2fescape.pdf answered ${traversal.status}: names with a path must be refused (400).`);
+  },
+
+  measures: [
+    {
+      kind: 'heap',
+      name: `bytes the upload index keeps (it needs ${formatBytes(UPLOADS * SNIFF_BYTES)})`,
+      select: arrayBuffersOutsidePool(SNIFF_BYTES),
+      unit: 'bytes',
+      // The index needs SNIFF_BYTES per file; allow 8 times that (small copies come from shared pool slabs).
+      bar: 8 * UPLOADS * SNIFF_BYTES,
+      retainer: 'uploadIndex',
+    },
+  ],
+  routes: {
+    fileNames: ['PUT /uploads/:name', 'POST /uploads/:name/replace', 'GET /uploads/:name/info'],
+    uploads: ['PUT /uploads/:name', 'POST /uploads/:name/replace'],
+  },
+};
+
+export default check;

@@ -1,0 +1,52 @@
+/**
+ * Scenario 05, fixed another way: the log is read line by line with readline,
+ * and each ID kept is a new string made from its bytes (a Buffer round trip),
+ * not a slice of the chunk it was read from. Must pass.
+ */
+import express from 'express';
+import readline from 'node:readline';
+import { checkFileName, openStoredFile } from '#service/storage';
+import { answerErrors } from '#service/http-errors';
+
+const app = express();
+
+const RECENT_LIMIT = 500;
+/** The request IDs found by the latest searches, oldest first. */
+const recentRequestIds = new Set<string>();
+
+function remember(requestId: string): void {
+  recentRequestIds.delete(requestId);
+  recentRequestIds.add(requestId);
+  if (recentRequestIds.size > RECENT_LIMIT) recentRequestIds.delete(recentRequestIds.values().next().value!);
+}
+
+// 203.0.113.7 - - [24/Nov/2026:06:00:00 +0000] "GET /files/a.pdf HTTP/1.1" 500 48213 "-" "curl/8.5.0" req=0123456789abcdef01234567 rt=0.041
+const LOG_LINE = /^\S+ \S+ \S+ \[[^\]]+\] "\w+ (\S+) [^"]*" (\d{3}) .* req=(\w+)/;
+
+app.get('/logs/:name/search', async (req, res) => {
+  const name = checkFileName(req.params.name);
+  const status = String(req.query.status ?? '');
+  const pathPrefix = String(req.query.path ?? '');
+  if (!/^\d{3}$/.test(status)) {
+    res.status(400).json({ error: 'give the status to look for: ?status=500' });
+    return;
+  }
+  const lines = readline.createInterface({ input: await openStoredFile(name), crlfDelay: Infinity });
+  const requestIds: string[] = [];
+  for await (const line of lines) {
+    const [, path, lineStatus, requestId] = LOG_LINE.exec(line) ?? [];
+    if (lineStatus !== status || !path!.startsWith(pathPrefix)) continue;
+    requestIds.push(requestId!);
+    remember(Buffer.from(requestId!).toString());
+  }
+  res.json({ log: name, status, path: pathPrefix, matches: requestIds.length, requestIds });
+});
+
+app.get('/logs/recent-request-ids', (req, res) => {
+  res.json({ requestIds: [...recentRequestIds] });
+});
+
+app.use(answerErrors);
+
+export default app;
+
