@@ -17,6 +17,29 @@ export interface CliRun {
   readonly verdict: (Verdict & { scenario: string; server: string }) | null;
 }
 
+export interface CommandRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One of the kit's commands (checker/<script>.ts) as npm runs it, to its end. */
+export function runCommand(script: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', `${script}.ts`), ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /**
  * `npm run check <args>` without npm: node --import tsx checker/cli.ts, with
  * its temporary folder redirected to `tmpDir` so that what it leaves there can

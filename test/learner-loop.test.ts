@@ -11,26 +11,14 @@ import { originalServerFile, SCENARIOS, serverFile } from '../checker/course.ts'
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { parseHints, readHints } from '../checker/hints.ts';
 import { formatProgress, nextScenario } from '../checker/progress-table.ts';
-import { runCli, scratchTempDir } from './helpers.ts';
+import { runCli, runCommand, scratchTempDir, type CommandRun } from './helpers.ts';
 
 const temp = scratchTempDir();
 afterAll(() => temp.remove());
 const stateDir = path.join(temp.dir, 'state');
 
-function runHint(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'hint.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, FG_STATE_DIR: stateDir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runHint(args: readonly string[]): Promise<CommandRun> {
+  return runCommand('hint', args, { env: { FG_STATE_DIR: stateDir } });
 }
 
 describe('hints', () => {
@@ -124,20 +112,8 @@ describe('reset', () => {
     return root;
   }
 
-  function runReset(root: string, args: readonly string[]): ReturnType<typeof runHint> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'reset.ts'), ...args], {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  function runReset(root: string, args: readonly string[]): Promise<CommandRun> {
+    return runCommand('reset', args, { cwd: root });
   }
 
   test.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s: its server.ts in the kit is its original', (_folder, scenario) => {
