@@ -196,6 +196,8 @@ async function guard(server: ServerProcess, step: Promise<void>): Promise<void> 
         () => false,
       );
       if (server.ended) throw server.ended;
+      // A process that is busy may be a garbage collector fighting for the last bytes of heap: if it dies soon, say why.
+      if (!answered && (await server.waitForExit(DYING_GRACE_MS)) && server.ended) throw server.ended;
       if (!answered) {
         throw new CouldNotCheck(
           'process busy',
@@ -208,6 +210,7 @@ async function guard(server: ServerProcess, step: Promise<void>): Promise<void> 
 }
 
 const BUSY_PROBE_MS = 2_000;
+const DYING_GRACE_MS = 8_000;
 
 /** Often enough to see a transfer's peak; the sampler's readings cost microseconds. */
 const SAMPLE_INTERVAL_MS = 5;

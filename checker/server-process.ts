@@ -211,6 +211,18 @@ export class ServerProcess {
     return this.command<Probe>({ type: 'probe' }, timeoutMs);
   }
 
+  /** Wait until the process has ended, or `ms` have passed; true if it ended. */
+  waitForExit(ms: number): Promise<boolean> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.exitWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
   /** Force a kill now; safe to call twice. */
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
