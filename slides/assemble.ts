@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { originalServerFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
 import { formatBytes, formatFigure } from '../checker/format.ts';
 import { readDeckFigures, SLIDES_DIR, type DeckFigures, type ScenarioFigures } from './figures-data.ts';
+import { drawFigures } from './svg.ts';
 
 export const DECK_FILE = path.join(SLIDES_DIR, 'deck.md');
 
@@ -43,6 +44,7 @@ style: |
   section.scenario p { font-size: 32px; color: #374151; }
   section.paths .row { display: flex; gap: 24px; align-items: flex-start; justify-content: center; }
   section.paths .row img { max-height: 430px; max-width: 100%; margin: 0; }
+  section.fix pre { font-size: 19px; line-height: 1.3; }
 ---
 `;
 
@@ -148,7 +150,7 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
       `## ${scenario.number} · Memory over the check`,
       `![h:440 Memory over the check, leaky beside fixed](figures/${figures.memoryFigure})`,
       note(
-        'Left, the leaky server; right, the fixed one, on one scale. The shaded band is the traffic. Compare where each line ends after the traffic, once the checker has forced a garbage collection.',
+        'Left, the leaky server; right, the fixed one, on one scale. The yellow band is the traffic; grey bands are heap snapshots. Compare where each line ends after the traffic, once the checker has forced a garbage collection. rss rises in both: writing a heap snapshot costs memory, and the straight stretches are moments when the server was busy writing one and could not answer.',
       ),
     ].join('\n\n'),
     withPaths.length
@@ -163,9 +165,10 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
           .join('\n\n')
       : '',
     [
+      '<!-- _class: fix -->',
       `## ${scenario.number} · The fix`,
       '```diff\n' + diff + '\n```',
-      `<p class="meta"><code>${relative(scenarioDir(scenario, 'scenario'))}/server.ts</code> → <code>${relative(scenarioDir(scenario, 'solution'))}/server.ts</code></p>`,
+      `<p class="meta"><code>${relative(scenarioDir(scenario, 'scenario'))}/server.ts</code> → <code>${relative(scenarioDir(scenario, 'solution'))}/server.ts</code>; why it works: <code>${relative(scenarioDir(scenario, 'solution'))}/WHY.md</code></p>`,
       note(story.fix),
     ]
       .filter(Boolean)
@@ -205,8 +208,11 @@ export function assembleDeck(figures: DeckFigures | null = readDeckFigures()): s
   return `${FRONT_MATTER}\n${body}\n`;
 }
 
+/** Draw the figures from figures.json and write deck.md. */
 export function writeDeck(): string {
-  writeFileSync(DECK_FILE, assembleDeck());
+  const figures = readDeckFigures();
+  if (figures) drawFigures(Object.values(figures.scenarios));
+  writeFileSync(DECK_FILE, assembleDeck(figures));
   return DECK_FILE;
 }
 

@@ -52,7 +52,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   buildDeck({ pdf: !process.argv.includes('--no-pdf') }).then(
     ({ html, pdf }) => {
       const relative = (file: string) => path.relative(process.cwd(), file);
-      console.log(`The deck: ${relative(html)}${pdf ? ` and ${relative(pdf)}` : ' (no PDF: no Chromium found; set CHROMIUM_PATH)'}, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+      const noPdf = process.argv.includes('--no-pdf') ? '' : ' (no PDF: no Chromium found; set CHROMIUM_PATH)';
+      console.log(`The deck: ${relative(html)}${pdf ? ` and ${relative(pdf)}` : noPdf}, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

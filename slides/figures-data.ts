@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RetainerPath, TimelinePoint } from '../checker/types.ts';
 
 export const SLIDES_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const FIGURES_DIR = path.join(SLIDES_DIR, 'figures');
@@ -20,7 +21,8 @@ export interface MeasureFigures {
   /** How many objects the leaky figure counts, and what they are (heap measures). */
   readonly leakyObjects?: number;
   readonly describe?: string;
-  /** The leaky run's retainer path, drawn (file name in figures/), when the measure has one. */
+  /** The leaky run's retainer path, when the measure has one, and the file (in figures/) that draws it. */
+  readonly path?: RetainerPath;
   readonly pathFigure?: string;
 }
 
@@ -40,6 +42,8 @@ export interface ScenarioFigures {
     readonly fixed: { readonly heapUsed: number; readonly arrayBuffers: number; readonly rss: number };
   };
   readonly measures: readonly MeasureFigures[];
+  /** Memory over each check, as drawn in memoryFigure. */
+  readonly timeline: { readonly leaky: readonly TimelinePoint[]; readonly fixed: readonly TimelinePoint[] };
 }
 
 export interface DeckFigures {

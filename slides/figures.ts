@@ -1,18 +1,18 @@
 /**
  * `npm run slides:figures [n…]`: check each scenario's leaky server and its
- * solution with the memory timeline on, draw what the runs saw as SVG into
- * slides/figures/, record the figures in figures.json, then assemble the
- * deck again (the npm script runs slides/assemble.ts next). With scenario numbers, only those are measured again; the
- * others keep their figures.
+ * solution with the memory timeline on, record what the runs saw in
+ * slides/figures/figures.json and draw it as SVG beside it (the npm script
+ * then assembles the deck again). With scenario numbers, only those are
+ * measured again; the others keep their figures.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkFile, findScenario, originalServerFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
 import { formatSeconds } from '../checker/format.ts';
 import { runCheck } from '../checker/run.ts';
 import type { TimelinePoint, Verdict } from '../checker/types.ts';
 import { FIGURES_DIR, FIGURES_FILE, readDeckFigures, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
-import { memoryChartSvg, retainerPathSvg } from './svg.ts';
+import { drawFigures } from './svg.ts';
 
 type Measured = Extract<Verdict, { status: 'pass' | 'fail' }>;
 
@@ -33,6 +33,11 @@ function peak(points: readonly TimelinePoint[]): ScenarioFigures['peak']['leaky'
   };
 }
 
+/** Whole milliseconds: the chart needs no more, and the JSON stays readable. */
+function rounded(points: readonly TimelinePoint[]): TimelinePoint[] {
+  return points.map((point) => ({ ...point, ms: Math.round(point.ms) }));
+}
+
 async function measureScenario(scenario: Scenario, node: string, recorded: string): Promise<ScenarioFigures> {
   // The figures are the kit's: a working copy the learner has edited would tell another story.
   if (readFileSync(serverFile(scenario, 'scenario'), 'utf8') !== readFileSync(originalServerFile(scenario), 'utf8')) {
@@ -40,28 +45,9 @@ async function measureScenario(scenario: Scenario, node: string, recorded: strin
   }
   const leaky = await check(scenario, serverFile(scenario, 'scenario'), 'leaky');
   const fixed = await check(scenario, serverFile(scenario, 'solution'), 'fixed');
-  const footer = `${scenario.number} ${scenario.title} · Node ${node} · ${recorded}`;
-
-  const memoryFigure = `${scenario.number}-memory.svg`;
-  writeFileSync(
-    path.join(FIGURES_DIR, memoryFigure),
-    memoryChartSvg(
-      [
-        { title: `leaky: ${leaky.status.toUpperCase()}`, points: leaky.timeline ?? [] },
-        { title: `fixed: ${fixed.status.toUpperCase()}`, points: fixed.timeline ?? [] },
-      ],
-      footer,
-    ),
-  );
-
   const measures = leaky.measures.map((measure, index): MeasureFigures => {
     const after = fixed.measures.find((candidate) => candidate.name === measure.name);
     if (!after) throw new Error(`${scenario.folder}: the fixed run has no measure "${measure.name}"`);
-    let pathFigure: string | undefined;
-    if (measure.path) {
-      pathFigure = `${scenario.number}-path-${index + 1}.svg`;
-      writeFileSync(path.join(FIGURES_DIR, pathFigure), retainerPathSvg(measure.path, footer));
-    }
     return {
       name: measure.name,
       unit: measure.unit,
@@ -70,7 +56,7 @@ async function measureScenario(scenario: Scenario, node: string, recorded: strin
       fixed: after.value,
       ...(measure.objects !== undefined ? { leakyObjects: measure.objects } : {}),
       ...(measure.describe ? { describe: measure.describe } : {}),
-      ...(pathFigure ? { pathFigure } : {}),
+      ...(measure.path ? { path: measure.path, pathFigure: `${scenario.number}-path-${index + 1}.svg` } : {}),
     };
   });
   return {
@@ -80,9 +66,10 @@ async function measureScenario(scenario: Scenario, node: string, recorded: strin
     recorded,
     leakyStatus: leaky.status,
     fixedStatus: fixed.status,
-    memoryFigure,
+    memoryFigure: `${scenario.number}-memory.svg`,
     peak: { leaky: peak(leaky.timeline ?? []), fixed: peak(fixed.timeline ?? []) },
     measures,
+    timeline: { leaky: rounded(leaky.timeline ?? []), fixed: rounded(fixed.timeline ?? []) },
   };
 }
 
@@ -96,13 +83,12 @@ async function main(): Promise<void> {
   const scenarios: Record<string, ScenarioFigures> = { ...previous };
   console.log(`Measuring ${chosen.length} scenario(s) on Node ${node}, leaky and fixed:`);
   for (const scenario of chosen) {
-    const stale = previous[scenario.folder];
-    if (stale) for (const measure of stale.measures) if (measure.pathFigure) rmSync(path.join(FIGURES_DIR, measure.pathFigure), { force: true });
     scenarios[scenario.folder] = await measureScenario(scenario, node, recorded);
   }
   // In course order, so the file reads like the deck.
   const ordered = Object.fromEntries(SCENARIOS.filter((scenario) => scenarios[scenario.folder]).map((scenario) => [scenario.folder, scenarios[scenario.folder]!]));
   writeFileSync(FIGURES_FILE, JSON.stringify({ scenarios: ordered }, null, 2) + '\n');
+  drawFigures(Object.values(ordered));
   console.log(`Wrote ${path.relative(process.cwd(), FIGURES_FILE)} and the SVGs beside it.`);
 }
 

@@ -5,8 +5,11 @@
  * attributes only (no stylesheet, no script), at sizes that read on a
  * projector. Every figure carries the Node version that made it.
  */
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { formatBytes, formatSeconds } from '../checker/format.ts';
 import type { RetainerPath, TimelinePoint } from '../checker/types.ts';
+import { FIGURES_DIR, type ScenarioFigures } from './figures-data.ts';
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 const MONO = 'font-family="ui-monospace, Menlo, Consolas, DejaVu Sans Mono, monospace"';
@@ -28,10 +31,12 @@ const PHASE_NAMES: Record<string, string> = {
   start: 'start',
   warmup: 'warm-up',
   traffic: 'traffic',
-  snapshots: 'snapshots',
+  snapshots: 'snapshot',
   contract: 'contract',
   analysis: 'analysis',
 };
+
+const PHASE_SHADES: Record<string, string> = { traffic: '#fef3c7', snapshots: '#e5e7eb' };
 
 export interface ChartPanel {
   /** "leaky: scenarios/01-download-cache/server.ts" */
@@ -61,7 +66,7 @@ export function memoryChartSvg(panels: readonly ChartPanel[], footer: string): s
   const parts: string[] = [];
 
   const legend = SERIES.map((series, i) => {
-    const x = left + i * 190;
+    const x = left + i * 250;
     return `<line x1="${x}" x2="${x + 30}" y1="22" y2="22" stroke="${series.colour}" stroke-width="5"/><text x="${x + 40}" y="29" ${MONO} font-size="20" fill="${INK}">${series.label}</text>`;
   });
   parts.push(...legend);
@@ -91,10 +96,13 @@ export function memoryChartSvg(panels: readonly ChartPanel[], footer: string): s
         const phase = points[start]!.phase;
         const from = x(points[start]!.ms);
         const to = x(points[Math.min(i, points.length - 1)]!.ms);
-        const shade = phase === 'traffic' ? '#fef3c7' : '#f9fafb';
-        parts.push(`<rect x="${from.toFixed(1)}" y="${top}" width="${Math.max(0, to - from).toFixed(1)}" height="${plotHeight}" fill="${shade}" opacity="0.9"/>`);
-        if (phase === 'traffic' && to - from > 50) {
-          parts.push(`<text x="${((from + to) / 2).toFixed(1)}" y="${top + plotHeight + 24}" text-anchor="middle" ${FONT} font-size="18" font-weight="600" fill="#92400e">traffic</text>`);
+        parts.push(`<rect x="${from.toFixed(1)}" y="${top}" width="${Math.max(0, to - from).toFixed(1)}" height="${plotHeight}" fill="${PHASE_SHADES[phase] ?? '#f9fafb'}"/>`);
+        // Phase names inside the plot, at the top, where there is room for them.
+        if (to - from > 78) {
+          const traffic = phase === 'traffic';
+          parts.push(
+            `<text x="${((from + to) / 2).toFixed(1)}" y="${top + 22}" text-anchor="middle" ${FONT} font-size="${traffic ? 18 : 15}" font-weight="${traffic ? 700 : 400}" fill="${traffic ? '#92400e' : MUTED}">${PHASE_NAMES[phase] ?? phase}</text>`,
+          );
         }
         start = i;
       }
@@ -152,6 +160,38 @@ export function retainerPathSvg(path: RetainerPath, footer: string): string {
   const height = y + 44;
   parts.push(`<text x="${width - 20}" y="${height - 12}" text-anchor="end" ${FONT} font-size="16" fill="${MUTED}">${escapeXml(footer)}</text>`);
   return svgDocument(width, height, `Retainer path from ${path.root.name}`, parts);
+}
+
+/**
+ * Draw every scenario's figures from what figures.json recorded, and remove
+ * SVGs of figures that are no longer recorded. Drawing needs no check: a
+ * change to the drawing redraws the same runs.
+ */
+export function drawFigures(scenarios: readonly ScenarioFigures[]): void {
+  const drawn = new Set<string>();
+  for (const figures of scenarios) {
+    const footer = `${figures.number} ${figures.title} · Node ${figures.node} · ${figures.recorded}`;
+    const files: [string, string][] = [
+      [
+        figures.memoryFigure,
+        memoryChartSvg(
+          [
+            { title: `leaky: ${figures.leakyStatus.toUpperCase()}`, points: figures.timeline.leaky },
+            { title: `fixed: ${figures.fixedStatus.toUpperCase()}`, points: figures.timeline.fixed },
+          ],
+          footer,
+        ),
+      ],
+      ...figures.measures.flatMap((measure): [string, string][] => (measure.path && measure.pathFigure ? [[measure.pathFigure, retainerPathSvg(measure.path, footer)]] : [])),
+    ];
+    for (const [file, svg] of files) {
+      writeFileSync(path.join(FIGURES_DIR, file), svg);
+      drawn.add(file);
+    }
+  }
+  for (const file of readdirSync(FIGURES_DIR)) {
+    if (file.endsWith('.svg') && !drawn.has(file)) rmSync(path.join(FIGURES_DIR, file));
+  }
 }
 
 function svgDocument(width: number, height: number, label: string, parts: readonly string[]): string {

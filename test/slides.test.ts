@@ -79,10 +79,10 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
       const fit = await active.evaluate((section) => {
         const box = section.getBoundingClientRect();
         const scale = box.width / section.clientWidth;
-        const outside = [...section.querySelectorAll('h1, h2, p, li, pre, table, img, div')]
+        const outside = Array.from(section.querySelectorAll('h1, h2, p, li, pre, table, img, div'))
           .filter((element) => !element.closest('header, footer'))
           .map((element) => ({ element, rect: element.getBoundingClientRect() }))
-          .filter(({ rect }) => rect.width > 0 && (rect.bottom > box.bottom + 1 || rect.right > box.right + 1 || rect.left < box.left - 1))
+          .filter(({ rect }) => rect.width > 0 && (rect.top < box.top - 1 || rect.bottom > box.bottom + 1 || rect.right > box.right + 1 || rect.left < box.left - 1))
           .map(({ element }) => `${element.tagName.toLowerCase()} "${(element.textContent ?? element.getAttribute('src') ?? '').trim().slice(0, 40)}"`);
         return {
           heading: section.querySelector('h1, h2')?.textContent?.trim() ?? '',
