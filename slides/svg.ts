@@ -123,24 +123,27 @@ export function memoryChartSvg(panels: readonly ChartPanel[], footer: string): s
 
 /** The retainer path top to bottom: the root the learner knows, each step labelled with how it holds the next. */
 export function retainerPathSvg(path: RetainerPath, footer: string): string {
-  const width = 1000;
-  const boxWidth = 620;
-  const boxHeight = 66;
-  const arrowHeight = 46;
-  const x0 = 40;
+  const labelSize = 26;
+  // Monospace glyphs are about 0.6 em wide: the boxes grow to fit the longest label.
+  const charWidth = labelSize * 0.6;
+  const boxHeight = 58;
+  const arrowHeight = 40;
+  const x0 = 30;
   const rows = [
     { label: path.root.name, detail: `${path.root.label !== path.root.name ? `${path.root.label} · ` : ''}${path.root.description}`, bytes: path.root.retainedBytes, via: '' },
     ...path.steps.map((step) => ({ label: step.label, detail: '', bytes: step.retainedBytes, via: step.via || 'holds' })),
   ];
+  const boxWidth = Math.max(560, ...rows.map((row) => row.label.length * charWidth + 40), ...rows.map((row) => row.detail.length * 17 * 0.55 + 40));
+  const width = Math.ceil(x0 + boxWidth + 200);
   const parts: string[] = [];
-  let y = 20;
+  let y = 28;
   rows.forEach((row, index) => {
     if (index > 0) {
       const mid = x0 + 60;
       parts.push(
         `<line x1="${mid}" x2="${mid}" y1="${y}" y2="${y + arrowHeight - 10}" stroke="${MUTED}" stroke-width="3"/>`,
         `<path d="M${mid - 9},${y + arrowHeight - 16} L${mid},${y + arrowHeight - 2} L${mid + 9},${y + arrowHeight - 16} Z" fill="${MUTED}"/>`,
-        `<text x="${mid + 22}" y="${y + arrowHeight / 2 + 7}" ${MONO} font-size="20" fill="${MUTED}">${escapeXml(row.via)}</text>`,
+        `<text x="${mid + 22}" y="${y + arrowHeight / 2 + 8}" ${MONO} font-size="22" fill="${MUTED}">${escapeXml(row.via)}</text>`,
       );
       y += arrowHeight;
     }
@@ -148,17 +151,18 @@ export function retainerPathSvg(path: RetainerPath, footer: string): string {
     const last = index === rows.length - 1;
     const fill = root ? '#eff6ff' : last ? '#fef2f2' : '#f9fafb';
     const stroke = root ? '#2563eb' : last ? '#dc2626' : '#9ca3af';
+    const height = row.detail ? boxHeight + 18 : boxHeight;
     parts.push(
-      `<rect x="${x0}" y="${y}" width="${boxWidth}" height="${boxHeight}" rx="8" fill="${fill}" stroke="${stroke}" stroke-width="2.5"/>`,
-      `<text x="${x0 + 18}" y="${y + (row.detail ? 30 : 42)}" ${MONO} font-size="24" font-weight="700" fill="${INK}">${escapeXml(row.label)}</text>`,
-      row.detail ? `<text x="${x0 + 18}" y="${y + 55}" ${FONT} font-size="17" fill="${MUTED}">${escapeXml(row.detail)}</text>` : '',
-      `<text x="${x0 + boxWidth + 24}" y="${y + 42}" ${FONT} font-size="24" font-weight="600" fill="${last ? '#b91c1c' : INK}">${formatBytes(row.bytes)}</text>`,
+      `<rect x="${x0}" y="${y}" width="${boxWidth.toFixed(0)}" height="${height}" rx="8" fill="${fill}" stroke="${stroke}" stroke-width="2.5"/>`,
+      `<text x="${x0 + 18}" y="${y + (row.detail ? 33 : 38)}" ${MONO} font-size="${labelSize}" font-weight="700" fill="${INK}">${escapeXml(row.label)}</text>`,
+      row.detail ? `<text x="${x0 + 18}" y="${y + 62}" ${FONT} font-size="17" fill="${MUTED}">${escapeXml(row.detail)}</text>` : '',
+      `<text x="${(x0 + boxWidth + 20).toFixed(0)}" y="${y + 38}" ${FONT} font-size="26" font-weight="600" fill="${last ? '#b91c1c' : INK}">${formatBytes(row.bytes)}</text>`,
     );
-    y += boxHeight;
+    y += height;
   });
-  parts.push(`<text x="${x0 + boxWidth + 24}" y="14" ${FONT} font-size="15" fill="${MUTED}" dominant-baseline="hanging">retained</text>`);
-  const height = y + 44;
-  parts.push(`<text x="${width - 20}" y="${height - 12}" text-anchor="end" ${FONT} font-size="16" fill="${MUTED}">${escapeXml(footer)}</text>`);
+  parts.push(`<text x="${(x0 + boxWidth + 20).toFixed(0)}" y="20" ${FONT} font-size="17" fill="${MUTED}">retained</text>`);
+  const height = y + 40;
+  parts.push(`<text x="${width - 10}" y="${height - 10}" text-anchor="end" ${FONT} font-size="16" fill="${MUTED}">${escapeXml(footer)}</text>`);
   return svgDocument(width, height, `Retainer path from ${path.root.name}`, parts);
 }
 
