@@ -43,7 +43,7 @@ style: |
   section.scenario h1 { font-size: 58px; color: #1e3a8a; }
   section.scenario p { font-size: 32px; color: #374151; }
   section.paths .row { display: flex; gap: 24px; align-items: flex-start; justify-content: center; }
-  section.paths .row img { max-height: 470px; max-width: 100%; margin: 0; }
+  section.paths .row img { max-height: 445px; max-width: 100%; margin: 0; }
   section.fix pre { font-size: 19px; line-height: 1.3; }
 ---
 `;
