@@ -32,6 +32,11 @@ test('the committed deck is what its sources and figures make, with a section fo
   }
 });
 
+test('a scenario without figures stops the deck with the command that makes them', () => {
+  const first = deckScenarios()[0]!;
+  expect(() => assembleDeck({ scenarios: {} })).toThrow(`npm run slides:figures ${Number(first.number)}`);
+});
+
 test('the fix is shown as the lines that differ, removals first', () => {
   expect(fixDiff('a\nb\nc\nd\n', 'a\nB\nc\nd\n')).toBe('@@ line 1 @@\n a\n-b\n+B\n c');
   expect(fixDiff('a\nb\nc\nd\ne\n', 'a\nb\nc\nd\ne\nf\n')).toBe('@@ line 5 @@\n e\n+f');
