@@ -21,8 +21,8 @@ export function chromiumPath(): string | null {
   return existsSync(candidate) ? candidate : null;
 }
 
-/** Inline HTML (the figure captions) is the deck's own; local files are the figures. */
-const MARP_OPTIONS = ['--html', '--allow-local-files', '--no-config-file'];
+/** The deck's theme; inline HTML (the figure captions) is the deck's own; local files are the figures. */
+const MARP_OPTIONS = ['--theme-set', path.join(SLIDES_DIR, 'theme.css'), '--html', '--allow-local-files', '--no-config-file'];
 
 /** Write the deck into `outDir` (emptied first): index.html, its pictures, and forgotten-garbage.pdf when asked and possible. */
 export async function buildDeck(options: { pdf: boolean; outDir?: string }): Promise<{ html: string; pdf: string | null }> {
