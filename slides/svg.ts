@@ -166,35 +166,37 @@ export function retainerPathSvg(path: RetainerPath, footer: string): string {
   return svgDocument(width, height, `Retainer path from ${path.root.name}`, parts);
 }
 
-/**
- * Draw every scenario's figures from what figures.json recorded, and remove
- * SVGs of figures that are no longer recorded. Drawing needs no check: a
- * change to the drawing redraws the same runs.
- */
-export function drawFigures(scenarios: readonly ScenarioFigures[]): void {
-  const drawn = new Set<string>();
+/** Every scenario's figures as SVG, drawn from what figures.json recorded: file name → contents. */
+export function figureFiles(scenarios: readonly ScenarioFigures[]): Map<string, string> {
+  const files = new Map<string, string>();
   for (const figures of scenarios) {
     const footer = `${figures.number} ${figures.title} · Node ${figures.node} · ${figures.recorded}`;
-    const files: [string, string][] = [
-      [
-        figures.memoryFigure,
-        memoryChartSvg(
-          [
-            { title: `leaky: ${figures.leakyStatus.toUpperCase()}`, points: figures.timeline.leaky },
-            { title: `fixed: ${figures.fixedStatus.toUpperCase()}`, points: figures.timeline.fixed },
-          ],
-          footer,
-        ),
-      ],
-      ...figures.measures.flatMap((measure): [string, string][] => (measure.path && measure.pathFigure ? [[measure.pathFigure, retainerPathSvg(measure.path, footer)]] : [])),
-    ];
-    for (const [file, svg] of files) {
-      writeFileSync(path.join(FIGURES_DIR, file), svg);
-      drawn.add(file);
+    files.set(
+      figures.memoryFigure,
+      memoryChartSvg(
+        [
+          { title: `leaky: ${figures.leakyStatus.toUpperCase()}`, points: figures.timeline.leaky },
+          { title: `fixed: ${figures.fixedStatus.toUpperCase()}`, points: figures.timeline.fixed },
+        ],
+        footer,
+      ),
+    );
+    for (const measure of figures.measures) {
+      if (measure.path && measure.pathFigure) files.set(measure.pathFigure, retainerPathSvg(measure.path, footer));
     }
   }
+  return files;
+}
+
+/**
+ * Write the figures into slides/figures/ and remove SVGs no longer recorded.
+ * Drawing needs no check: a change to the drawing redraws the same runs.
+ */
+export function drawFigures(scenarios: readonly ScenarioFigures[]): void {
+  const files = figureFiles(scenarios);
+  for (const [file, svg] of files) writeFileSync(path.join(FIGURES_DIR, file), svg);
   for (const file of readdirSync(FIGURES_DIR)) {
-    if (file.endsWith('.svg') && !drawn.has(file)) rmSync(path.join(FIGURES_DIR, file));
+    if (file.endsWith('.svg') && !files.has(file)) rmSync(path.join(FIGURES_DIR, file));
   }
 }
 

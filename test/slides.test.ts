@@ -11,17 +11,21 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { assembleDeck, DECK_FILE, deckScenarios, fixDiff } from '../slides/assemble.ts';
 import { buildDeck } from '../slides/build.ts';
-import { readDeckFigures } from '../slides/figures-data.ts';
+import { FIGURES_DIR, readDeckFigures } from '../slides/figures-data.ts';
+import { figureFiles } from '../slides/svg.ts';
 import { launchBrowser, SCREENSHOTS_DIR } from './browser.ts';
 import { scratchTempDir } from './helpers.ts';
 
 const temp = scratchTempDir();
 afterAll(() => temp.remove());
 
-test('the committed deck is what its sources and figures make, with a section for every scenario', () => {
+test('the committed deck and its figures are what the sources and figures.json make, with a section for every scenario', () => {
   const deck = assembleDeck();
   expect(readFileSync(DECK_FILE, 'utf8'), 'slides/deck.md is out of date: run npm run slides:assemble').toBe(deck);
   const figures = readDeckFigures();
+  for (const [file, svg] of figureFiles(Object.values(figures?.scenarios ?? {}))) {
+    expect(readFileSync(path.join(FIGURES_DIR, file), 'utf8'), `slides/figures/${file} is out of date: run npm run slides:assemble`).toBe(svg);
+  }
   for (const scenario of deckScenarios()) {
     const recorded = figures?.scenarios[scenario.folder];
     expect(recorded, `no figures for ${scenario.folder}: run npm run slides:figures ${Number(scenario.number)}`).toBeDefined();
