@@ -58,3 +58,10 @@ export function readDeckFigures(): DeckFigures | null {
     return null;
   }
 }
+
+/** figures.json as written: indented, with each timeline reading on one line so the figures stay easy to read. */
+export function formatDeckFigures(figures: DeckFigures): string {
+  return (
+    JSON.stringify(figures, null, 2).replace(/\{\n\s+"ms": [^{}]*?\n\s+\}/g, (point) => point.replace(/\s*\n\s*/g, ' ')) + '\n'
+  );
+}

@@ -11,7 +11,7 @@ import { checkFile, findScenario, originalServerFile, SCENARIOS, scenarioDir, se
 import { formatSeconds } from '../checker/format.ts';
 import { runCheck } from '../checker/run.ts';
 import type { TimelinePoint, Verdict } from '../checker/types.ts';
-import { FIGURES_DIR, FIGURES_FILE, readDeckFigures, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
+import { FIGURES_DIR, FIGURES_FILE, formatDeckFigures, readDeckFigures, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
 import { drawFigures } from './svg.ts';
 
 type Measured = Extract<Verdict, { status: 'pass' | 'fail' }>;
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   }
   // In course order, so the file reads like the deck.
   const ordered = Object.fromEntries(SCENARIOS.filter((scenario) => scenarios[scenario.folder]).map((scenario) => [scenario.folder, scenarios[scenario.folder]!]));
-  writeFileSync(FIGURES_FILE, JSON.stringify({ scenarios: ordered }, null, 2) + '\n');
+  writeFileSync(FIGURES_FILE, formatDeckFigures({ scenarios: ordered }));
   drawFigures(Object.values(ordered));
   console.log(`Wrote ${path.relative(process.cwd(), FIGURES_FILE)} and the SVGs beside it.`);
 }
