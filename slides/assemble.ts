@@ -95,6 +95,9 @@ export function fixDiff(before: string, after: string, context = 1): string {
   return lines.join('\n');
 }
 
+/** Diff lines that fit a slide at the fix slide's type size. */
+const FIX_LINES = 17;
+
 function figuresTable(figures: ScenarioFigures): string {
   const rows = figures.measures.map(
     (measure) => `| ${measure.name} | **${formatFigure(measure.leaky, measure.unit)}** | **${formatFigure(measure.fixed, measure.unit)}** | ${formatFigure(measure.bar, measure.unit)} |`,
@@ -119,7 +122,12 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
     throw new Error(`Scenario ${scenario.number} has no figures yet: run \`npm run slides:figures ${Number(scenario.number)}\`.`);
   }
   const story = readStory(scenario);
-  const diff = fixDiff(readFileSync(originalServerFile(scenario), 'utf8'), readFileSync(serverFile(scenario, 'solution'), 'utf8'));
+  const before = readFileSync(originalServerFile(scenario), 'utf8');
+  const after = readFileSync(serverFile(scenario, 'solution'), 'utf8');
+  // A long fix loses its context lines first, then some type size, to stay on one slide.
+  const withContext = fixDiff(before, after);
+  const diff = withContext.split('\n').length > FIX_LINES ? fixDiff(before, after, 0) : withContext;
+  const fixClass = diff.split('\n').length > FIX_LINES ? 'fix long' : 'fix';
   const withPaths = figures.measures.filter((measure) => measure.pathFigure);
   const stayed = withPaths
     .filter((measure) => measure.leakyObjects !== undefined && measure.describe)
@@ -146,7 +154,7 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
           .join('\n\n')
       : '',
     [
-      '<!-- _class: fix -->',
+      `<!-- _class: ${fixClass} -->`,
       `## ${scenario.number} · The fix`,
       '```diff\n' + diff + '\n```',
       `<p class="meta"><code>${relative(scenarioDir(scenario, 'scenario'))}/server.ts</code> → <code>${relative(scenarioDir(scenario, 'solution'))}/server.ts</code>; why it works: <code>${relative(scenarioDir(scenario, 'solution'))}/WHY.md</code></p>`,

@@ -5,13 +5,13 @@
  * has its section, with its figures. Screenshots of a few slides are saved
  * for a person to look at.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { assembleDeck, DECK_FILE, deckScenarios, fixDiff } from '../slides/assemble.ts';
 import { buildDeck } from '../slides/build.ts';
-import { FIGURES_DIR, readDeckFigures } from '../slides/figures-data.ts';
+import { FIGURES_DIR, readDeckFigures, SLIDES_DIR } from '../slides/figures-data.ts';
 import { figureFiles } from '../slides/svg.ts';
 import { launchBrowser, SCREENSHOTS_DIR } from './browser.ts';
 import { scratchTempDir } from './helpers.ts';
@@ -74,7 +74,10 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
     const images = await page.locator('section img').evaluateAll((elements) =>
       (elements as HTMLImageElement[]).map((image) => ({ src: image.getAttribute('src'), width: image.naturalWidth, complete: image.complete })),
     );
-    expect(images.length).toBeGreaterThanOrEqual(6 + 2 * deckScenarios().length);
+    const figures = readDeckFigures()!;
+    const diagrams = readdirSync(path.join(SLIDES_DIR, 'diagrams')).length;
+    const charts = deckScenarios().map((scenario) => figures.scenarios[scenario.folder]!);
+    expect(images.length).toBe(diagrams + charts.reduce((sum, chart) => sum + 1 + chart.measures.filter((measure) => measure.pathFigure).length, 0));
     expect(images.filter((image) => !image.complete || image.width === 0)).toEqual([]);
 
     const overflowing: string[] = [];
