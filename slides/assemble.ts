@@ -44,7 +44,7 @@ interface Story {
   readonly fix: string;
 }
 
-export function storyFile(scenario: Scenario): string {
+function storyFile(scenario: Scenario): string {
   return path.join(SLIDES_DIR, 'scenarios', `${scenario.folder}.md`);
 }
 
