@@ -157,7 +157,7 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
       `<!-- _class: ${fixClass} -->`,
       `## ${scenario.number} · The fix`,
       '```diff\n' + diff + '\n```',
-      `<p class="meta"><code>${relative(scenarioDir(scenario, 'scenario'))}/server.ts</code> → <code>${relative(scenarioDir(scenario, 'solution'))}/server.ts</code>; why it works: <code>${relative(scenarioDir(scenario, 'solution'))}/WHY.md</code></p>`,
+      `<p class="meta">From <code>${relative(scenarioDir(scenario, 'scenario'))}/</code> to <code>${relative(scenarioDir(scenario, 'solution'))}/</code>, whose <code>WHY.md</code> says why it works.</p>`,
       note(story.fix),
     ]
       .filter(Boolean)
