@@ -1,0 +1,98 @@
+/**
+ * `npm run slides:figures [n…]`: check each scenario's leaky server and its
+ * solution with the memory timeline on, record what the runs saw in
+ * slides/figures/figures.json and draw it as SVG beside it (the npm script
+ * then assembles the deck again). With scenario numbers, only those are
+ * measured again; the others keep their figures.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkFile, findScenario, originalServerFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
+import { formatSeconds } from '../checker/format.ts';
+import { runCheck } from '../checker/run.ts';
+import type { TimelinePoint, Verdict } from '../checker/types.ts';
+import { FIGURES_DIR, FIGURES_FILE, formatDeckFigures, readDeckFigures, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
+import { drawFigures } from './svg.ts';
+
+type Measured = Extract<Verdict, { status: 'pass' | 'fail' }>;
+
+async function check(scenario: Scenario, file: string, what: string): Promise<Measured> {
+  const started = performance.now();
+  process.stdout.write(`  ${scenario.number} ${what} … `);
+  const verdict = await runCheck({ serverFile: file, checkFile: checkFile(scenario), timeline: true });
+  if (verdict.status === 'could-not-check') throw new Error(`${scenario.folder} (${what}) could not be checked: ${verdict.sentence}`);
+  console.log(`${verdict.status.toUpperCase()} in ${formatSeconds(performance.now() - started)}`);
+  return verdict;
+}
+
+function peak(points: readonly TimelinePoint[]): ScenarioFigures['peak']['leaky'] {
+  return {
+    heapUsed: Math.max(0, ...points.map((point) => point.heapUsed)),
+    arrayBuffers: Math.max(0, ...points.map((point) => point.arrayBuffers)),
+    rss: Math.max(0, ...points.map((point) => point.rss)),
+  };
+}
+
+/** Whole milliseconds: the chart needs no more, and the JSON stays readable. */
+function rounded(points: readonly TimelinePoint[]): TimelinePoint[] {
+  return points.map((point) => ({ ...point, ms: Math.round(point.ms) }));
+}
+
+async function measureScenario(scenario: Scenario, node: string, recorded: string): Promise<ScenarioFigures> {
+  // The figures are the kit's: a working copy the learner has edited would tell another story.
+  if (readFileSync(serverFile(scenario, 'scenario'), 'utf8') !== readFileSync(originalServerFile(scenario), 'utf8')) {
+    throw new Error(`scenarios/${scenario.folder}/server.ts differs from the original: run \`npm run reset ${Number(scenario.number)}\` first.`);
+  }
+  const leaky = await check(scenario, serverFile(scenario, 'scenario'), 'leaky');
+  const fixed = await check(scenario, serverFile(scenario, 'solution'), 'fixed');
+  const measures = leaky.measures.map((measure, index): MeasureFigures => {
+    const after = fixed.measures.find((candidate) => candidate.name === measure.name);
+    if (!after) throw new Error(`${scenario.folder}: the fixed run has no measure "${measure.name}"`);
+    return {
+      name: measure.name,
+      unit: measure.unit,
+      bar: measure.bar,
+      leaky: measure.value,
+      fixed: after.value,
+      ...(measure.objects !== undefined ? { leakyObjects: measure.objects } : {}),
+      ...(measure.describe ? { describe: measure.describe } : {}),
+      ...(measure.path ? { path: measure.path, pathFigure: `${scenario.number}-path-${index + 1}.svg` } : {}),
+    };
+  });
+  return {
+    number: scenario.number,
+    title: scenario.title,
+    node,
+    recorded,
+    leakyStatus: leaky.status,
+    fixedStatus: fixed.status,
+    memoryFigure: `${scenario.number}-memory.svg`,
+    peak: { leaky: peak(leaky.timeline ?? []), fixed: peak(fixed.timeline ?? []) },
+    measures,
+    timeline: { leaky: rounded(leaky.timeline ?? []), fixed: rounded(fixed.timeline ?? []) },
+  };
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const chosen = wanted.length ? wanted.map(findScenario) : SCENARIOS.filter((scenario) => existsSync(scenarioDir(scenario, 'solution')));
+  const node = process.version;
+  const recorded = new Date().toISOString().slice(0, 10);
+  mkdirSync(FIGURES_DIR, { recursive: true });
+  const previous = readDeckFigures()?.scenarios ?? {};
+  const scenarios: Record<string, ScenarioFigures> = { ...previous };
+  console.log(`Measuring ${chosen.length} scenario(s) on Node ${node}, leaky and fixed:`);
+  for (const scenario of chosen) {
+    scenarios[scenario.folder] = await measureScenario(scenario, node, recorded);
+  }
+  // In course order, so the file reads like the deck.
+  const ordered = Object.fromEntries(SCENARIOS.filter((scenario) => scenarios[scenario.folder]).map((scenario) => [scenario.folder, scenarios[scenario.folder]!]));
+  writeFileSync(FIGURES_FILE, formatDeckFigures({ scenarios: ordered }));
+  drawFigures(Object.values(ordered));
+  console.log(`Wrote ${path.relative(process.cwd(), FIGURES_FILE)} and the SVGs beside it.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
