@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args.ts';
+import { npmTookNote } from './command-args.ts';
 import { checkFile, findScenario, SCENARIOS, serverFile } from './course.ts';
 import { UsageError } from './errors.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
@@ -34,10 +35,7 @@ const PHASE_TEXT: Record<Phase, string> = {
 
 async function main(): Promise<number> {
   const args = parseCliArgs(process.argv.slice(2), process.env);
-  if (args.fromNpm.length) {
-    const options = args.fromNpm.join(' ');
-    console.error(pc.dim(`(npm kept ${options} for itself; the check read it anyway. The form every npm passes on is: npm run check ${args.scenario ?? '<n>'} -- ${options})`));
-  }
+  if (args.fromNpm.length) console.error(pc.dim(npmTookNote('check', args.scenario ? [args.scenario] : [], args.fromNpm)));
   if (args.help) {
     console.log(USAGE);
     return 0;
@@ -48,8 +46,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const scenario = findScenario(args.scenario);
-  const file = args.server ? path.resolve(args.server) : serverFile(scenario, args.side);
-  if (!existsSync(file)) throw new UsageError(`There is no file ${file} to check.`);
+  const file = args.server ? path.resolve(process.env.INIT_CWD ?? process.cwd(), args.server) : serverFile(scenario, args.side);
+  if (!existsSync(file)) {
+    const shown = path.relative(process.cwd(), file) || file;
+    throw new UsageError(`There is no file ${shown} to check.${args.server ? '' : ` npm run reset ${Number(scenario.number)} puts the original back.`}`);
+  }
   if (args.watch) {
     const checkArgs = [
       scenario.folder,

@@ -6,9 +6,9 @@
  * then the same for the solution, and the two side by side. Ctrl-C moves on
  * to the solution, and a second Ctrl-C ends the demo.
  */
-import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { checkFile, findScenario, listScenarios, serverFile, type Scenario, type Side } from './course.ts';
+import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { CouldNotCheck, UsageError } from './errors.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { formatBytes, formatFigure } from './format.ts';
@@ -66,13 +66,15 @@ function seriesFor(spec: CheckSpec): Array<Series & { read: (probe: Probe) => nu
 }
 
 function render(title: string, series: readonly Series[], rounds: number, seconds: number): string[] {
-  const labelWidth = Math.min(40, Math.max(...series.map((one) => one.label.length)));
+  const labelWidth = Math.min(24, Math.max(...series.map((one) => one.label.length)));
   return [
     pc.bold(title) + pc.dim(`  round ${rounds} · ${seconds.toFixed(0)} s`),
     ...series.map((one) => {
       const last = one.values.at(-1) ?? 0;
       const label = one.label.length > labelWidth ? `${one.label.slice(0, labelWidth - 1)}…` : one.label;
-      return `  ${label.padEnd(labelWidth)}  ${formatFigure(last, one.unit).padStart(10)}  ${pc.cyan(sparkline(one.values))}`;
+      // The line must not wrap: the redraw moves the cursor up by lines.
+      const width = Math.max(8, Math.min(WIDTH, (process.stdout.columns || 80) - 1 - (2 + labelWidth + 2 + 10 + 2)));
+      return `  ${label.padEnd(labelWidth)}  ${formatFigure(last, one.unit).padStart(10)}  ${pc.cyan(sparkline(one.values, width))}`;
     }),
   ];
 }
@@ -166,24 +168,16 @@ function compare(results: readonly SideResult[]): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { seconds: { type: 'string', default: '20' }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${DEMO_USAGE}`);
-  }
+  const parsed = parseCommandArgs('demo', argv, { seconds: { type: 'string', example: '30' }, help: { type: 'boolean', short: 'h' } }, process.env);
+  if (parsed.fromNpm.length) console.error(pc.dim(npmTookNote('demo', parsed.positionals, parsed.fromNpm)));
   if (parsed.values.help) {
     console.log(DEMO_USAGE);
     return 0;
   }
   const [name, ...extra] = parsed.positionals;
   if (!name) throw new UsageError(`Which scenario? For example: npm run demo 1\n\n${DEMO_USAGE}`);
-  if (extra.length) throw new UsageError(`One scenario at a time (got ${parsed.positionals.join(', ')}).`);
-  const seconds = Number(parsed.values.seconds);
+  if (extra.length) throw new UsageError(`Show one scenario at a time (got ${parsed.positionals.join(', ')}).`);
+  const seconds = Number(parsed.values.seconds ?? 20);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--seconds wants a number of seconds above 0 (got "${parsed.values.seconds}").`);
   const scenario = findScenario(name);
   const spec = await loadCheck(checkFile(scenario));

@@ -73,7 +73,7 @@ let selfListenPort: string | undefined;
 net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
   if (harnessListening) return realListen.apply(this, args as Parameters<typeof realListen>);
   const first = args[0];
-  selfListenPort = typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? '(random)');
+  selfListenPort = typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? '');
   return this;
 } as typeof realListen;
 

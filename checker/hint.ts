@@ -4,9 +4,9 @@
  * Shows the next hint each time it is asked; a number shows that hint; --all
  * shows every hint read so far. What was read is kept in the progress file.
  */
-import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { findScenario, listScenarios } from './course.ts';
+import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
 import { readHints, type Hint } from './hints.ts';
 import { readProgress, updateProgress } from './progress.ts';
@@ -30,23 +30,15 @@ function show(hint: Hint, total: number): string {
 }
 
 function main(argv: readonly string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${HINT_USAGE}`);
-  }
+  const parsed = parseCommandArgs('hint', argv, { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, process.env);
+  if (parsed.fromNpm.length) console.error(pc.dim(npmTookNote('hint', parsed.positionals, parsed.fromNpm)));
   if (parsed.values.help) {
     console.log(HINT_USAGE);
     return 0;
   }
   const [name, wanted, ...extra] = parsed.positionals;
   if (!name) throw new UsageError(`Which scenario? For example: npm run hint 1\n\n${HINT_USAGE}`);
-  if (extra.length) throw new UsageError(`One scenario and at most one hint number, please (got ${parsed.positionals.join(' ')}).`);
+  if (extra.length) throw new UsageError(`Ask for one scenario's hints at a time, and at most one hint number (got ${parsed.positionals.join(', ')}).`);
   const scenario = findScenario(name);
   const hints = readHints(scenario);
   if (hints.length === 0) throw new UsageError(`Scenario ${scenario.number} has no hints.`);

@@ -12,7 +12,7 @@ import type { Instrument, MeasureResult, ResourceMeasure } from './types.ts';
 export const openFileDescriptors: Instrument = {
   name: 'open file descriptors',
   read: (probe) => probe.resources.fileDescriptors,
-  unavailable: 'this platform (Windows, say) does not let a process count its own file descriptors',
+  unavailable: 'Windows cannot list a process\'s file descriptors',
 };
 
 /**

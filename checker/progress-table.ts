@@ -28,7 +28,9 @@ export function nextScenario(progress: Progress): Scenario | undefined {
   return SCENARIOS.find((scenario) => progress.scenarios[scenario.folder]?.lastCheck?.outcome !== 'passed');
 }
 
-export function formatProgress(progress: Progress, now: Date = new Date(), columns: number = process.stdout.columns || 120): string {
+export function formatProgress(progress: Progress, now: Date = new Date(), terminalColumns: number = process.stdout.columns || 120): string {
+  // One column short of the terminal: some Windows consoles add a blank line after a full-width one.
+  const columns = terminalColumns - 1;
   const rows = SCENARIOS.map((scenario) => {
     const entry = progress.scenarios[scenario.folder];
     return { scenario, status: status(entry), when: entry?.lastCheck ? ago(entry.lastCheck.at, now) : '' };
@@ -50,8 +52,8 @@ export function formatProgress(progress: Progress, now: Date = new Date(), colum
     ...lines,
     '',
     next
-      ? `Next: ${next.number} ${next.title}. Read scenarios/${next.folder}/README.md, then: npm run check ${Number(next.number)}`
+      ? `Next: ${next.number} ${next.title}. Read scenarios/${next.folder}/README.md,\nthen: npm run check ${Number(next.number)}`
       : pc.green('Every scenario passes. Well done.'),
-    pc.dim('npm run check <n> checks one scenario; npm run check -- --all checks them all; npm run hint <n> gives a hint.'),
+    pc.dim('npm run check N · npm run hint N · npm run demo N · npm run check -- --all'),
   ].join('\n');
 }

@@ -65,13 +65,15 @@ function snapshotGuide(final: string): string[] {
   const quoted = /\s/.test(final) ? `"${final}"` : final;
   return [
     '  Look inside them:',
-    '    Chrome DevTools: open any tab, DevTools › Memory › Load (bottom of the panel), pick final.heapsnapshot;',
-    '      in Summary, type a class name (ArrayBuffer, Timeout) in the filter, select an object, read its Retainers.',
-    '      Load baseline too and choose Comparison to see what the traffic added.',
-    '    memlab, in this folder:',
-    `      npx memlab analyze object-size --snapshot ${quoted}      the largest objects, with their @ids`,
-    `      npx memlab trace --snapshot ${quoted} --node-id <id>      one object's retainer path`,
-    `      npx memlab heap --snapshot ${quoted}                      explore it interactively`,
+    '    Chrome DevTools: open any tab, DevTools › Memory › Load, pick final.heapsnapshot.',
+    '      In Summary, filter by a class name (ArrayBuffer, Timeout), select an object,',
+    '      read its Retainers. Load baseline too; Comparison shows what the traffic added.',
+    "    memlab, from the kit's folder. The largest objects, with their @ids:",
+    `      npx memlab analyze object-size --snapshot ${quoted}`,
+    "    One object's retainer path:",
+    `      npx memlab trace --snapshot ${quoted} --node-id <id>`,
+    '    Explore it interactively:',
+    `      npx memlab heap --snapshot ${quoted}`,
   ];
 }
 
@@ -142,14 +144,14 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
   }
   if (verdict.status === 'fail' && side === 'scenario') {
     const hints = relative(path.join(scenarioDir(scenario, 'scenario'), 'hints.md'));
-    lines.push(`  Stuck? The hints are in ${hints}, mildest first.`);
+    lines.push(`  Stuck? npm run hint ${Number(scenario.number)} gives a hint, mildest first (they are in ${hints}).`);
   } else if (verdict.status === 'pass' && side === 'scenario') {
     lines.push(`  The leak is gone and the service still works. Compare with solutions/${scenario.folder}/WHY.md.`);
   }
   const t = verdict.times;
   lines.push(
     pc.dim(
-      `  start ${formatSeconds(t.start)} · warm-up ${formatSeconds(t.warmup)} · traffic ${formatSeconds(t.traffic)} · snapshots ${formatSeconds(t.snapshots)} · analysis ${formatSeconds(t.analysis)} · contract ${formatSeconds(t.contract)}`,
+      `  took ${formatSeconds(t.start + t.warmup + t.traffic + t.snapshots + t.contract + t.analysis)}: start ${formatSeconds(t.start)} · traffic ${formatSeconds(t.warmup + t.traffic)} · snapshots ${formatSeconds(t.snapshots)} · memlab ${formatSeconds(t.analysis)}`,
     ),
   );
   return lines.join('\n');

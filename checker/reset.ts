@@ -8,9 +8,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { findScenario, listScenarios, originalServerFile, scenarioDir, SCENARIOS, serverFile, type Scenario } from './course.ts';
+import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 
@@ -35,9 +35,10 @@ function relative(file: string): string {
   return path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
 }
 
-/** "2026-11-25_17-05-12": sorts by time, and is a valid file name on every system. */
+/** "2026-11-25_17-05-12", local time: sorts by time, and is a valid file name on every system. */
 function stamp(now: Date): string {
-  return now.toISOString().slice(0, 19).replace('T', '_').replaceAll(':', '-');
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}_${two(now.getHours())}-${two(now.getMinutes())}-${two(now.getSeconds())}`;
 }
 
 export type ResetResult = { kind: 'unchanged' } | { kind: 'reset'; savedAs: string };
@@ -70,7 +71,7 @@ function report(scenario: Scenario, result: ResetResult): string {
 
 async function confirmed(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) {
-    throw new UsageError('Resetting every scenario needs a yes: run it in a terminal, or add --yes (npm run reset -- --all --yes).');
+    throw new UsageError('No question can be asked here (input is not a terminal). To reset every scenario: npm run reset -- --all --yes');
   }
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   try {
@@ -81,20 +82,13 @@ async function confirmed(question: string): Promise<boolean> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        all: { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${RESET_USAGE}`);
-  }
+  const parsed = parseCommandArgs(
+    'reset',
+    argv,
+    { all: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } },
+    process.env,
+  );
+  if (parsed.fromNpm.length) console.error(pc.dim(npmTookNote('reset', parsed.positionals, parsed.fromNpm)));
   if (parsed.values.help) {
     console.log(RESET_USAGE);
     return 0;

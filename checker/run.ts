@@ -227,8 +227,8 @@ function refuseServerErrors(server: ServerProcess, http: HttpClient): void {
     'server errors',
     [
       `${first.request} was answered ${first.status}${more.length ? `, and so were ${more.length} more request(s)` : ''}: the server fails while handling requests.`,
-      logged ? `It logged: ${logged}.` : 'Start it by hand (npx tsx <file>) and send that request to see the error.',
-      'tsx runs TypeScript without checking types: `npm run typecheck` finds mistakes such as a misspelt name before you run.',
+      logged ? `It logged: ${logged}.` : 'It logged no error: if your code answers 500 itself, log the error there (console.error) and check again.',
+      ...(/TypeError|ReferenceError/.test(logged ?? '') ? ['tsx runs TypeScript without checking types: `npm run typecheck` finds mistakes such as a misspelt name before you run.'] : []),
     ].join(' '),
   );
 }

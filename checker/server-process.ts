@@ -135,7 +135,7 @@ export class ServerProcess {
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
         cleanup();
-        reject(startFailure(relative, describeExit(code, signal, output), undefined, output));
+        reject(new CouldNotCheck('failed to start', `${relative} stopped while it was loading: ${describeExit(code, signal, output)}`));
       };
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -197,7 +197,7 @@ export class ServerProcess {
         reject(
           new CouldNotCheck(
             'not responding',
-            `The server's process stopped responding (no answer to "${command.type}" within ${timeoutMs / 1000} s). Is a handler stuck in a loop that never yields?`,
+            `The server's process stopped responding (no answer within ${timeoutMs / 1000} s while ${DOING[command.type]}). Is a handler stuck in a loop that never yields?${command.type === 'snapshot' ? ' (A very large heap, from a leak that grew far, can also take this long to write.)' : ''}`,
           ),
         );
       }, timeoutMs);
@@ -243,6 +243,17 @@ export class ServerProcess {
     return this.child.pid;
   }
 }
+
+/** What the checker was doing when a command went unanswered, as the learner reads it. */
+const DOING: Record<HarnessCommand['type'], string> = {
+  snapshot: 'taking a heap snapshot',
+  gc: 'collecting garbage',
+  probe: 'reading its memory and handles',
+  settle: 'waiting for the traffic to end',
+  'emit-file-changed': 'telling it a file changed',
+  'start-sampling': 'starting to sample its memory',
+  'stop-sampling': 'reading its sampled memory',
+};
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null, output: string): string {
   if (/heap out of memory|Reached heap limit/i.test(output)) return 'it ran out of heap memory (JavaScript heap out of memory).';

@@ -54,7 +54,13 @@ export class HttpClient {
   }
 
   private refused(method: string, path: string, error: Error): CouldNotCheck {
-    return new CouldNotCheck('connection failed', `${this.describe(method, path)} failed: ${error.message}.`);
+    const closed = /socket hang up|ECONNRESET/.test(error.message);
+    return new CouldNotCheck(
+      'connection failed',
+      closed
+        ? `${this.describe(method, path)}: the server closed the connection before a complete response (${error.message}). Does some path through the handler destroy the request or response instead of answering?`
+        : `${this.describe(method, path)} failed: ${error.message}.`,
+    );
   }
 
   /** Send a request and read the whole response, hashing the body as it streams. */

@@ -17,9 +17,10 @@ describe('parseCliArgs', () => {
   test('-h asks for help', () => {
     expect(parseCliArgs(['-h']).help).toBe(true);
   });
-  test('an unknown option is a usage error that shows the usage', () => {
+  test('an unknown option is a usage error that guesses what was meant', () => {
     expect(() => parseCliArgs(['1', '--solutoin'])).toThrow(UsageError);
-    expect(() => parseCliArgs(['1', '--solutoin'])).toThrow(/Usage: npm run check/);
+    expect(() => parseCliArgs(['1', '--solutoin'])).toThrow(/Unknown option --solutoin \(did you mean --solution\?\)\. npm run check -- --help/);
+    expect(() => parseCliArgs(['1', '--server'])).toThrow(/--server needs a value: npm run check -- --server my-server\.ts/);
   });
   test('two scenarios at once are refused', () => {
     expect(() => parseCliArgs(['1', '2'])).toThrow(/one scenario at a time/);

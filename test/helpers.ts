@@ -23,12 +23,17 @@ export interface CommandRun {
   readonly stderr: string;
 }
 
+function withoutNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { npm_lifecycle_event: _npm, ...rest } = env;
+  return rest;
+}
+
 /** One of the kit's commands (checker/<script>.ts) as npm runs it, to its end. */
 export function runCommand(script: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', `${script}.ts`), ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: { ...withoutNpm(process.env), NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -48,7 +53,8 @@ export function runCommand(script: string, args: readonly string[], options: { c
 export function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
   // As a learner's shell has it: vitest's NODE_ENV=test would make Express stop logging errors.
   // npm's own settings from the `npm test` that started the suite are not the check's options.
-  const { NODE_ENV: _testRunnerEnv, npm_config_solution: _s, npm_config_keep: _k, npm_config_json: _j, npm_config_server: _v, ...learnerEnv } = process.env;
+  // (Without npm_lifecycle_event, the commands do not look for options npm kept.)
+  const { NODE_ENV: _testRunnerEnv, npm_lifecycle_event: _npm, ...learnerEnv } = process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), ...args], {
       cwd: PROJECT_ROOT,
