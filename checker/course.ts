@@ -36,6 +36,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The upload heartbeat',
     teaches: 'a setInterval that is never cleared keeps everything its callback can reach',
   },
+  {
+    number: '06',
+    folder: '06-export-jobs',
+    title: 'The export jobs',
+    teaches: 'closures created in one scope share one V8 Context: a long-lived one keeps what a short-lived one used',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';
