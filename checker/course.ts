@@ -42,6 +42,12 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The export jobs',
     teaches: 'closures created in one scope share one V8 Context: a long-lived one keeps what a short-lived one used',
   },
+  {
+    number: '10',
+    folder: '10-request-tracing',
+    title: 'The request tracing',
+    teaches: 'a Map keyed by request, cleaned up only on success, keeps every failed and aborted request with its response and socket',
+  },
 ];
 
 export type Side = 'scenario' | 'solution';

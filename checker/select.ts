@@ -32,3 +32,12 @@ export function closuresFrom(fileSuffix: string): HeapSelector {
     matches: (node: IHeapNode) => node.type === 'closure' && (projectFile(scriptOfClosure(node))?.endsWith(fileSuffix) ?? false),
   };
 }
+
+/** Objects that any of `selectors` selects: several classes judged together (a request with its response and socket). */
+export function anyOf(...selectors: readonly HeapSelector[]): HeapSelector {
+  const describe = selectors.length > 1 ? `${selectors.slice(0, -1).map((selector) => selector.describe).join(', ')} and ${selectors.at(-1)!.describe}` : (selectors[0]?.describe ?? 'nothing');
+  return {
+    describe,
+    matches: (node) => selectors.some((selector) => selector.matches(node)),
+  };
+}
