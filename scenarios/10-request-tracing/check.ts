@@ -1,14 +1,14 @@
 /**
- * Scenario 10's check. Traffic: the traffic of a normal day, successes,
- * failures and clients that hang up: photo downloads and uploads that work;
- * downloads of files that are not there (404) and of names that are refused
- * (400); video downloads and uploads the client abandons halfway. What must
- * not stay: the request objects (IncomingMessage) of requests that are over,
- * whatever their ending, and the body bytes they hold. Contract: downloads are
- * byte-exact and uploads stored byte-exact; every response carries an
- * X-Request-Id; GET /trace/recent lists a successful request's id, route,
- * status, duration and user agent; missing files are 404, unsafe names 400,
- * oversized uploads 413.
+ * Scenario 10's check. Traffic: a normal day, with successes, failures and
+ * clients that hang up: photo downloads and uploads that work; downloads of
+ * files that are not there (404) and of names that are refused (400); video
+ * downloads and uploads the client abandons halfway. What must not stay: the
+ * request objects (IncomingMessage) of requests that are over, whatever their
+ * ending, nor the memory they keep with their responses and sockets.
+ * Contract: downloads are byte-exact and uploads stored byte-exact; responses
+ * carry an X-Request-Id; GET /trace/recent lists a successful request's id,
+ * route, status, duration and user agent; missing files are 404, unsafe names
+ * 400, oversized uploads 413.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
