@@ -49,6 +49,12 @@ export const SCENARIOS: readonly Scenario[] = [
     teaches: 'a substring of 13 characters or more is a view that keeps the whole string it was cut from',
   },
   {
+    number: '06',
+    folder: '06-export-jobs',
+    title: 'The export jobs',
+    teaches: 'closures created in one scope share one V8 Context: a long-lived one keeps what a short-lived one used',
+  },
+  {
     number: '07',
     folder: '07-aborted-downloads',
     title: 'The aborted downloads',
@@ -65,6 +71,12 @@ export const SCENARIOS: readonly Scenario[] = [
     folder: '09-upload-endpoint',
     title: 'The upload endpoint',
     teaches: 'an upload collected in memory before it is written costs its whole size, per upload',
+  },
+  {
+    number: '10',
+    folder: '10-request-tracing',
+    title: 'The request tracing',
+    teaches: 'a Map keyed by request, cleaned up only on success, keeps every failed and aborted request with its response and socket',
   },
   {
     number: '11',

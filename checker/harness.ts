@@ -170,8 +170,25 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** File system requests in flight (opens, closes, writes, removals): the work handlers still do after their connection closed. */
+function fileSystemRequestsInFlight(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind.startsWith('FSReq')).length;
+}
+
+/**
+ * A handler whose client hung up may still be cleaning up (closing its file,
+ * removing a partial upload) and holds its request until it is done: wait for
+ * that work, on a busy machine too, but never for a server that never ends it.
+ */
+async function fileSystemWorkDone(): Promise<void> {
+  const deadline = performance.now() + FILE_WORK_WAIT_MS;
+  while (fileSystemRequestsInFlight() > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+const FILE_WORK_WAIT_MS = 2_000;
+
 async function settle(): Promise<void> {
   if (openSockets.size > 0) await new Promise<void>((resolve) => settleWaiters.push(resolve));
+  await fileSystemWorkDone();
   // Let callbacks queued by the last close (stream teardown, fs closes) run.
   for (let i = 0; i < 3; i++) await nextTurn();
   collectGarbage();

@@ -68,3 +68,12 @@ export function stringsRetaining(minBytes: number): HeapSelector {
     matches: (node) => node.isString && node.retainedSize >= minBytes,
   };
 }
+
+/** Objects that any of `selectors` selects: several classes judged together (a request with its response and socket). */
+export function anyOf(...selectors: readonly HeapSelector[]): HeapSelector {
+  const describe = selectors.length > 1 ? `${selectors.slice(0, -1).map((selector) => selector.describe).join(', ')} and ${selectors.at(-1)!.describe}` : (selectors[0]?.describe ?? 'nothing');
+  return {
+    describe,
+    matches: (node) => selectors.some((selector) => selector.matches(node)),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Scenario 06's check. Traffic: the four photos exported three times each,
+ * and two exports the client cancels halfway. What must not stay: the photos'
+ * bytes once their exports are sent; the job registry may keep each job's
+ * status, not its file. Contract: exports are byte-exact, with the job id and
+ * the per-MiB checksums in their headers; GET /jobs/:id reports a sent
+ * export's file, size, checksums and state, and 404 for an unknown job.
+ */
+import { fixtureBytes, fixtureSha256, sha256 } from '../../checker/fixtures.ts';
+import { arrayBuffers } from '../../checker/select.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
+const MiB = 1024 * 1024;
+
+/** The checksums a manifest must list: one SHA-256 per MiB of the file. */
+function partChecksums(name: string): string[] {
+  const data = fixtureBytes(name);
+  const parts: string[] = [];
+  for (let at = 0; at < data.length; at += MiB) parts.push(sha256(data.subarray(at, at + MiB)));
+  return parts;
+}
+
+/** Export a photo; returns its job id when the export was right, null after a breach. */
+async function exportPhoto(context: CheckContext, name: string): Promise<string | null> {
+  const response = await context.http.get(`/exports/${name}`);
+  if (response.status !== 200) {
+    context.breach(`GET /exports/${name} answered ${response.status} instead of 200.`);
+    return null;
+  }
+  if (response.sha256 !== fixtureSha256(name)) {
+    context.breach(`GET /exports/${name} sent ${response.bytes} bytes that are not the file's contents.`);
+    return null;
+  }
+  if (response.headers['x-export-parts'] !== partChecksums(name).join(',')) {
+    context.breach(`GET /exports/${name} sent an X-Export-Parts header that is not the SHA-256 of each MiB of the file.`);
+  }
+  const id = response.headers['x-export-job'];
+  if (typeof id !== 'string' || id === '') {
+    context.breach(`GET /exports/${name} sent no X-Export-Job header with the job's id.`);
+    return null;
+  }
+  return id;
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    for (const name of PHOTOS) {
+      const id = await exportPhoto(context, name);
+      if (id) await context.http.get(`/jobs/${id}`);
+    }
+    await context.http.abortedDownload('/exports/photo-1.jpg', 256 * 1024);
+    await context.http.get('/exports/no-such-photo.jpg');
+  },
+
+  async traffic(context) {
+    for (let i = 0; i < 12; i++) {
+      const id = await exportPhoto(context, PHOTOS[i % PHOTOS.length]!);
+      if (id && i % 3 === 0) await context.http.get(`/jobs/${id}`);
+    }
+    await context.http.abortedDownload('/exports/photo-2.jpg', 256 * 1024);
+    await context.http.abortedDownload('/exports/photo-3.jpg', 256 * 1024);
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    const name = 'photo-3.jpg';
+    const id = await exportPhoto(context, name);
+    if (id) {
+      // The job turns 'sent' when the response has finished: poll briefly for it.
+      const deadline = performance.now() + 5_000;
+      let status: Record<string, unknown> | null = null;
+      while (performance.now() < deadline) {
+        const response = await http.get(`/jobs/${id}`);
+        if (response.status !== 200) {
+          breach(`GET /jobs/${id} answered ${response.status} for the job of an export just sent; the dashboard needs its status.`);
+          break;
+        }
+        status = JSON.parse(response.text) as Record<string, unknown>;
+        if (status.state === 'sent') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (status) {
+        const expected = { id, file: name, state: 'sent', bytes: fixtureBytes(name).length, parts: partChecksums(name) };
+        for (const [key, value] of Object.entries(expected)) {
+          if (JSON.stringify(status[key]) !== JSON.stringify(value)) {
+            breach(`GET /jobs/${id} reported ${key} ${JSON.stringify(status[key])}, not ${JSON.stringify(value)}.`);
+          }
+        }
+        if (typeof status.startedAt !== 'string' || typeof status.finishedAt !== 'string') {
+          breach(`GET /jobs/${id} did not report when the export started and finished (startedAt, finishedAt).`);
+        }
+      }
+    }
+    const unknown = await http.get('/jobs/no-such-job');
+    if (unknown.status !== 404) breach(`GET /jobs/no-such-job answered ${unknown.status} instead of 404.`);
+    const missing = await http.get('/exports/no-such-photo.jpg');
+    if (missing.status !== 404) breach(`GET /exports/no-such-photo.jpg answered ${missing.status} instead of 404.`);
+    const traversal = await http.get('/exports/..%2f..%2fpackage.json');
+    if (traversal.status !== 400) breach(`GET /exports/..%2f..%2fpackage.json answered ${traversal.status}: names with a path must be refused (400).`);
+  },
+
+  measures: [
+    {
+      kind: 'heap',
+      name: 'exported file bytes kept after the exports',
+      select: arrayBuffers(1 * MiB),
+      unit: 'bytes',
+      bar: 4 * MiB,
+      retainer: 'status() → closes over → scope shared by',
+    },
+  ],
+  routes: { fileNames: ['GET /exports/:name'], uploads: [] },
+};
+
+export default check;

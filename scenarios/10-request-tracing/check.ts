@@ -1,0 +1,140 @@
+/**
+ * Scenario 10's check. Traffic: a normal day, with successes, failures and
+ * clients that hang up: photo downloads and uploads that work; downloads of
+ * files that are not there (404) and of names that are refused (400); video
+ * downloads and uploads the client abandons halfway. What must not stay: the
+ * request objects (IncomingMessage) of requests that are over, whatever their
+ * ending, nor the memory they keep with their responses and sockets.
+ * Contract: downloads are byte-exact and uploads stored byte-exact; responses
+ * carry an X-Request-Id; GET /trace/recent lists a successful request's id,
+ * route, status, duration and user agent; missing files are 404, unsafe names
+ * 400, oversized uploads 413.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fixtureSha256, generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { anyOf, instancesOf } from '../../checker/select.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
+const MiB = 1024 * 1024;
+const UPLOAD_BYTES = 3 * MiB;
+const USER_AGENT = 'StudioApp/4.2 (check)';
+
+interface TraceLine {
+  id?: unknown;
+  route?: unknown;
+  status?: unknown;
+  ms?: unknown;
+  userAgent?: unknown;
+}
+
+/** Download a photo; returns the response's X-Request-Id when the download was right. */
+async function download(context: CheckContext, name: string): Promise<string | undefined> {
+  const response = await context.http.get(`/files/${name}`, { 'user-agent': USER_AGENT });
+  if (response.status !== 200) context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
+  else if (response.sha256 !== fixtureSha256(name)) context.breach(`GET /files/${name} sent ${response.bytes} bytes that are not the file's contents.`);
+  else return requestId(response.headers['x-request-id']);
+  return undefined;
+}
+
+/** Upload a photo; returns the response's X-Request-Id when the upload was stored right. */
+async function upload(context: CheckContext, name: string): Promise<string | undefined> {
+  const body = generateBytes(name, UPLOAD_BYTES);
+  const response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body, headers: { 'user-agent': USER_AGENT } });
+  if (response.status !== 201) {
+    context.breach(`PUT /uploads/${name} answered ${response.status} instead of 201.`);
+    return undefined;
+  }
+  const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
+  if (!stored || sha256(stored) !== sha256(body)) context.breach(`The upload ${name} was not stored byte-exact.`);
+  return requestId(response.headers['x-request-id']);
+}
+
+function requestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && header !== '' ? header : undefined;
+}
+
+/** A day's traffic: successes, failures, and clients that hang up. */
+async function day(context: CheckContext, round: number, size: number): Promise<void> {
+  const { http } = context;
+  for (let i = 0; i < size; i++) {
+    await download(context, PHOTOS[i % PHOTOS.length]!);
+    await upload(context, `upload-${round}-${i}.jpg`);
+    await http.get(`/files/no-such-photo-${round}-${i}.jpg`);
+    await http.abortedDownload('/files/video-1.mp4', MiB);
+    await http.abortedUpload(`/uploads/dropped-${round}-${i}.jpg`, generateBytes(`dropped-${i}.jpg`, UPLOAD_BYTES), MiB);
+  }
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    await day(context, 0, 2);
+    await context.http.get('/files/..%2fescape.jpg');
+    await context.http.get('/trace/recent');
+  },
+
+  async traffic(context) {
+    await day(context, 1, 4);
+    for (let i = 0; i < 2; i++) await context.http.get(`/files/..%2fescape-${i}.jpg`);
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    const downloaded = { request: 'GET /files/photo-2.jpg', status: 200, id: await download(context, 'photo-2.jpg') };
+    const uploaded = { request: 'PUT /uploads/contract.jpg', status: 201, id: await upload(context, 'contract.jpg') };
+    const recent = await http.get('/trace/recent');
+    let lines: TraceLine[] = [];
+    if (recent.status !== 200) breach(`GET /trace/recent answered ${recent.status} instead of 200 with the latest trace lines.`);
+    else {
+      try {
+        lines = JSON.parse(recent.text) as TraceLine[];
+      } catch {
+        breach('GET /trace/recent answered with something that is not JSON.');
+      }
+    }
+    if (!Array.isArray(lines)) lines = [];
+    for (const expected of [downloaded, uploaded]) {
+      if (!expected.id) {
+        breach(`${expected.request} was answered without an X-Request-Id header.`);
+        continue;
+      }
+      const line = lines.find((candidate) => candidate.id === expected.id);
+      if (!line) {
+        if (recent.status === 200) breach(`GET /trace/recent does not list the request ${expected.request} (X-Request-Id ${expected.id}) that was just answered.`);
+        continue;
+      }
+      if (line.route !== expected.request || line.status !== expected.status || line.userAgent !== USER_AGENT || typeof line.ms !== 'number') {
+        breach(`GET /trace/recent lists ${expected.request} as ${JSON.stringify(line)}; expected its route, status ${expected.status}, duration (ms) and user agent "${USER_AGENT}".`);
+      }
+    }
+    const missing = await http.get('/files/no-such-photo.jpg');
+    if (missing.status !== 404) breach(`GET /files/no-such-photo.jpg answered ${missing.status} instead of 404.`);
+    const traversal = await http.get('/files/..%2f..%2fpackage.json');
+    if (traversal.status !== 400) breach(`GET /files/..%2f..%2fpackage.json answered ${traversal.status}: names with a path must be refused (400).`);
+    const oversized = await http.request('/uploads/huge.jpg', { method: 'PUT', headers: { 'content-length': String(64 * MiB) } }).catch(() => null);
+    if (oversized && oversized.status !== 413) breach(`An upload announced as 64 MiB was answered ${oversized.status} instead of 413.`);
+  },
+
+  measures: [
+    {
+      kind: 'heap',
+      name: 'requests still kept after they ended',
+      select: instancesOf('IncomingMessage'),
+      unit: 'objects',
+      bar: 2,
+      retainer: 'activeTraces',
+    },
+    {
+      kind: 'heap',
+      name: 'memory kept by requests that ended',
+      select: anyOf(instancesOf('IncomingMessage'), instancesOf('ServerResponse'), instancesOf('Socket')),
+      unit: 'bytes',
+      bar: 32 * 1024,
+      retainer: 'activeTraces',
+    },
+  ],
+  routes: { fileNames: ['GET /files/:name', 'PUT /uploads/:name'], uploads: ['PUT /uploads/:name'] },
+};
+
+export default check;
