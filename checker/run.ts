@@ -154,6 +154,14 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
         ...(finding.path ? { path: finding.path, otherPaths: finding.otherPaths } : {}),
       };
     });
+    // A measure nothing here can read says nothing about the server: that is no FAIL, it is a check that could not be made.
+    const unreadable = measures.find((measure) => measure.notMeasured);
+    if (unreadable) {
+      throw new CouldNotCheck(
+        'not measurable here',
+        `Nothing on this machine can measure "${unreadable.name}": ${(unreadable.unavailable ?? []).join('; ')}. Run this check on macOS, Linux or WSL, or read files through the file store (openStoredFile) as the original server does.`,
+      );
+    }
     const passed = breaches.length === 0 && measures.every((measure) => measure.passed);
     keep = (options.keepSnapshots ?? false) && takeSnapshots;
     return {
