@@ -60,6 +60,8 @@ async function search(context: CheckContext, status: number, pathPrefix = ''): P
 
 const check: CheckSpec = {
   async warmup(context) {
+    // A new server has found no IDs yet: forget a previous check's (several checks can share one process).
+    recent.clear();
     await search(context, 503, '/api/search');
     await context.http.get('/logs/recent-request-ids');
   },
