@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { originalServerFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
 import { formatBytes, formatFigure } from '../checker/format.ts';
-import { readDeckFigures, SLIDES_DIR, type DeckFigures, type ScenarioFigures } from './figures-data.ts';
+import { measureKind, readDeckFigures, SLIDES_DIR, type DeckFigures, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
 import { drawFigures } from './svg.ts';
 
 export const DECK_FILE = path.join(SLIDES_DIR, 'deck.md');
@@ -95,8 +95,9 @@ export function fixDiff(before: string, after: string, context = 1): string {
   return lines.join('\n');
 }
 
-/** Diff lines that fit a slide at the fix slide's type size. */
+/** Diff lines that fit a slide at the fix slide's type size, and at the smaller size of a long fix. */
 const FIX_LINES = 17;
+const LONG_FIX_LINES = 24;
 
 function figuresTable(figures: ScenarioFigures): string {
   const rows = figures.measures.map(
@@ -124,23 +125,24 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
   const story = readStory(scenario);
   const before = readFileSync(originalServerFile(scenario), 'utf8');
   const after = readFileSync(serverFile(scenario, 'solution'), 'utf8');
-  // A long fix loses its context lines first, then some type size, to stay on one slide.
+  // A long fix loses its context lines first, then some type size, then more, to stay on one slide.
   const withContext = fixDiff(before, after);
   const diff = withContext.split('\n').length > FIX_LINES ? fixDiff(before, after, 0) : withContext;
-  const fixClass = diff.split('\n').length > FIX_LINES ? 'fix long' : 'fix';
+  const diffLines = diff.split('\n').length;
+  const fixClass = diffLines > LONG_FIX_LINES ? 'fix long longer' : diffLines > FIX_LINES ? 'fix long' : 'fix';
   const withPaths = figures.measures.filter((measure) => measure.pathFigure);
   const stayed = withPaths
     .filter((measure) => measure.leakyObjects !== undefined && measure.describe)
     .map((measure) => `${measure.leakyObjects} ${measure.describe} stayed after the traffic: ${formatFigure(measure.leaky, measure.unit)}.`);
+  const kinds = figures.measures.map(measureKind);
+  const chartNote = kinds.includes('heap') ? CHART_NOTE : kinds.includes('peak') ? CHART_NOTE_PEAK : CHART_NOTE_RESOURCES;
   const slides = [
     `<!-- _class: scenario -->\n\n# ${scenario.number} · ${scenario.title}\n\n${capitalise(scenario.teaches)}.`,
     story.slides,
     [
       `## ${scenario.number} · Memory over the check`,
       `![h:440 Memory over the check, leaky beside fixed](figures/${figures.memoryFigure})`,
-      note(
-        'Left, the leaky server; right, the fixed one, on one scale. The yellow band is the traffic; grey bands are heap snapshots. Compare where each line ends after the traffic, once the checker has forced a garbage collection. rss rises in both: writing a heap snapshot costs memory, and the straight stretches are moments when the server was busy writing one and could not answer.',
-      ),
+      note(chartNote),
     ].join('\n\n'),
     withPaths.length
       ? [
@@ -153,6 +155,20 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
           .filter(Boolean)
           .join('\n\n')
       : '',
+    // Measures the heap diff cannot see: what their instrument read, leaky beside fixed.
+    ...figures.measures
+      .filter((measure) => measure.measureFigure)
+      .map((measure) =>
+        [
+          '<!-- _class: measure -->',
+          `## ${scenario.number} · ${measureKind(measure) === 'peak' ? 'The peak, not what stays' : 'What stays'}`,
+          `![${measure.name}](figures/${measure.measureFigure})`,
+          instrumentLesson(measure),
+          withPaths.length ? '' : note(story.why),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      ),
     [
       `<!-- _class: ${fixClass} -->`,
       `## ${scenario.number} · The fix`,
@@ -165,6 +181,30 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
     [`## ${scenario.number} · Before and after`, figuresTable(figures), madeBy(figures)].join('\n\n'),
   ];
   return slides.filter(Boolean).join('\n\n---\n\n');
+}
+
+const CHART_NOTE =
+  'Left, the leaky server; right, the fixed one, on one scale. The yellow band is the traffic; grey bands are heap snapshots. Compare where each line ends after the traffic, once the checker has forced a garbage collection. rss rises in both: writing a heap snapshot costs memory, and the straight stretches are moments when the server was busy writing one and could not answer.';
+
+const CHART_NOTE_RESOURCES =
+  'Left, the leaky server; right, the fixed one, on one scale. The yellow band is the traffic. This check takes no heap snapshot: it counts what the process holds outside the heap. Look at how little the two charts differ: memory alone would not have found this one.';
+
+const CHART_NOTE_PEAK =
+  'Left, the leaky server; right, the fixed one, on one scale. The yellow band is the traffic. This check takes no heap snapshot: it samples the process every few milliseconds during the traffic, far more often than this chart reads it. What matters is inside the yellow band: what the server held while the traffic was still running.';
+
+/** One line under an instrument's figure: what it read, and why the heap diff could not show it. */
+function instrumentLesson(measure: MeasureFigures): string {
+  const leaky = formatFigure(measure.leaky, measure.unit);
+  const fixed = formatFigure(measure.fixed, measure.unit);
+  if (measureKind(measure) === 'peak') {
+    const compareTo = measure.sampled?.leaky.compareTo;
+    const against = compareTo ? `, against ${formatBytes(compareTo.bytes)} in all` : '';
+    return `**Nothing stays**: a heap snapshot after the traffic sees nothing. The cost is the peak, sampled during it: ${leaky} leaky, ${fixed} fixed${against}.`;
+  }
+  if (measureKind(measure) === 'resources') {
+    return `**The heap looks clean**: no object stays, so no retainer path. ${capitalise(measure.instrument ?? measure.name)}: ${leaky} left by the leaky server, ${fixed} by the fixed one.`;
+  }
+  return `${measure.name}: ${leaky} leaky, ${fixed} fixed.`;
 }
 
 function capitalise(text: string): string {
@@ -185,7 +225,7 @@ export function assembleDeck(figures: DeckFigures | null = readDeckFigures()): s
       '1. Start the server; warm it up; force a GC; **baseline** snapshot',
       '2. Production-like **traffic**: downloads, uploads, cache-busters, dropped connections',
       '3. Wait for every response to end; force a GC; **target** and **final** snapshots',
-      '4. memlab: what the traffic created that is still alive, and its **retainer path**',
+      '4. memlab: what the traffic created that is still alive, and its **retainer path**; or an **instrument**: descriptors left open, a peak sampled during the traffic',
       '5. The **contract**: the service still does its job',
       '',
       `The leaks in this deck: ${scenarios.map((scenario) => `**${scenario.number}** ${scenario.title}`).join(' · ')}`,

@@ -6,14 +6,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RetainerPath, TimelinePoint } from '../checker/types.ts';
+import type { RetainerPath, SampledPeak, TimelinePoint } from '../checker/types.ts';
 
 export const SLIDES_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const FIGURES_DIR = path.join(SLIDES_DIR, 'figures');
 export const FIGURES_FILE = path.join(FIGURES_DIR, 'figures.json');
 
+/** How a measure reads its figure: the heap diff, a probe, a peak sampled during the traffic, or an instrument outside the heap. */
+export type MeasureKind = 'heap' | 'probe' | 'peak' | 'resources';
+
 export interface MeasureFigures {
   readonly name: string;
+  /** Absent in figures recorded before the other instruments: read it with measureKind. */
+  readonly kind?: MeasureKind;
   readonly unit: 'bytes' | 'objects';
   readonly bar: number;
   readonly leaky: number;
@@ -24,6 +29,17 @@ export interface MeasureFigures {
   /** The leaky run's retainer path, when the measure has one, and the file (in figures/) that draws it. */
   readonly path?: RetainerPath;
   readonly pathFigure?: string;
+  /** The instrument that counted (resource measures): "open file descriptors". */
+  readonly instrument?: string;
+  /** What each run sampled during the traffic (peak measures): before, peak, and what to read them against. */
+  readonly sampled?: { readonly leaky: SampledPeak; readonly fixed: SampledPeak };
+  /** For a measure without a retainer path: the file (in figures/) that draws its figure, leaky beside fixed. */
+  readonly measureFigure?: string;
+}
+
+/** The measure's kind; figures recorded before kinds were have heap measures (with what they select) and probes. */
+export function measureKind(measure: MeasureFigures): MeasureKind {
+  return measure.kind ?? (measure.describe !== undefined ? 'heap' : 'probe');
 }
 
 export interface ScenarioFigures {

@@ -7,9 +7,9 @@
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatBytes, formatSeconds } from '../checker/format.ts';
+import { formatBytes, formatFigure, formatSeconds } from '../checker/format.ts';
 import type { RetainerPath, TimelinePoint } from '../checker/types.ts';
-import { FIGURES_DIR, type ScenarioFigures } from './figures-data.ts';
+import { FIGURES_DIR, measureKind, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 const MONO = 'font-family="ui-monospace, Menlo, Consolas, DejaVu Sans Mono, monospace"';
@@ -166,6 +166,85 @@ export function retainerPathSvg(path: RetainerPath, footer: string): string {
   return svgDocument(width, height, `Retainer path from ${path.root.name}`, parts);
 }
 
+/** One group of bars on one scale: a title, a bar per run, and lines to read them against. */
+export interface BarGroup {
+  readonly title: string;
+  readonly bars: readonly { readonly label: string; readonly value: number; readonly text: string; readonly colour: string }[];
+  readonly marks: readonly { readonly value: number; readonly label: string }[];
+}
+
+const LEAKY_COLOUR = '#dc2626';
+const FIXED_COLOUR = '#16a34a';
+
+/** Groups of horizontal bars, one above the other: what an instrument read, leaky beside fixed. */
+export function barGroupsSvg(groups: readonly BarGroup[], footer: string): string {
+  const width = 1200;
+  const left = 150;
+  const right = width - 210;
+  const barHeight = 44;
+  const parts: string[] = [];
+  let y = 12;
+  for (const group of groups) {
+    const high = Math.max(1, ...group.bars.map((bar) => bar.value), ...group.marks.map((mark) => mark.value)) * 1.05;
+    const x = (value: number) => left + (Math.max(0, value) / high) * (right - left);
+    parts.push(`<text x="30" y="${y + 30}" ${FONT} font-size="24" font-weight="600" fill="${INK}">${escapeXml(group.title)}</text>`);
+    y += 50;
+    const top = y;
+    const bottom = top + group.bars.length * (barHeight + 14);
+    // The lines to read against first, so that bars and figures are drawn over them.
+    for (const [index, mark] of group.marks.entries()) {
+      const at = x(mark.value).toFixed(1);
+      parts.push(
+        `<line x1="${at}" x2="${at}" y1="${top - 6}" y2="${bottom}" stroke="${MUTED}" stroke-width="2.5" stroke-dasharray="8 6"/>`,
+        `<text x="${at}" y="${bottom + 22 + index * 22}" text-anchor="${mark.value > high * 0.6 ? 'end' : 'start'}" ${FONT} font-size="19" fill="${MUTED}">${escapeXml(mark.label)}</text>`,
+      );
+    }
+    for (const bar of group.bars) {
+      parts.push(
+        `<text x="${left - 14}" y="${y + barHeight / 2 + 9}" text-anchor="end" ${FONT} font-size="24" fill="${INK}">${escapeXml(bar.label)}</text>`,
+        `<rect x="${left}" y="${y}" width="${Math.max(3, x(bar.value) - left).toFixed(1)}" height="${barHeight}" rx="4" fill="${bar.colour}"/>`,
+        `<text x="${(Math.max(left + 3, x(bar.value)) + 12).toFixed(1)}" y="${y + barHeight / 2 + 9}" ${FONT} font-size="26" font-weight="700" fill="${INK}" stroke="#ffffff" stroke-width="6" paint-order="stroke">${escapeXml(bar.text)}</text>`,
+      );
+      y += barHeight + 14;
+    }
+    y += 30 + group.marks.length * 22;
+  }
+  const height = y + 30;
+  parts.push(`<text x="${width - 20}" y="${height - 10}" text-anchor="end" ${FONT} font-size="16" fill="${MUTED}">${escapeXml(footer)}</text>`);
+  return svgDocument(width, height, groups.map((group) => group.title).join('; '), parts);
+}
+
+/**
+ * A measure without a retainer path, drawn as its instrument read it: for a
+ * resource, what the leaky and the fixed server left behind; for a peak, the
+ * highest rise during the traffic against the size it is best read against.
+ */
+export function measureGroups(measure: MeasureFigures): BarGroup[] {
+  const bar = { value: measure.bar, label: `bar ${formatFigure(measure.bar, measure.unit)}` };
+  const runs = (leaky: number, fixed: number, text: (value: number) => string) => [
+    { label: 'leaky', value: leaky, text: text(leaky), colour: LEAKY_COLOUR },
+    { label: 'fixed', value: fixed, text: text(fixed), colour: FIXED_COLOUR },
+  ];
+  if (measureKind(measure) === 'peak' && measure.sampled) {
+    const { leaky, fixed } = measure.sampled;
+    const compareTo = leaky.compareTo;
+    return [
+      {
+        title: `${leaky.figure}: highest rise during the traffic`,
+        bars: runs(leaky.peak - leaky.before, fixed.peak - fixed.before, formatBytes),
+        marks: [...(compareTo ? [{ value: compareTo.bytes, label: `${compareTo.describe} ${formatBytes(compareTo.bytes)}` }] : []), bar],
+      },
+    ];
+  }
+  return [
+    {
+      title: `${measure.instrument ?? measure.name}: growth over the traffic`,
+      bars: runs(measure.leaky, measure.fixed, (value) => formatFigure(value, measure.unit)),
+      marks: [bar],
+    },
+  ];
+}
+
 /** Every scenario's figures as SVG, drawn from what figures.json recorded: file name → contents. */
 export function figureFiles(scenarios: readonly ScenarioFigures[]): Map<string, string> {
   const files = new Map<string, string>();
@@ -183,6 +262,7 @@ export function figureFiles(scenarios: readonly ScenarioFigures[]): Map<string, 
     );
     for (const measure of figures.measures) {
       if (measure.path && measure.pathFigure) files.set(measure.pathFigure, retainerPathSvg(measure.path, footer));
+      if (measure.measureFigure) files.set(measure.measureFigure, barGroupsSvg(measureGroups(measure), footer));
     }
   }
   return files;

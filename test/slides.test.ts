@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { assembleDeck, DECK_FILE, deckScenarios, fixDiff } from '../slides/assemble.ts';
 import { buildDeck } from '../slides/build.ts';
-import { FIGURES_DIR, readDeckFigures, SLIDES_DIR } from '../slides/figures-data.ts';
+import { FIGURES_DIR, measureKind, readDeckFigures, SLIDES_DIR } from '../slides/figures-data.ts';
 import { figureFiles } from '../slides/svg.ts';
 import { launchBrowser, SCREENSHOTS_DIR } from './browser.ts';
 import { scratchTempDir } from './helpers.ts';
@@ -31,6 +31,11 @@ test('the committed deck and its figures are what the sources and figures.json m
     expect(recorded, `no figures for ${scenario.folder}: run npm run slides:figures ${Number(scenario.number)}`).toBeDefined();
     expect(deck).toContain(`# ${scenario.number} · ${scenario.title}`);
     expect(deck).toContain(`figures/${recorded!.memoryFigure}`);
+    // What the heap diff cannot see is drawn as its instrument read it, never an empty retainer-path slide.
+    for (const measure of recorded!.measures.filter((candidate) => ['peak', 'resources'].includes(measureKind(candidate)))) {
+      expect(measure.measureFigure, `${scenario.folder}: "${measure.name}" has no figure`).toBeDefined();
+      expect(deck).toContain(`figures/${measure.measureFigure}`);
+    }
     // Leaky fails and fixed passes, or the figures tell the wrong story.
     expect([recorded!.leakyStatus, recorded!.fixedStatus]).toEqual(['fail', 'pass']);
   }
@@ -77,7 +82,7 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
     const figures = readDeckFigures()!;
     const diagrams = readdirSync(path.join(SLIDES_DIR, 'diagrams')).length;
     const charts = deckScenarios().map((scenario) => figures.scenarios[scenario.folder]!);
-    expect(images.length).toBe(diagrams + charts.reduce((sum, chart) => sum + 1 + chart.measures.filter((measure) => measure.pathFigure).length, 0));
+    expect(images.length).toBe(diagrams + charts.reduce((sum, chart) => sum + 1 + chart.measures.filter((measure) => measure.pathFigure || measure.measureFigure).length, 0));
     expect(images.filter((image) => !image.complete || image.width === 0)).toEqual([]);
 
     const overflowing: string[] = [];
