@@ -9,6 +9,7 @@
  * check module may keep what its traffic sent at module level, and a second
  * run in the same process would find the first run's state there.
  */
+import { writeDeck } from './assemble.ts';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
   writeFileSync(FIGURES_FILE, formatDeckFigures({ scenarios: ordered }));
   drawFigures(Object.values(ordered));
   console.log(`Wrote ${path.relative(process.cwd(), FIGURES_FILE)} and the SVGs beside it.`);
+  console.log(`Wrote ${path.relative(process.cwd(), writeDeck())}.`);
 }
 
 const one = process.argv.indexOf('--one');
