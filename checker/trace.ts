@@ -14,7 +14,7 @@ import type { RetainerPath, RetainerStep } from './types.ts';
 const RECOGNISED_CLASSES = new Set(['Timeout', 'Immediate', 'EventEmitter', 'Server', 'Socket', 'IncomingMessage', 'ServerResponse', 'ReadStream', 'WriteStream', 'Gzip', 'AsyncLocalStorage']);
 
 /** Internal containers that a JavaScript reader never sees. */
-function isPlumbing(node: IHeapNode): boolean {
+export function isPlumbing(node: IHeapNode): boolean {
   if (node.type === 'hidden' || node.type === 'code' || node.type === 'object shape') return true;
   if (node.type === 'array' && (node.name === '' || node.name.startsWith('('))) return true;
   return node.name.startsWith('system / ') && node.name !== 'system / Context';
