@@ -231,8 +231,10 @@ interface HeapApi {
 async function loadHeapApi(): Promise<HeapApi> {
   // CommonJS through an import(): the exports are the namespace or its default, depending on the loader.
   const [apiModule, coreModule] = await Promise.all([import('@memlab/api'), import('@memlab/core')]);
-  const memlab = ((apiModule as { default?: typeof apiModule }).default ?? apiModule) as typeof apiModule;
-  const core = ((coreModule as { default?: typeof coreModule }).default ?? coreModule) as typeof coreModule;
+  type Api = typeof apiModule.default;
+  type Core = typeof coreModule.default;
+  const memlab = (apiModule as unknown as { default?: Api }).default ?? (apiModule as unknown as Api);
+  const core = (coreModule as unknown as { default?: Core }).default ?? (coreModule as unknown as Core);
   memlab.config.errorHandling = 2;
   memlab.config.muteConsole = true;
   return {
