@@ -13,7 +13,7 @@ import { UsageError } from './errors.ts';
 import { formatBytes, formatFigure, formatSeconds } from './format.ts';
 import { runProbe, type Growth, type ProbeResult } from './probe.ts';
 import { parseHeader, parseRequest, readTrafficFile, type ProbeRequest } from './probe-traffic.ts';
-import type { RetainerPath } from './types.ts';
+import type { RetainerPath, RetainerStep } from './types.ts';
 import { installCleanupHandlers } from './workspace.ts';
 
 export const PROBE_USAGE = `npm run probe -- <module> --request "METHOD /path" [options]
@@ -113,6 +113,11 @@ function pathLines(retainerPath: RetainerPath): string[] {
   return [`${pc.bold(root.name)}  ${pc.dim(root.description)}`, ...rows.map((row) => `  ${row.left.padEnd(width)}${pc.dim(row.via)}`)];
 }
 
+function holdsLines(steps: readonly RetainerStep[]): string[] {
+  const width = Math.max(...steps.map((step) => step.label.length)) + 4;
+  return steps.map((step) => `  ${`→ ${step.label}`.padEnd(width)}${pc.dim(step.via)}${formatBytes(step.retainedBytes).padStart(11)}`);
+}
+
 function perRound(value: number, rounds: number, unit: 'bytes' | 'objects'): string {
   return unit === 'bytes' ? formatBytes(Math.round(value / rounds)) : (value / rounds).toFixed(value % rounds ? 1 : 0);
 }
@@ -129,6 +134,12 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
     `     ${finding.a.objects} (${formatBytes(finding.a.bytes)}) from batch A, ${finding.b.objects} (${formatBytes(finding.b.bytes)}) from batch B: ${perRound(total.objects, 2 * rounds, 'objects')} a round, ${perRound(total.bytes, 2 * rounds, 'bytes')} a round`,
     '     Kept by (the shortest path from a root to the largest of them):',
     ...pathLines(finding.path).map((line) => `       ${line}`),
+    ...(finding.holds.length
+      ? [
+          `     What the largest holds (${formatBytes(finding.holds[0]!.retainedBytes)} of it):`,
+          ...holdsLines(finding.holds).map((line) => `       ${line}`),
+        ]
+      : []),
   ];
 }
 

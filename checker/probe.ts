@@ -22,7 +22,7 @@ import { describeRequest, sendRound, type ProbeRequest, type StatusCounts } from
 import { TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import type { RetainerPath } from './types.ts';
+import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 const MiB = 1024 * 1024;
@@ -52,6 +52,8 @@ export interface HeapGrowth {
   readonly b: BatchFigure;
   /** The readable retainer path of the largest of them. */
   readonly path: RetainerPath;
+  /** What the largest of them holds: the chain of its largest parts, while each keeps most of the bytes. */
+  readonly holds: readonly RetainerStep[];
 }
 
 /** A figure from the harness's probe (memory outside the heap, handles, descriptors) that grew in both batches. */
@@ -287,7 +289,34 @@ function nameOf(node: IHeapNode): string {
 }
 
 async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): Promise<{ heap: HeapGrowth[]; ignored: number }> {
-  const { pathSignature, readablePath } = await import('./trace.ts');
+  const { pathSignature, readablePath, nodeLabel, edgeLabel, isPlumbing } = await import('./trace.ts');
+  /** Down the dominator tree from `node`: the largest part, then its largest part, while each keeps half the bytes or more. */
+  const holds = (node: IHeapNode): RetainerStep[] => {
+    const steps: RetainerStep[] = [];
+    let current = node;
+    let skipped: IHeapNode[] = [];
+    for (let depth = 0; depth < 12 && steps.length < 6; depth++) {
+      let best: IHeapNode | null = null;
+      let via: (typeof current.references)[number] | null = null;
+      for (const edge of current.references) {
+        if (edge.type === 'weak' || edge.type === 'shortcut') continue;
+        const child = edge.toNode;
+        if (child.dominatorNode?.id !== current.id || (best && child.retainedSize <= best.retainedSize)) continue;
+        best = child;
+        via = edge;
+      }
+      if (!best || !via || best.retainedSize < node.retainedSize / 2) break;
+      if (isPlumbing(best) && best.name !== 'system / JSArrayBufferData') {
+        skipped = [current];
+      } else {
+        steps.push({ via: edgeLabel(via, skipped), label: nodeLabel(best), retainedBytes: best.retainedSize });
+        skipped = [];
+      }
+      current = best;
+    }
+    // A Buffer holding its own bytes says nothing new.
+    return steps.every((step) => step.label === 'ArrayBuffer' || step.label === 'the bytes (outside the JS heap)') ? [] : steps;
+  };
   const [inS0, inS1] = [await api.readIds(workspace.snapshot('baseline')), await api.readIds(workspace.snapshot('target'))];
   const heap = await api.readHeap(workspace.snapshot('final'));
   const bornInA: IHeapNode[] = [];
@@ -315,7 +344,7 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): P
     .map((cluster): HeapGrowth => {
       const names = [...cluster.names].sort((x, y) => y[1] - x[1]);
       const what = names.slice(0, 3).map(([name]) => name).join(', ') + (names.length > 3 ? ', …' : '');
-      return { kind: 'heap', what, a: cluster.a, b: cluster.b, path: readablePath(cluster.largest) };
+      return { kind: 'heap', what, a: cluster.a, b: cluster.b, path: readablePath(cluster.largest), holds: holds(cluster.largest) };
     });
   return { heap: heapFindings, ignored: clusters.size - growing.length };
 }

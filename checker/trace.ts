@@ -96,7 +96,7 @@ function variablesOf(context: IHeapNode): string[] {
   return context.references.filter((edge) => edge.type === 'context').map((edge) => String(edge.name_or_index));
 }
 
-function nodeLabel(node: IHeapNode): string {
+export function nodeLabel(node: IHeapNode): string {
   if (node.type === 'closure') return closureLabel(node);
   if (node.name === 'system / Context') {
     const closures = closuresOf(node).map(closureLabel);
@@ -116,7 +116,7 @@ function nodeLabel(node: IHeapNode): string {
   return node.name || `(${node.type})`;
 }
 
-function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {
+export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {
   const from = skipped[0] ?? edge.fromNode;
   const name = edge.name_or_index;
   if (edge.type === 'context') return `variable ${name}`;
