@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES, type ProbeRun } from '../test/probe-cases.ts';
+import { alternativeFixes, pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES, type ProbeRun } from '../test/probe-cases.ts';
 import { checkFile, SCENARIOS, serverFile } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { loadCheck } from './run.ts';
@@ -41,6 +41,7 @@ async function cases(bodies: string): Promise<Case[]> {
         leak: side === 'scenario' ? retainers : null,
       });
     }
+    for (const file of alternativeFixes(scenario.folder)) found.push({ name: `${scenario.folder} ${path.basename(file, '.ts')}`, args: [file, ...requests], leak: null });
   }
   for (const service of SERVICE_PROBES) found.push({ name: service.name, args: [service.module, ...service.args], leak: service.leak ? [service.leak] : null });
   return found;

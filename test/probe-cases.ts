@@ -9,7 +9,7 @@
  * @{photo} is a 3 MiB generated photo to upload.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateBytes, PROJECT_ROOT } from '../checker/fixtures.ts';
 import type { ProbeResult } from '../checker/probe.ts';
@@ -52,6 +52,16 @@ export function scenarioProbeArgs(folder: string, dir: string): string[] | null 
     writeFileSync(photo, generateBytes('photo-upload.jpg', 3 * 1024 * 1024));
   }
   return requests.flatMap((request) => ['--request', request.replace('@{photo}', `@${photo}`)]);
+}
+
+/** Other valid fixes of a scenario (test/variants/<folder>/alternative-*.ts), relative to the project: each must be steady too. */
+export function alternativeFixes(folder: string): string[] {
+  const dir = path.join(PROJECT_ROOT, 'test', 'variants', folder);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('alternative-') && name.endsWith('.ts'))
+    .sort()
+    .map((name) => path.join('test', 'variants', folder, name));
 }
 
 export interface ProbeRun {

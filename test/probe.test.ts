@@ -14,7 +14,7 @@ import { growsInBoth, objectFloor, probeGrowth } from '../checker/probe.ts';
 import type { Probe } from '../checker/protocol.ts';
 import { loadCheck } from '../checker/run.ts';
 import { scratchTempDir } from './helpers.ts';
-import { pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES } from './probe-cases.ts';
+import { alternativeFixes, pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES } from './probe-cases.ts';
 
 const temp = scratchTempDir();
 const bodies = path.join(temp.dir, 'bodies');
@@ -48,6 +48,12 @@ describe.each(SCENARIOS.map((scenario) => ({ folder: scenario.folder, scenario }
     const args = scenarioProbeArgs(folder, bodies);
     expect(args, `add the requests for ${folder}'s route to SCENARIO_PROBES in test/probe-cases.ts`).not.toBeNull();
     const run = await runProbeCli([relative(serverFile(scenario, 'solution')), ...args!, '--json'], temp.dir);
+    expect(run.result?.status, run.stdout + run.stderr).toBe('steady');
+    expect(run.code).toBe(0);
+  });
+
+  test.each(alternativeFixes(folder))('another valid fix, %s: the probe reports nothing', async (file) => {
+    const run = await runProbeCli([file, ...scenarioProbeArgs(folder, bodies)!, '--json'], temp.dir);
     expect(run.result?.status, run.stdout + run.stderr).toBe('steady');
     expect(run.code).toBe(0);
   });
