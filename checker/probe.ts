@@ -253,6 +253,23 @@ function isProgramObject(node: IHeapNode): boolean {
 }
 
 /**
+ * Objects only V8's compiled code and feedback keep (an object literal's
+ * boilerplate under its AllocationSite, say): the JIT's, not the program's.
+ * Also those memlab finds no retaining path to: V8 holds them by edges a
+ * program cannot have.
+ */
+function ownedByV8(node: IHeapNode): boolean {
+  if (!node.pathEdge) return true;
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 8; depth++) {
+    if (dominator.type === 'code') return true;
+    if (isProgramObject(dominator)) return false;
+    dominator = dominator.dominatorNode;
+  }
+  return false;
+}
+
+/**
  * The objects of one batch that no other object of the same batch retains
  * (so no byte counts twice). V8's backing stores do not count as retainers:
  * a Map's table reallocated during batch B holds every entry, old and new.
@@ -322,7 +339,7 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): P
   const bornInA: IHeapNode[] = [];
   const bornInB: IHeapNode[] = [];
   heap.nodes.forEach((node) => {
-    if (inS0.has(node.id) || !isProgramObject(node)) return;
+    if (inS0.has(node.id) || !isProgramObject(node) || ownedByV8(node)) return;
     (inS1.has(node.id) ? bornInA : bornInB).push(node);
   });
   const clusters = new Map<string, Cluster>();

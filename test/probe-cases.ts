@@ -40,6 +40,12 @@ export const SERVICE_PROBES: readonly ServiceProbe[] = [
   { name: 'node:http server, counts only', module: `${SERVICES_DIR}/plain-http-steady.js`, args: ORDER_REQUESTS, leak: null },
   { name: 'app over modules, audited session store', module: `${SERVICES_DIR}/sessions/app-audited.ts`, args: SESSION_TRAFFIC, leak: 'AuditedSessionStore' },
   { name: 'app over modules, session store', module: `${SERVICES_DIR}/sessions/app.ts`, args: SESSION_TRAFFIC, leak: null },
+  {
+    name: 'Express JSON API, gzip, 404s, 4 rounds',
+    module: `${SERVICES_DIR}/busy-steady.ts`,
+    args: ['--header', 'content-type: application/json', '--request', 'GET /report/r{n}?q={n}', '--request', `POST /echo @${SERVICES_DIR}/sessions/cart-item.json`, '--request', 'GET /missing/{n}', '--rounds', '4'],
+    leak: null,
+  },
 ];
 
 /** The probe's arguments for a scenario's route: --request for each, with @{photo} written into `dir`. */
