@@ -86,7 +86,7 @@ export async function runProbeBench(argv: readonly string[]): Promise<number> {
           falsePositives++;
           verdict = 'FALSE POSITIVE';
         }
-        console.log(`${item.name.padEnd(44)} ${(item.leak ? 'leaks' : 'steady').padEnd(7)} ${verdict.padEnd(6)} ${(run.wallMs / 1000).toFixed(1).padStart(5)} s  ${summary(run)}`);
+        console.log(`${item.name.padEnd(50)} ${(item.leak ? 'leaks' : 'steady').padEnd(7)} ${verdict.padEnd(6)} ${(run.wallMs / 1000).toFixed(1).padStart(5)} s  ${summary(run)}`);
       }
     }
   } finally {

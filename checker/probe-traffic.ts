@@ -15,6 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.ts';
+import { formatBytes } from './format.ts';
 import type { HttpClient } from './traffic.ts';
 
 export interface ProbeRequest {
@@ -128,7 +129,7 @@ export function requestPath(request: ProbeRequest, round: number): string {
 
 export function describeRequest(request: ProbeRequest): string {
   const body = request.bodyFile ? ` @${path.basename(request.bodyFile)}` : '';
-  const abort = request.abortAfterBytes ? ` abort=${request.abortAfterBytes}B` : '';
+  const abort = request.abortAfterBytes ? ` abort=${formatBytes(request.abortAfterBytes).replace(' ', '')}` : '';
   return `${request.method} ${request.path}${body}${abort}`;
 }
 

@@ -14,6 +14,7 @@ import { growsInBoth, objectFloor, probeGrowth } from '../checker/probe.ts';
 import type { Probe } from '../checker/protocol.ts';
 import { loadCheck } from '../checker/run.ts';
 import { scratchTempDir } from './helpers.ts';
+import { parseRequest, readTrafficFile, requestPath } from '../checker/probe-traffic.ts';
 import { alternativeFixes, pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES } from './probe-cases.ts';
 
 const temp = scratchTempDir();
@@ -139,6 +140,33 @@ test('Ctrl-C between the snapshots ends the server and deletes them (exit 130)',
   child.kill('SIGINT');
   expect(await exited).toBe(130);
   expect(stderr).toContain('Probe interrupted: the server was stopped and its snapshots deleted.');
+});
+
+describe('requests', () => {
+  test('{n} is the round number; @file is the body; abort= a size', () => {
+    const request = parseRequest('put /uploads/dropped-{n}.jpg @test/probe-services/sessions/cart-item.json abort=1MiB', { 'x-app': 'probe' }, PROJECT_ROOT);
+    expect(request).toEqual({
+      method: 'PUT',
+      path: '/uploads/dropped-{n}.jpg',
+      headers: { 'x-app': 'probe' },
+      bodyFile: path.join(PROJECT_ROOT, 'test/probe-services/sessions/cart-item.json'),
+      abortAfterBytes: 1024 * 1024,
+    });
+    expect(requestPath(request, 7)).toBe('/uploads/dropped-7.jpg');
+    expect(requestPath(parseRequest('GET /a/{n}?v={n}'), 12)).toBe('/a/12?v=12');
+  });
+
+  test('a traffic file: strings and objects, body files relative to it, its rounds', () => {
+    const traffic = readTrafficFile(path.join(PROJECT_ROOT, 'test/probe-services/sessions/traffic.json'));
+    expect(traffic.rounds).toBe(8);
+    expect(traffic.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /sessions/shopper-{n}',
+      'GET /sessions/shopper-{n}',
+      'POST /sessions/shopper-{n}/cart',
+      'DELETE /sessions/shopper-{n}',
+    ]);
+    expect(traffic.requests[2]).toMatchObject({ headers: { 'content-type': 'application/json' }, bodyFile: path.join(PROJECT_ROOT, 'test/probe-services/sessions/cart-item.json') });
+  });
 });
 
 describe('what counts as growth', () => {
