@@ -27,7 +27,7 @@ export interface ServiceProbe {
   /** Relative to the project. */
   readonly module: string;
   readonly args: readonly string[];
-  /** A name on the retainer path of what leaks; null: the service keeps nothing per request. */
+  /** A name on the retainer path of what leaks (or the probe figure that grows); null: the service keeps nothing per request. */
   readonly leak: string | null;
 }
 
@@ -40,6 +40,12 @@ export const SERVICE_PROBES: readonly ServiceProbe[] = [
   { name: 'node:http server, counts only', module: `${SERVICES_DIR}/plain-http-steady.js`, args: ORDER_REQUESTS, leak: null },
   { name: 'app over modules, audited session store', module: `${SERVICES_DIR}/sessions/app-audited.ts`, args: SESSION_TRAFFIC, leak: 'AuditedSessionStore' },
   { name: 'app over modules, session store', module: `${SERVICES_DIR}/sessions/app.ts`, args: SESSION_TRAFFIC, leak: null },
+  {
+    name: 'node:http server, descriptor left open',
+    module: `${SERVICES_DIR}/descriptor-leaky.ts`,
+    args: ['--request', 'GET /template', '--request', 'GET /template/preview?{n}'],
+    leak: 'open file descriptors',
+  },
   {
     name: 'Express JSON API, gzip, 404s, 4 rounds',
     module: `${SERVICES_DIR}/busy-steady.ts`,
