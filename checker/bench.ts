@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --repeat N] [--scenario N] [--record]
+ * npm run bench -- --probe [--repeat N]   npm run probe's false negatives and positives (checker/probe-bench.ts)
  *
  * Runs the check command, as a learner does, on every scenario's leaky server
  * and its solution, N times each (3 by default), and prints:
@@ -98,6 +99,11 @@ function measuresOf(run: Run): readonly MeasureResult[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--probe')) {
+    const { runProbeBench } = await import('./probe-bench.ts');
+    process.exitCode = await runProbeBench(process.argv.slice(2));
+    return;
+  }
   const { values } = parseArgs({
     options: {
       repeat: { type: 'string', default: '3' },

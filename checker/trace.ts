@@ -14,7 +14,7 @@ import type { RetainerPath, RetainerStep } from './types.ts';
 const RECOGNISED_CLASSES = new Set(['Timeout', 'Immediate', 'EventEmitter', 'Server', 'Socket', 'IncomingMessage', 'ServerResponse', 'ReadStream', 'WriteStream', 'Gzip', 'AsyncLocalStorage']);
 
 /** Internal containers that a JavaScript reader never sees. */
-function isPlumbing(node: IHeapNode): boolean {
+export function isPlumbing(node: IHeapNode): boolean {
   if (node.type === 'hidden' || node.type === 'code' || node.type === 'object shape') return true;
   if (node.type === 'array' && (node.name === '' || node.name.startsWith('('))) return true;
   return node.name.startsWith('system / ') && node.name !== 'system / Context';
@@ -96,7 +96,7 @@ function variablesOf(context: IHeapNode): string[] {
   return context.references.filter((edge) => edge.type === 'context').map((edge) => String(edge.name_or_index));
 }
 
-function nodeLabel(node: IHeapNode): string {
+export function nodeLabel(node: IHeapNode): string {
   if (node.type === 'closure') return closureLabel(node);
   if (node.name === 'system / Context') {
     const closures = closuresOf(node).map(closureLabel);
@@ -127,7 +127,7 @@ export function stringLabel(node: IHeapNode): string {
   return `string (${node.self_size} bytes)`;
 }
 
-function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {
+export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): string {
   const from = skipped[0] ?? edge.fromNode;
   const name = edge.name_or_index;
   if (edge.type === 'context') return `variable ${name}`;

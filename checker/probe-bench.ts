@@ -1,0 +1,98 @@
+/**
+ * npm run bench -- --probe [--repeat N]
+ *
+ * Runs `npm run probe` on every case of test/probe-cases.ts (each scenario's
+ * leaky server and solution, probed with its route's requests; the small
+ * services in other shapes) and prints, per case, what it found and how long
+ * it took, then the false negatives (a leak reported steady, or its retainer
+ * not named) and false positives (a steady service reported as growing).
+ * Exit 1 when there is any.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { alternativeFixes, pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES, type ProbeRun } from '../test/probe-cases.ts';
+import { checkFile, SCENARIOS, serverFile } from './course.ts';
+import { PROJECT_ROOT } from './fixtures.ts';
+import { loadCheck } from './run.ts';
+
+interface Case {
+  readonly name: string;
+  readonly args: readonly string[];
+  /** Names the retainer path must show; null: the case must be steady. */
+  readonly leak: readonly string[] | null;
+}
+
+async function cases(bodies: string): Promise<Case[]> {
+  const found: Case[] = [];
+  for (const scenario of SCENARIOS) {
+    const requests = scenarioProbeArgs(scenario.folder, bodies);
+    if (!requests) {
+      console.log(`${scenario.folder}: no requests in SCENARIO_PROBES (test/probe-cases.ts): not probed`);
+      continue;
+    }
+    const spec = await loadCheck(checkFile(scenario));
+    const retainers = spec.measures.flatMap((measure) => (measure.kind === 'heap' ? [measure.retainer] : []));
+    for (const side of ['scenario', 'solution'] as const) {
+      found.push({
+        name: `${scenario.folder} ${side === 'scenario' ? 'leaky' : 'solution'}`,
+        args: [path.relative(PROJECT_ROOT, serverFile(scenario, side)), ...requests],
+        leak: side === 'scenario' ? retainers : null,
+      });
+    }
+    for (const file of alternativeFixes(scenario.folder)) found.push({ name: `${scenario.folder} ${path.basename(file, '.ts')}`, args: [file, ...requests], leak: null });
+  }
+  for (const service of SERVICE_PROBES) found.push({ name: service.name, args: [service.module, ...service.args], leak: service.leak ? [service.leak] : null });
+  return found;
+}
+
+function summary(run: ProbeRun): string {
+  const result = run.result;
+  if (!result) return `no result (exit ${run.code})`;
+  if (result.status === 'could-not-probe') return `could not probe: ${result.sentence}`;
+  if (result.status === 'steady') return 'steady';
+  return result.findings
+    .map((finding) => (finding.kind === 'heap' ? `${finding.a.objects}+${finding.b.objects} ${finding.what} via ${finding.path.root.name}` : `${finding.name} +${finding.a}/+${finding.b}`))
+    .join('; ');
+}
+
+export async function runProbeBench(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: { probe: { type: 'boolean' }, repeat: { type: 'string', default: '1' } } });
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'fg-probe-bench-'));
+  let falseNegatives = 0;
+  let falsePositives = 0;
+  let couldNot = 0;
+  let runs = 0;
+  const times: number[] = [];
+  try {
+    console.log(`Node ${process.version}, ${os.cpus().length} cores; ${repeat} probe(s) of each case: node --import tsx checker/probe-cli.ts <module> <requests> --json\n`);
+    for (const item of await cases(path.join(tmp, 'bodies'))) {
+      for (let i = 0; i < repeat; i++) {
+        const run = await runProbeCli([...item.args, '--json'], tmp);
+        runs++;
+        times.push(run.wallMs);
+        const status = run.result?.status;
+        let verdict = 'right';
+        if (status === 'could-not-probe' || !run.result) {
+          couldNot++;
+          verdict = 'COULD NOT PROBE';
+        } else if (item.leak && (status !== 'grows' || !item.leak.every((name) => pathText(run.result).includes(name)))) {
+          falseNegatives++;
+          verdict = status === 'grows' ? 'FALSE NEGATIVE (retainer not named)' : 'FALSE NEGATIVE';
+        } else if (!item.leak && status !== 'steady') {
+          falsePositives++;
+          verdict = 'FALSE POSITIVE';
+        }
+        console.log(`${item.name.padEnd(50)} ${(item.leak ? 'leaks' : 'steady').padEnd(7)} ${verdict.padEnd(6)} ${(run.wallMs / 1000).toFixed(1).padStart(5)} s  ${summary(run)}`);
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`\n${runs} probes: ${falseNegatives} false negative(s), ${falsePositives} false positive(s), ${couldNot} could not probe; median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s a probe.`);
+  return falseNegatives + falsePositives + couldNot > 0 ? 1 : 0;
+}

@@ -1,0 +1,122 @@
+/**
+ * What `npm run probe` is tried on, by the tests and by `npm run bench -- --probe`:
+ * every scenario's leaky server and its solution, probed with requests a
+ * client of that route would send and nothing else the scenario knows, and
+ * small services in other shapes written for the purpose.
+ *
+ * A new scenario is one line in SCENARIO_PROBES: its route's requests. In a
+ * request, {n} is the round number (fresh URLs and names every round) and
+ * @{photo} is a 3 MiB generated photo to upload.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateBytes, PROJECT_ROOT } from '../checker/fixtures.ts';
+import type { ProbeResult } from '../checker/probe.ts';
+
+export const SCENARIO_PROBES: Readonly<Record<string, readonly string[]>> = {
+  // Photos asked for with the query strings real clients add (sizes, cache-busters).
+  '01-download-cache': ['GET /files/photo-1.jpg?v={n}', 'GET /files/photo-2.jpg?size=large&t={n}'],
+  '02-file-change-listener': ['GET /files/photo-1.jpg', 'GET /files/photo-2.jpg'],
+  // Uploads from phones: one completes, one whose connection drops after 1 MiB.
+  '03-upload-heartbeat': ['PUT /uploads/photo-{n}.jpg @{photo}', 'PUT /uploads/dropped-{n}.jpg @{photo} abort=1MiB'],
+};
+
+export interface ServiceProbe {
+  readonly name: string;
+  /** Relative to the project. */
+  readonly module: string;
+  readonly args: readonly string[];
+  /** A name on the retainer path of what leaks (or the probe figure that grows); null: the service keeps nothing per request. */
+  readonly leak: string | null;
+}
+
+const SERVICES_DIR = 'test/probe-services';
+const ORDER_REQUESTS = ['--request', `POST /orders?n={n} @${SERVICES_DIR}/sessions/cart-item.json`, '--request', 'GET /orders/{n}'];
+const SESSION_TRAFFIC = ['--traffic', `${SERVICES_DIR}/sessions/traffic.json`];
+
+export const SERVICE_PROBES: readonly ServiceProbe[] = [
+  { name: 'node:http server, request log', module: `${SERVICES_DIR}/plain-http-leaky.js`, args: ORDER_REQUESTS, leak: 'requestLog' },
+  { name: 'node:http server, counts only', module: `${SERVICES_DIR}/plain-http-steady.js`, args: ORDER_REQUESTS, leak: null },
+  { name: 'app over modules, audited session store', module: `${SERVICES_DIR}/sessions/app-audited.ts`, args: SESSION_TRAFFIC, leak: 'AuditedSessionStore' },
+  { name: 'app over modules, session store', module: `${SERVICES_DIR}/sessions/app.ts`, args: SESSION_TRAFFIC, leak: null },
+  {
+    name: 'node:http server, descriptor left open',
+    module: `${SERVICES_DIR}/descriptor-leaky.ts`,
+    args: ['--request', 'GET /template', '--request', 'GET /template/preview?{n}'],
+    leak: 'open file descriptors',
+  },
+  {
+    name: 'Express JSON API, gzip, 404s, 4 rounds',
+    module: `${SERVICES_DIR}/busy-steady.ts`,
+    args: ['--header', 'content-type: application/json', '--request', 'GET /report/r{n}?q={n}', '--request', `POST /echo @${SERVICES_DIR}/sessions/cart-item.json`, '--request', 'GET /missing/{n}', '--rounds', '4'],
+    leak: null,
+  },
+];
+
+/** The probe's arguments for a scenario's route: --request for each, with @{photo} written into `dir`. */
+export function scenarioProbeArgs(folder: string, dir: string): string[] | null {
+  const requests = SCENARIO_PROBES[folder];
+  if (!requests) return null;
+  const photo = path.join(dir, 'photo-upload.jpg');
+  if (requests.some((request) => request.includes('@{photo}'))) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(photo, generateBytes('photo-upload.jpg', 3 * 1024 * 1024));
+  }
+  return requests.flatMap((request) => ['--request', request.replace('@{photo}', `@${photo}`)]);
+}
+
+/** Other valid fixes of a scenario (test/variants/<folder>/alternative-*.ts), relative to the project: each must be steady too. */
+export function alternativeFixes(folder: string): string[] {
+  const dir = path.join(PROJECT_ROOT, 'test', 'variants', folder);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('alternative-') && name.endsWith('.ts'))
+    .sort()
+    .map((name) => path.join('test', 'variants', folder, name));
+}
+
+export interface ProbeRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly result: (ProbeResult & { module: string }) | null;
+  readonly wallMs: number;
+}
+
+/** `npm run probe -- <args>` without npm, its temporary folder redirected to `tmpDir`. */
+export function runProbeCli(args: readonly string[], tmpDir: string): Promise<ProbeRun> {
+  const { NODE_ENV: _testRunnerEnv, ...env } = process.env;
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'probe-cli.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let result = null;
+      if (args.includes('--json')) {
+        try {
+          result = JSON.parse(stdout);
+        } catch {
+          result = null;
+        }
+      }
+      resolve({ code, stdout, stderr, result, wallMs: performance.now() - started });
+    });
+  });
+}
+
+/** Every name on a finding's retainer path, as one string to search. */
+export function pathText(result: ProbeResult | null): string {
+  if (!result || result.status === 'could-not-probe') return '';
+  return result.findings
+    .map((finding) => (finding.kind === 'heap' ? [finding.path.root.name, finding.path.root.label, ...finding.path.steps.flatMap((step) => [step.via, step.label])].join(' ') : finding.name))
+    .join('\n');
+}
