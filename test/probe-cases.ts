@@ -160,6 +160,11 @@ export function runProbeCli(args: readonly string[], tmpDir: string): Promise<Pr
 export function pathText(result: ProbeResult | null): string {
   if (!result || result.status === 'could-not-probe') return '';
   return result.findings
-    .map((finding) => (finding.kind === 'heap' ? [finding.path.root.name, finding.path.root.label, ...finding.path.steps.flatMap((step) => [step.via, step.label])].join(' → ') : finding.name))
+    .map((finding) =>
+      finding.kind === 'heap'
+        ? // The path to the object, then what it holds: together, the chain a check's retainer path shows.
+          [finding.path.root.name, finding.path.root.label, ...[...finding.path.steps, ...finding.holds].flatMap((step) => [step.via, step.label])].join(' → ')
+        : finding.name,
+    )
     .join('\n');
 }
