@@ -130,7 +130,9 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
   const diff = withContext.split('\n').length > FIX_LINES ? fixDiff(before, after, 0) : withContext;
   const diffLines = diff.split('\n').length;
   const fixClass = diffLines > LONG_FIX_LINES ? 'fix long longer' : diffLines > FIX_LINES ? 'fix long' : 'fix';
-  const withPaths = figures.measures.filter((measure) => measure.pathFigure);
+  // One path per slide: where several measures share a leak, the one in bytes shows it best.
+  const allPaths = figures.measures.filter((measure) => measure.pathFigure);
+  const withPaths = allPaths.length > 1 ? [allPaths.find((measure) => measure.unit === 'bytes') ?? allPaths[0]!] : allPaths;
   const stayed = withPaths
     .filter((measure) => measure.leakyObjects !== undefined && measure.describe)
     .map((measure) => `${measure.leakyObjects} ${measure.describe} stayed after the traffic: ${formatFigure(measure.leaky, measure.unit)}.`);
