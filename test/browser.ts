@@ -8,12 +8,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where a Chromium or Chrome usually is, on Linux (Debian's package first), macOS and Windows. */
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+];
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? CANDIDATES.find((candidate) => existsSync(candidate)) ?? '/usr/bin/chromium';
 
 /** A fresh profile each time, deleted on close. */
 export async function launchBrowser(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`No browser at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
+    throw new Error(`No browser found (looked for Chromium, Chrome and Edge where they usually are). Install Debian's chromium (apt-get install chromium) or Chrome, or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
   }
   const profile = mkdtempSync(path.join(os.tmpdir(), 'fg-browser-'));
   const browser = await chromium.launchPersistentContext(profile, {
