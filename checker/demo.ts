@@ -13,10 +13,9 @@ import { CouldNotCheck, UsageError } from './errors.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { formatBytes, formatFigure } from './format.ts';
 import type { Probe } from './protocol.ts';
-import { loadCheck, TIMEOUTS } from './run.ts';
+import { createCheckContext, loadCheck, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
-import { HttpClient } from './traffic.ts';
-import type { CheckContext, CheckSpec, ProbeMeasure } from './types.ts';
+import type { CheckSpec, ProbeMeasure, ResourceMeasure } from './types.ts';
 import { cleanUpEverything, createWorkspace } from './workspace.ts';
 
 export const DEMO_USAGE = `Usage: npm run demo <scenario> [-- --seconds N]
@@ -56,12 +55,20 @@ export function sparkline(values: readonly number[], width = WIDTH): string {
 
 function seriesFor(spec: CheckSpec): Array<Series & { read: (probe: Probe) => number }> {
   const probeMeasures = spec.measures.filter((measure): measure is ProbeMeasure => measure.kind === 'probe');
+  // What the heap does not show (open descriptors, say): the first instrument this platform can read.
+  const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources');
   return [
     { label: 'heapUsed', unit: 'bytes', values: [], read: (probe) => probe.memory.heapUsed },
     { label: 'external', unit: 'bytes', values: [], read: (probe) => probe.memory.external },
     { label: 'arrayBuffers', unit: 'bytes', values: [], read: (probe) => probe.memory.arrayBuffers },
     { label: 'rss', unit: 'bytes', values: [], read: (probe) => probe.memory.rss },
     ...probeMeasures.map((measure) => ({ label: measure.name, unit: measure.unit, values: [], read: measure.read })),
+    ...resourceMeasures.map((measure) => ({
+      label: measure.instruments[0]?.name ?? measure.name,
+      unit: measure.unit,
+      values: [],
+      read: (probe: Probe) => measure.instruments.map((instrument) => instrument.read(probe)).find((value) => value !== null) ?? 0,
+    })),
   ];
 }
 
@@ -112,14 +119,8 @@ async function runSide(scenario: Scenario, spec: CheckSpec, side: Side, seconds:
   try {
     server = await ServerProcess.start(file, { startTimeoutMs: TIMEOUTS.startMs, env: { FG_UPLOADS_DIR: workspace.uploadsDir } });
     const running = server;
-    const context: CheckContext = {
-      http: new HttpClient(running.port, TIMEOUTS.requestMs),
-      probe: () => running.probe(),
-      emitFileChanged: (name) => running.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
-      settle: () => running.command({ type: 'settle' }, TIMEOUTS.settleMs),
-      breach: () => undefined,
-      uploadsDir: workspace.uploadsDir,
-    };
+    // The demo shows memory; whether the service keeps its promises is the check's business.
+    const context = createCheckContext(running, workspace.uploadsDir, () => undefined);
     const sample = async (): Promise<Probe> => {
       const probe = await running.probe();
       for (const one of series) one.values.push(one.read(probe));

@@ -19,7 +19,7 @@ import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
 import type { Probe } from './protocol.ts';
 import { describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
-import { TIMEOUTS } from './run.ts';
+import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
@@ -179,36 +179,6 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   } finally {
     await server?.stop();
     workspace?.dispose(keep);
-  }
-}
-
-async function guard(server: ServerProcess, step: Promise<void>): Promise<void> {
-  try {
-    await step;
-  } catch (error) {
-    if (error instanceof CouldNotCheck) {
-      // A dead server's own story (crash, exit) is the one to tell.
-      await server.probe(2_000).catch(() => undefined);
-      if (server.ended) throw server.ended;
-    }
-    throw error;
-  }
-}
-
-async function settle(server: ServerProcess): Promise<void> {
-  try {
-    await server.command({ type: 'settle' }, TIMEOUTS.settleMs);
-  } catch (error) {
-    if (error instanceof CouldNotCheck && error.reason === 'not responding') {
-      const probe = await server.probe().catch(() => null);
-      if (probe && probe.openConnections > 0) {
-        throw new CouldNotCheck(
-          'connections left open',
-          `${probe.openConnections} connection(s) were still open ${TIMEOUTS.settleMs / 1000} s after the requests ended: some response is never finished or destroyed, so the probe cannot tell what the traffic left behind.`,
-        );
-      }
-    }
-    throw error;
   }
 }
 

@@ -81,15 +81,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
     const breaches: string[] = [];
-    const http = new HttpClient(running.port, TIMEOUTS.requestMs);
-    const context: CheckContext = {
-      http,
-      probe: () => running.probe(),
-      emitFileChanged: (name) => running.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
-      settle: () => settle(running),
-      breach: (sentence) => void breaches.push(sentence),
-      uploadsDir: workspace.uploadsDir,
-    };
+    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence));
+    const http = context.http;
 
     clock.enter('warmup');
     await guard(running, spec.warmup(context));
@@ -184,11 +177,23 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   }
 }
 
+/** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
+export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
+  return {
+    http: new HttpClient(server.port, TIMEOUTS.requestMs),
+    probe: () => server.probe(),
+    emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+    settle: () => settle(server),
+    breach,
+    uploadsDir,
+  };
+}
+
 /**
  * Run a traffic or contract step; if it fails because the server died, the
  * server's own story (crash, exit) is the one to tell.
  */
-async function guard(server: ServerProcess, step: Promise<void>): Promise<void> {
+export async function guard(server: ServerProcess, step: Promise<void>): Promise<void> {
   try {
     await step;
   } catch (error) {
@@ -295,7 +300,8 @@ function recordTimeline(server: ServerProcess, clock: Clock): Timeline {
   };
 }
 
-async function settle(server: ServerProcess): Promise<void> {
+/** Wait until every connection has closed and garbage is collected; explain a response that never ends. */
+export async function settle(server: ServerProcess): Promise<void> {
   try {
     await server.command({ type: 'settle' }, TIMEOUTS.settleMs);
   } catch (error) {
@@ -304,7 +310,7 @@ async function settle(server: ServerProcess): Promise<void> {
       if (probe && probe.openConnections > 0) {
         throw new CouldNotCheck(
           'connections left open',
-          `${probe.openConnections} connection(s) were still open ${TIMEOUTS.settleMs / 1000} s after the traffic ended: some response is never finished (res.end, res.send) or destroyed.`,
+          `${probe.openConnections} connection(s) were still open ${TIMEOUTS.settleMs / 1000} s after the requests ended: some response is never finished (res.end, res.send) or destroyed.`,
         );
       }
     }

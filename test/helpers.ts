@@ -23,8 +23,14 @@ export interface CommandRun {
   readonly stderr: string;
 }
 
-function withoutNpm(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { npm_lifecycle_event: _npm, ...rest } = env;
+/**
+ * The environment as a learner's shell has it: vitest's NODE_ENV=test would
+ * make Express stop logging errors, and npm's settings from the `npm test`
+ * that started the suite are not the command's options (without
+ * npm_lifecycle_event, the commands do not look for options npm kept).
+ */
+function learnerEnv(): NodeJS.ProcessEnv {
+  const { NODE_ENV: _testRunner, npm_lifecycle_event: _npm, ...rest } = process.env;
   return rest;
 }
 
@@ -33,7 +39,7 @@ export function runCommand(script: string, args: readonly string[], options: { c
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', `${script}.ts`), ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...withoutNpm(process.env), NO_COLOR: '1', ...options.env },
+      env: { ...learnerEnv(), NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -45,39 +51,29 @@ export function runCommand(script: string, args: readonly string[], options: { c
   });
 }
 
+/** What a command printed with --json, or null if it printed no JSON. */
+export function jsonOf<T>(run: CommandRun, args: readonly string[]): T | null {
+  if (!args.includes('--json')) return null;
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** The environment that sends a command's temporary files (snapshots, workspaces) to `tmpDir`. */
+export function tempEnv(tmpDir: string): Record<string, string> {
+  return { TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir };
+}
+
 /**
  * `npm run check <args>` without npm: node --import tsx checker/cli.ts, with
  * its temporary folder redirected to `tmpDir` so that what it leaves there can
  * be counted.
  */
-export function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
-  // As a learner's shell has it: vitest's NODE_ENV=test would make Express stop logging errors.
-  // npm's own settings from the `npm test` that started the suite are not the check's options.
-  // (Without npm_lifecycle_event, the commands do not look for options npm kept.)
-  const { NODE_ENV: _testRunnerEnv, npm_lifecycle_event: _npm, ...learnerEnv } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...learnerEnv, FG_STATE_DIR: path.join(tmpDir, 'state'), ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let verdict = null;
-      if (args.includes('--json')) {
-        try {
-          verdict = JSON.parse(stdout);
-        } catch {
-          verdict = null;
-        }
-      }
-      resolve({ code, stdout, stderr, verdict });
-    });
-  });
+export async function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
+  const run = await runCommand('cli', args, { env: { FG_STATE_DIR: path.join(tmpDir, 'state'), ...env, ...tempEnv(tmpDir) } });
+  return { ...run, verdict: jsonOf<NonNullable<CliRun['verdict']>>(run, args) };
 }
 
 /**

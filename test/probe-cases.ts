@@ -8,11 +8,11 @@
  * request, {n} is the round number (fresh URLs and names every round) and
  * @{photo} is a 3 MiB generated photo to upload.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateBytes, PROJECT_ROOT } from '../checker/fixtures.ts';
 import type { ProbeResult } from '../checker/probe.ts';
+import { jsonOf, runCommand, tempEnv } from './helpers.ts';
 
 export const SCENARIO_PROBES: Readonly<Record<string, readonly string[]>> = {
   // Photos asked for with the query strings real clients add (sizes, cache-busters).
@@ -128,32 +128,10 @@ export interface ProbeRun {
 }
 
 /** `npm run probe -- <args>` without npm, its temporary folder redirected to `tmpDir`. */
-export function runProbeCli(args: readonly string[], tmpDir: string): Promise<ProbeRun> {
-  const { NODE_ENV: _testRunnerEnv, ...env } = process.env;
+export async function runProbeCli(args: readonly string[], tmpDir: string): Promise<ProbeRun> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'probe-cli.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let result = null;
-      if (args.includes('--json')) {
-        try {
-          result = JSON.parse(stdout);
-        } catch {
-          result = null;
-        }
-      }
-      resolve({ code, stdout, stderr, result, wallMs: performance.now() - started });
-    });
-  });
+  const run = await runCommand('probe-cli', args, { env: tempEnv(tmpDir) });
+  return { ...run, result: jsonOf<NonNullable<ProbeRun['result']>>(run, args), wallMs: performance.now() - started };
 }
 
 /** Every name on a finding's retainer path, as one string to search. */
