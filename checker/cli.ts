@@ -111,7 +111,8 @@ async function checkAll(args: CliArgs): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
     if (side === 'scenario') recordCheck(scenario.folder, OUTCOME[verdict.status]);
     const line = verdict.status === 'pass' ? pc.green('✓ PASS') : verdict.status === 'fail' ? pc.red('✗ FAIL') : pc.yellow('? COULD NOT CHECK');
-    console.log(`${line}  ${scenario.number} ${scenario.title}${verdict.status === 'could-not-check' ? `: ${verdict.sentence}` : ''}`);
+    const leaks = verdict.status !== 'could-not-check' && verdict.leaks ? ` (${verdict.leaks.fixed} of ${verdict.leaks.total} leaks fixed)` : '';
+    console.log(`${line}  ${scenario.number} ${scenario.title}${leaks}${verdict.status === 'could-not-check' ? `: ${verdict.sentence}` : ''}`);
     worst = Math.max(worst, verdict.status === 'pass' ? 0 : verdict.status === 'fail' ? 1 : 2);
   }
   if (args.side === 'scenario') console.log(`\n${formatProgress(readProgress())}`);

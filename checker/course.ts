@@ -15,6 +15,10 @@ export interface Scenario {
   readonly title: string;
   /** What it teaches, in one line. */
   readonly teaches: string;
+  /** The files the learner may change, in its folder; just server.ts unless the service is spread over several. */
+  readonly files?: readonly string[];
+  /** Its hints open only once the learner has checked their server: the first step is to measure. */
+  readonly hintsAfterFirstCheck?: boolean;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -84,6 +88,14 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'The gzipped downloads',
     teaches: 'gzip in the middle of a chain of pipes: an aborted download leaves the file open, and the heap, zlib memory included, looks clean',
   },
+  {
+    number: '12',
+    folder: '12-the-incident',
+    title: 'The incident',
+    teaches: 'a whole service, three leaks, no labels: measure, find each by its instrument and its retainers, fix one at a time',
+    files: ['server.ts', 'catalog.ts', 'downloads.ts', 'thumbnails.ts'],
+    hintsAfterFirstCheck: true,
+  },
 ];
 
 export type Side = 'scenario' | 'solution';
@@ -96,12 +108,24 @@ export function serverFile(scenario: Scenario, side: Side): string {
   return path.join(scenarioDir(scenario, side), 'server.ts');
 }
 
+/** The files the learner may change, relative to the scenario's folder. */
+export function learnerFiles(scenario: Scenario): readonly string[] {
+  return scenario.files ?? ['server.ts'];
+}
+
 /**
- * The leaky server as the kit ships it, kept apart from the learner's working
- * copy so that \`npm run reset\` can always put it back.
+ * A learner's file as the kit ships it, kept apart from the learner's working
+ * copy so that \`npm run reset\` can always put it back: checker/originals/<folder>.ts
+ * for a one-file service, checker/originals/<folder>/<file> for one spread over several.
  */
+export function originalFile(scenario: Scenario, file: string): string {
+  const originals = path.join(PROJECT_ROOT, 'checker', 'originals');
+  return scenario.files ? path.join(originals, scenario.folder, file) : path.join(originals, `${scenario.folder}.ts`);
+}
+
+/** The leaky server.ts as the kit ships it. */
 export function originalServerFile(scenario: Scenario): string {
-  return path.join(PROJECT_ROOT, 'checker', 'originals', `${scenario.folder}.ts`);
+  return originalFile(scenario, 'server.ts');
 }
 
 /** The check spec always comes from scenarios/: the solution is judged by the same check. */

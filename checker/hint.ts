@@ -42,7 +42,14 @@ function main(argv: readonly string[]): number {
   const scenario = findScenario(name);
   const hints = readHints(scenario);
   if (hints.length === 0) throw new UsageError(`Scenario ${scenario.number} has no hints.`);
-  const shown = readProgress().scenarios[scenario.folder]?.hintsShown ?? 0;
+  const progress = readProgress().scenarios[scenario.folder];
+  if (scenario.hintsAfterFirstCheck && !progress?.lastCheck) {
+    throw new UsageError(
+      `${scenario.number} ${scenario.title}: its hints open after your first check. On call, the first step is a measurement, not a guess;\n` +
+        `run npm run check ${Number(scenario.number)}, read what it caught and with which instrument, then ask again.`,
+    );
+  }
+  const shown = progress?.hintsShown ?? 0;
 
   let toShow: Hint[];
   if (wanted !== undefined) {

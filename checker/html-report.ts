@@ -156,7 +156,9 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     body.push(`<p>${escape(verdict.sentence)}</p><p class="note">Nothing was measured. Fix that, then run the check again.</p>`);
   } else {
     body.push('<h2>Memory over the check</h2>', memoryChart(verdict.timeline ?? []));
-    body.push('<h2>What stayed</h2>', ...verdict.measures.map((measure) => measureSection(measure, input.reference?.[measure.name])));
+    body.push('<h2>What stayed</h2>');
+    if (verdict.leaks) body.push(`<p class="leaks"><strong>${verdict.leaks.fixed} of ${verdict.leaks.total} leaks fixed.</strong></p>`);
+    body.push(...verdict.measures.map((measure) => measureSection(measure, input.reference?.[measure.name])));
     if (verdict.breaches.length) {
       body.push(`<h2>The service must still do its job</h2><ul>${verdict.breaches.map((breach) => `<li>${escape(breach)}</li>`).join('')}</ul>`);
     }

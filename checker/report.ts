@@ -38,8 +38,9 @@ function pathLines(retainerPath: RetainerPath): string[] {
   ];
 }
 
-function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined): string[] {
+function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined, leak?: string): string[] {
   const mark = measure.passed ? pc.green('✓') : pc.red('✗');
+  const title = leak ? `${pc.bold(leak)} ${measure.passed ? pc.green('fixed') : pc.red('still there')}: ${measure.name}` : measure.name;
   const yours = formatFigure(measure.value, measure.unit);
   const figures = [
     `yours ${measure.passed ? pc.green(yours) : pc.red(yours)}`,
@@ -47,7 +48,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     reference ? `fixed ${formatFigure(reference.fixed, measure.unit)}` : null,
     `bar ${formatFigure(measure.bar, measure.unit)}`,
   ].filter(Boolean);
-  const lines = [`  ${mark} ${measure.name}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
+  const lines = [`  ${mark} ${title}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
@@ -129,9 +130,15 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
   const lines: string[] = [];
   const headline = verdict.status === 'pass' ? pc.green(pc.bold('✓ PASS')) : pc.red(pc.bold('✗ FAIL'));
   lines.push(`${headline}  ${name}  ${pc.dim(`(${file})`)}`, '');
-  for (const measure of verdict.measures) {
-    lines.push(...measureLines(measure, reference?.[measure.name]), '');
+  if (verdict.leaks) {
+    const { total, fixed } = verdict.leaks;
+    const count = `${fixed} of ${total} leaks fixed`;
+    lines.push(`  ${fixed === total ? pc.green(pc.bold(count)) : pc.bold(count)}${fixed < total ? `: ${total - fixed} still found, each below with what caught it.` : '.'}`, '');
   }
+  verdict.measures.forEach((measure, index) => {
+    const leak = verdict.leaks ? `Leak ${index + 1} of ${verdict.measures.length}` : undefined;
+    lines.push(...measureLines(measure, reference?.[measure.name], leak), '');
+  });
   if (verdict.breaches.length) {
     lines.push(`  ${pc.red('✗')} the service must still do its job:`);
     for (const breach of verdict.breaches) lines.push(`      ${breach}`);

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
-import { findScenario, listScenarios, originalServerFile, scenarioDir, SCENARIOS, serverFile, type Scenario } from './course.ts';
+import { findScenario, learnerFiles, listScenarios, originalFile, scenarioDir, SCENARIOS, type Scenario } from './course.ts';
 import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
@@ -17,8 +17,8 @@ import { PROJECT_ROOT } from './fixtures.ts';
 export const RESET_USAGE = `Usage: npm run reset <scenario>
        npm run reset -- --all [--yes]
 
-Puts the scenario's original server.ts back, so you can start over. Your
-version is saved first, beside the scenario (scenarios/<scenario>/saved/),
+Puts the scenario's original server.ts back (every file of a service spread
+over several), so you can start over. Your version is saved first, beside the scenario (scenarios/<scenario>/saved/),
 with the time in its name; the command tells you where.
 
   <scenario>   a number (1, 01) or a folder name (01-download-cache)
@@ -41,31 +41,47 @@ function stamp(now: Date): string {
   return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}_${two(now.getHours())}-${two(now.getMinutes())}-${two(now.getSeconds())}`;
 }
 
-export type ResetResult = { kind: 'unchanged' } | { kind: 'reset'; savedAs: string };
+export type ResetResult = { kind: 'unchanged' } | { kind: 'reset'; saved: readonly string[]; restored: readonly string[] };
 
+/**
+ * Put back every learner file of the scenario that differs from its original,
+ * saving the learner's version of each first.
+ */
 export function resetScenario(scenario: Scenario, now: Date = new Date()): ResetResult {
-  const current = serverFile(scenario, 'scenario');
-  const original = readFileSync(originalServerFile(scenario));
-  if (existsSync(current) && readFileSync(current).equals(original)) return { kind: 'unchanged' };
-  let savedAs = '';
-  if (existsSync(current)) {
-    const savedDir = path.join(scenarioDir(scenario, 'scenario'), 'saved');
-    mkdirSync(savedDir, { recursive: true });
-    const base = `server-${stamp(now)}`;
-    savedAs = path.join(savedDir, `${base}.ts`);
-    for (let n = 2; existsSync(savedAs); n++) savedAs = path.join(savedDir, `${base}-${n}.ts`);
-    copyFileSync(current, savedAs);
+  const dir = scenarioDir(scenario, 'scenario');
+  const changed = learnerFiles(scenario).filter((file) => {
+    const current = path.join(dir, file);
+    return !existsSync(current) || !readFileSync(current).equals(readFileSync(originalFile(scenario, file)));
+  });
+  if (changed.length === 0) return { kind: 'unchanged' };
+  const saved: string[] = [];
+  for (const file of changed) {
+    const current = path.join(dir, file);
+    if (existsSync(current)) {
+      const savedDir = path.join(dir, 'saved');
+      mkdirSync(savedDir, { recursive: true });
+      const base = `${path.basename(file, '.ts')}-${stamp(now)}`;
+      let savedAs = path.join(savedDir, `${base}.ts`);
+      for (let n = 2; existsSync(savedAs); n++) savedAs = path.join(savedDir, `${base}-${n}.ts`);
+      copyFileSync(current, savedAs);
+      saved.push(savedAs);
+    }
+    copyFileSync(originalFile(scenario, file), current);
   }
-  copyFileSync(originalServerFile(scenario), current);
-  return { kind: 'reset', savedAs };
+  return { kind: 'reset', saved, restored: changed.map((file) => path.join(dir, file)) };
 }
 
 function report(scenario: Scenario, result: ResetResult): string {
-  const file = relative(serverFile(scenario, 'scenario'));
-  if (result.kind === 'unchanged') return `${scenario.number} ${scenario.title}: ${file} is already the original; nothing to do.`;
+  const files = learnerFiles(scenario).map((file) => relative(path.join(scenarioDir(scenario, 'scenario'), file)));
+  if (result.kind === 'unchanged') {
+    return `${scenario.number} ${scenario.title}: ${files.length === 1 ? `${files[0]} is` : `${files.join(', ')} are`} already the original; nothing to do.`;
+  }
+  const restored = result.restored.map(relative);
   return [
-    `${pc.green('✓')} ${scenario.number} ${scenario.title}: ${file} is the original again.`,
-    result.savedAs ? `  Your version is saved in ${relative(result.savedAs)}` : '  (There was no server.ts: it is back.)',
+    `${pc.green('✓')} ${scenario.number} ${scenario.title}: ${restored.join(', ')} ${restored.length === 1 ? 'is' : 'are'} the original again.`,
+    result.saved.length
+      ? `  Your version${result.saved.length === 1 ? ' is' : 's are'} saved in ${result.saved.map(relative).join(', ')}`
+      : `  (There was no ${restored.join(', ')}: ${restored.length === 1 ? 'it is' : 'they are'} back.)`,
   ].join('\n');
 }
 
@@ -95,7 +111,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (parsed.values.all) {
     if (parsed.positionals.length) throw new UsageError('Give a scenario or --all, not both.');
-    const yes = parsed.values.yes || (await confirmed(`Reset all ${SCENARIOS.length} scenarios to their original server.ts? Your versions are saved first. [y/N] `));
+    const yes = parsed.values.yes || (await confirmed(`Reset all ${SCENARIOS.length} scenarios to their original files? Your versions are saved first. [y/N] `));
     if (!yes) {
       console.log('Nothing was reset.');
       return 0;

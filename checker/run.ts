@@ -160,6 +160,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     return {
       status: passed ? 'pass' : 'fail',
       measures,
+      ...(spec.countLeaks ? { leaks: { total: measures.length, fixed: measures.filter((measure) => measure.passed).length } } : {}),
       breaches,
       times: clock.times as PhaseTimes,
       ...(points ? { timeline: points } : {}),

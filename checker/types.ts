@@ -109,6 +109,11 @@ export interface CheckSpec {
   contract(context: CheckContext): Promise<void>;
   readonly measures: readonly Measure[];
   /**
+   * Each measure is a leak of its own, one of several in one service: the
+   * verdict counts how many are fixed ("2 of 3 leaks fixed").
+   */
+  readonly countLeaks?: boolean;
+  /**
    * The server's routes that take a file name or an upload, as "METHOD /path/:name".
    * Every scenario server, leaky and fixed, must refuse unsafe names and
    * oversized uploads on them; the tests hold each one to it.
@@ -200,6 +205,8 @@ export type Verdict =
       /** Memory over the check, when it was asked for (the HTML report). */
       readonly timeline?: readonly TimelinePoint[];
       readonly measures: readonly MeasureResult[];
+      /** For a service with several leaks, one per measure: how many there are, and how many are fixed. */
+      readonly leaks?: { readonly total: number; readonly fixed: number };
       readonly breaches: readonly string[];
       readonly times: PhaseTimes;
       readonly snapshots?: readonly string[];

@@ -92,10 +92,13 @@ export async function storedFileSize(name: string): Promise<number> {
 
 /** Open a stored file for streaming; the caller owns the stream and must end it. */
 export async function openStoredFile(name: string): Promise<ReadStream> {
-  const size = await storedFileSize(name);
+  return countedReadStream(resolveStored(name), await storedFileSize(name));
+}
+
+function countedReadStream(file: string, size: number): ReadStream {
   storageStats.diskReads += 1;
   storageStats.bytesRead += size;
-  const stream = createReadStream(resolveStored(name));
+  const stream = createReadStream(file);
   // Counted until the stream closes its descriptor: a count that works on every platform.
   storageStats.openReadStreams += 1;
   stream.once('close', () => {
@@ -122,6 +125,33 @@ export async function writeUpload(name: string, data: Uint8Array): Promise<void>
   await writeFile(temporary, data);
   await rename(temporary, target);
   storageStats.uploadsWritten += 1;
+}
+
+/** Read a whole stored upload. */
+export async function readUploadedFile(name: string): Promise<Buffer> {
+  try {
+    const data = await readFile(uploadPath(name));
+    storageStats.diskReads += 1;
+    storageStats.bytesRead += data.length;
+    return data;
+  } catch (error) {
+    throw notFoundOr(error, name);
+  }
+}
+
+/** The size of a stored upload in bytes; throws FileNotFoundError if there is none. */
+export async function uploadedFileSize(name: string): Promise<number> {
+  try {
+    return (await stat(uploadPath(name))).size;
+  } catch (error) {
+    throw notFoundOr(error, name);
+  }
+}
+
+/** Open a stored upload for streaming; the caller owns the stream and must end it (counted as openStoredFile counts). */
+export async function openUploadedFile(name: string): Promise<ReadStream> {
+  const size = await uploadedFileSize(name);
+  return countedReadStream(uploadPath(name), size);
 }
 
 /** A stream that writes an upload; call `commitUpload` when it is complete, or `discardUpload`. */

@@ -13,14 +13,19 @@ import { MAX_UPLOAD_BYTES } from './storage.ts';
  * reading a byte of it. (A body parser's own limit only answers once the
  * client has sent the whole body, or the connection drops.)
  */
-export const refuseOversizedUploads: RequestHandler = (req, res, next) => {
-  const announced = Number(req.headers['content-length']);
-  if (announced > MAX_UPLOAD_BYTES) {
-    res.set('connection', 'close').status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
-    return;
-  }
-  next();
-};
+export const refuseOversizedUploads: RequestHandler = refuseUploadsLargerThan(MAX_UPLOAD_BYTES);
+
+/** The same, for a service with a limit of its own. */
+export function refuseUploadsLargerThan(limitBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const announced = Number(req.headers['content-length']);
+    if (announced > limitBytes) {
+      res.set('connection', 'close').status(413).json({ error: `uploads are limited to ${limitBytes} bytes` });
+      return;
+    }
+    next();
+  };
+}
 
 /** Largest lecture recording the course platform accepts. */
 export const MAX_VIDEO_UPLOAD_BYTES = 64 * 1024 * 1024;

@@ -1,0 +1,204 @@
+/**
+ * Scenario 12's check: the incident. Traffic: a working day of Share in a
+ * few seconds. Six rounds of: a document uploaded (4 MiB), the list, three
+ * thumbnails, a download that completes, four people who start the meeting
+ * recording and hang up after 256 KiB, and the CSV export.
+ * What must not stay: each of the service's three leaks is a measure of its
+ * own, named by what it shows, not by where it is, so that the verdict can
+ * say how many of the three are fixed.
+ * Contract: uploads are stored byte-exact (a new version replaces the old);
+ * the list and the export show every file with its size and the type its
+ * bytes show; downloads are byte-exact; a thumbnail is the file's, is made
+ * once, and is made again when a new version is uploaded; unknown files are
+ * 404, unsafe names 400, uploads over 64 MiB 413.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fixtureBytes, generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { openFileDescriptors, openFileStreams } from '../../checker/instruments.ts';
+import { arrayBuffers } from '../../checker/select.ts';
+import { detectFileType, SNIFF_BYTES } from '../../checker/service/file-types.ts';
+import { makeThumbnail, THUMBNAIL_TYPE } from '../../checker/service/thumbnails.ts';
+import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const ROUNDS = 6;
+const DOCUMENT_BYTES = 4 * MiB;
+const RECORDING = 'all-hands-2026-10.mp4';
+const VIEWERS_WHO_HANG_UP = 4;
+const HANG_UP_AFTER = 256 * KiB;
+/** Documents as people name them; their bytes are of the kind in KINDS, whatever the name says. */
+const KINDS = ['.pdf', '.png', '.jpg', '.mp4'] as const;
+
+/** What the traffic uploaded last under each name: the service must show exactly that. */
+const shared = new Map<string, Buffer>();
+
+function documentBytes(name: string, version: number, bytes = DOCUMENT_BYTES): Buffer {
+  return generateBytes(`${name}-v${version}${KINDS[name.length % KINDS.length]}`, bytes);
+}
+
+async function upload(context: CheckContext, name: string, body: Buffer): Promise<void> {
+  const replacing = shared.has(name);
+  const wanted = replacing ? 200 : 201;
+  const response = await context.http.request(`/files/${name}`, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+  if (response.status !== wanted) {
+    context.breach(`PUT /files/${name} answered ${response.status} instead of ${wanted}${replacing ? ' (a new version of a file that exists)' : ''}.`);
+    return;
+  }
+  const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
+  if (!stored || sha256(stored) !== sha256(body)) context.breach(`After PUT /files/${name}, the stored file was not byte-exact.`);
+  shared.set(name, body);
+}
+
+async function download(context: CheckContext, name: string): Promise<void> {
+  const body = shared.get(name)!;
+  const response = await context.http.get(`/files/${name}`);
+  if (response.status !== 200) context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
+  else if (response.sha256 !== sha256(body)) context.breach(`GET /files/${name} sent ${response.bytes} bytes that are not the file (${body.length} bytes).`);
+  else if (response.headers['content-length'] !== String(body.length)) {
+    context.breach(`GET /files/${name} announced content-length ${response.headers['content-length'] ?? '(none)'} instead of ${body.length}.`);
+  }
+}
+
+async function thumbnail(context: CheckContext, name: string): Promise<void> {
+  const response = await context.http.get(`/files/${name}/thumbnail`);
+  if (response.status !== 200) {
+    context.breach(`GET /files/${name}/thumbnail answered ${response.status} instead of 200.`);
+    return;
+  }
+  if (response.sha256 !== sha256(makeThumbnail(shared.get(name)!))) {
+    context.breach(`GET /files/${name}/thumbnail sent a thumbnail that is not the one of the file's latest version.`);
+  }
+  if (!String(response.headers['content-type'] ?? '').startsWith(THUMBNAIL_TYPE)) {
+    context.breach(`GET /files/${name}/thumbnail was sent as ${response.headers['content-type'] ?? '(no type)'} instead of ${THUMBNAIL_TYPE}.`);
+  }
+}
+
+/** GET /files must show every file as it was last uploaded: size, and the type its bytes show. */
+async function checkList(context: CheckContext): Promise<void> {
+  const response = await context.http.get('/files');
+  let listed: unknown;
+  try {
+    listed = JSON.parse(response.text);
+  } catch {
+    listed = null;
+  }
+  if (response.status !== 200 || !Array.isArray(listed)) {
+    context.breach(`GET /files answered ${response.status}${Array.isArray(listed) ? '' : ' without a JSON list'}: it must list the shared files.`);
+    return;
+  }
+  const byName = new Map((listed as { name?: unknown }[]).map((entry) => [entry.name, entry as { size?: unknown; type?: unknown }]));
+  for (const [name, body] of shared) {
+    const entry = byName.get(name);
+    const type = detectFileType(body.subarray(0, SNIFF_BYTES));
+    if (!entry) context.breach(`GET /files does not list ${name}.`);
+    else if (entry.size !== body.length || entry.type !== type) {
+      context.breach(`GET /files lists ${name} with size ${String(entry.size)} and type ${String(entry.type)} instead of ${body.length} and ${type}.`);
+    }
+  }
+}
+
+async function checkExport(context: CheckContext): Promise<void> {
+  const response = await context.http.get('/export.csv');
+  if (response.status !== 200 || !String(response.headers['content-type'] ?? '').startsWith('text/csv')) {
+    context.breach(`GET /export.csv answered ${response.status} as ${response.headers['content-type'] ?? '(no type)'} instead of 200 with text/csv.`);
+    return;
+  }
+  const rows = response.text.trimEnd().split(/\r?\n/).slice(1);
+  for (const [name, body] of shared) {
+    const row = `${name},${body.length},${detectFileType(body.subarray(0, SNIFF_BYTES))},`;
+    if (!rows.some((line) => line.startsWith(row))) context.breach(`GET /export.csv has no row "${row}…" for ${name}.`);
+  }
+}
+
+const check: CheckSpec = {
+  async warmup(context) {
+    // A new server shares no files: forget a previous check's (several checks can share one process).
+    shared.clear();
+    await upload(context, 'welcome.pdf', documentBytes('welcome.pdf', 1, MiB));
+    await upload(context, 'welcome.pdf', documentBytes('welcome.pdf', 2, MiB));
+    await thumbnail(context, 'welcome.pdf');
+    await download(context, 'welcome.pdf');
+    await upload(context, RECORDING, fixtureBytes('video-1.mp4'));
+    await context.http.abortedDownload(`/files/${RECORDING}`, HANG_UP_AFTER);
+    await checkList(context);
+    await context.http.get('/export.csv');
+  },
+
+  async traffic(context) {
+    for (let round = 0; round < ROUNDS; round++) {
+      const name = `report-${round + 1}.bin`;
+      await upload(context, name, documentBytes(name, 1));
+      await context.http.get('/files');
+      for (const wanted of [name, 'welcome.pdf', RECORDING]) await thumbnail(context, wanted);
+      await download(context, name);
+      await context.http.abortedDownloads(`/files/${RECORDING}`, HANG_UP_AFTER, VIEWERS_WHO_HANG_UP);
+      await context.http.get('/export.csv');
+    }
+  },
+
+  async contract(context) {
+    const { http, breach } = context;
+    await checkList(context);
+    await checkExport(context);
+    await download(context, RECORDING);
+
+    // Thumbnails are made once: the second one of an unchanged file must not read the file again.
+    await thumbnail(context, 'report-1.bin');
+    const readsBefore = (await context.probe()).storage.diskReads;
+    await thumbnail(context, 'report-1.bin');
+    const reads = (await context.probe()).storage.diskReads - readsBefore;
+    if (reads > 0) breach(`A second thumbnail of report-1.bin, unchanged, read the file again (${reads} read(s)): each thumbnail must be made once, not on every request.`);
+
+    // A new version of a file gets a new thumbnail, and the list shows its new size and type.
+    await upload(context, 'report-1.bin', documentBytes('report-1.bin', 2, 3 * MiB));
+    await thumbnail(context, 'report-1.bin');
+    await download(context, 'report-1.bin');
+    await checkList(context);
+
+    for (const route of ['/files/never-shared.pdf', '/files/never-shared.pdf/thumbnail']) {
+      const missing = await http.get(route);
+      if (missing.status !== 404) breach(`GET ${route} answered ${missing.status} instead of 404.`);
+    }
+    const oversized = await http.request('/files/huge.mp4', { method: 'PUT', headers: { 'content-length': String(MAX_VIDEO_UPLOAD_BYTES + MiB) } }).catch(() => null);
+    if (oversized && oversized.status !== 413) breach(`An upload announced as ${MAX_VIDEO_UPLOAD_BYTES / MiB + 1} MiB was answered ${oversized.status} instead of 413.`);
+    const traversal = await http.request('/files/..%2f..%2fescape.pdf', { method: 'PUT', body: Buffer.from('x') });
+    if (traversal.status !== 400) breach(`PUT /files/..%2f..%2fescape.pdf answered ${traversal.status}: names with a path must be refused (400).`);
+  },
+
+  // Three leaks, one measure each, named by what they show rather than where they are.
+  countLeaks: true,
+  measures: [
+    {
+      kind: 'heap',
+      name: 'memory held by Buffers after the traffic',
+      select: arrayBuffers(256 * KiB),
+      unit: 'bytes',
+      // The service needs none: what it keeps of each file is a few hundred bytes.
+      bar: MiB,
+      retainer: 'head',
+    },
+    {
+      kind: 'resources',
+      name: 'file descriptors still open after the traffic',
+      instruments: [openFileDescriptors, openFileStreams],
+      unit: 'objects',
+      bar: 4,
+    },
+    {
+      kind: 'probe',
+      name: 'event listeners added during the traffic and never removed',
+      read: (probe) => probe.listeners['fileEvents:changed'] ?? 0,
+      unit: 'objects',
+      bar: 0,
+    },
+  ],
+  routes: {
+    fileNames: ['PUT /files/:name', 'GET /files/:name', 'GET /files/:name/thumbnail'],
+    uploads: ['PUT /files/:name'],
+  },
+};
+
+export default check;

@@ -1,0 +1,21 @@
+/**
+ * Downloads: GET /files/:name streams a shared file from disk, without
+ * loading it into memory. Recordings are large, and people hang up all the
+ * time: they close the tab, or their train enters a tunnel.
+ */
+import express from 'express';
+import path from 'node:path';
+import { checkFileName, openUploadedFile, uploadedFileSize } from '#service/storage';
+
+export const downloads = express.Router();
+
+downloads.get('/files/:name', async (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const size = await uploadedFileSize(name);
+  const file = await openUploadedFile(name);
+  res.type(path.extname(name) || 'application/octet-stream');
+  res.setHeader('content-length', size);
+  res.setHeader('content-disposition', `attachment; filename="${name}"`);
+  file.on('error', next);
+  file.pipe(res);
+});

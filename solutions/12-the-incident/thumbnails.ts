@@ -1,0 +1,27 @@
+/**
+ * Thumbnails: GET /files/:name/thumbnail. Making one reads the whole file,
+ * so each is made once and kept until a new version of its file is uploaded.
+ */
+import express from 'express';
+import { checkFileName, fileEvents, readUploadedFile } from '#service/storage';
+import { makeThumbnail, THUMBNAIL_TYPE } from '#service/thumbnails';
+
+const made = new Map<string, Buffer>();
+
+// One listener for the whole service, added once: a new version of a file makes its thumbnail stale.
+fileEvents.on('changed', (changed: string) => {
+  made.delete(changed);
+});
+
+export const thumbnails = express.Router();
+
+thumbnails.get('/files/:name/thumbnail', async (req, res) => {
+  const name = checkFileName(req.params.name);
+  let thumbnail = made.get(name);
+  if (!thumbnail) {
+    thumbnail = makeThumbnail(await readUploadedFile(name));
+    made.set(name, thumbnail);
+  }
+  res.type(THUMBNAIL_TYPE).setHeader('cache-control', 'no-cache');
+  res.send(thumbnail);
+});
