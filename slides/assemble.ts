@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { originalServerFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
+import { learnerFiles, originalFile, SCENARIOS, scenarioDir, type Scenario } from '../checker/course.ts';
 import { formatBytes, formatFigure } from '../checker/format.ts';
 import { measureKind, readDeckFigures, SLIDES_DIR, type DeckFigures, type MeasureFigures, type ScenarioFigures } from './figures-data.ts';
 import { drawFigures } from './svg.ts';
@@ -95,6 +95,20 @@ export function fixDiff(before: string, after: string, context = 1): string {
   return lines.join('\n');
 }
 
+/** The fix: the diff of each learner file that the solution changes, each hunk headed with its file where there are several. */
+function solutionDiff(scenario: Scenario, context: number): string {
+  const several = learnerFiles(scenario).length > 1;
+  return learnerFiles(scenario)
+    .map((file) => {
+      const before = readFileSync(originalFile(scenario, file), 'utf8');
+      const after = readFileSync(path.join(scenarioDir(scenario, 'solution'), file), 'utf8');
+      const diff = fixDiff(before, after, context);
+      return several ? diff.replace(/^@@ line/gm, `@@ ${file}, line`) : diff;
+    })
+    .filter(Boolean)
+    .join('\n');
+}
+
 /** Diff lines that fit a slide at the fix slide's type size, and at the smaller size of a long fix. */
 const FIX_LINES = 17;
 const LONG_FIX_LINES = 24;
@@ -123,11 +137,9 @@ function scenarioSection(scenario: Scenario, figures: ScenarioFigures | undefine
     throw new Error(`Scenario ${scenario.number} has no figures yet: run \`npm run slides:figures ${Number(scenario.number)}\`.`);
   }
   const story = readStory(scenario);
-  const before = readFileSync(originalServerFile(scenario), 'utf8');
-  const after = readFileSync(serverFile(scenario, 'solution'), 'utf8');
   // A long fix loses its context lines first, then some type size, then more, to stay on one slide.
-  const withContext = fixDiff(before, after);
-  const diff = withContext.split('\n').length > FIX_LINES ? fixDiff(before, after, 0) : withContext;
+  const withContext = solutionDiff(scenario, 1);
+  const diff = withContext.split('\n').length > FIX_LINES ? solutionDiff(scenario, 0) : withContext;
   const diffLines = diff.split('\n').length;
   const fixClass = diffLines > LONG_FIX_LINES ? 'fix long longer' : diffLines > FIX_LINES ? 'fix long' : 'fix';
   // One path per slide: where several measures share a leak, the one in bytes shows it best.

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { checkFile, findScenario, originalServerFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
+import { checkFile, findScenario, learnerFiles, originalFile, SCENARIOS, scenarioDir, serverFile, type Scenario } from '../checker/course.ts';
 import { formatSeconds } from '../checker/format.ts';
 import { runCheck } from '../checker/run.ts';
 import type { MeasureResult, TimelinePoint, Verdict } from '../checker/types.ts';
@@ -80,8 +80,10 @@ function rounded(points: readonly TimelinePoint[]): TimelinePoint[] {
 
 async function measureScenario(scenario: Scenario, node: string, recorded: string): Promise<ScenarioFigures> {
   // The figures are the kit's: a working copy the learner has edited would tell another story.
-  if (readFileSync(serverFile(scenario, 'scenario'), 'utf8') !== readFileSync(originalServerFile(scenario), 'utf8')) {
-    throw new Error(`scenarios/${scenario.folder}/server.ts differs from the original: run \`npm run reset ${Number(scenario.number)}\` first.`);
+  for (const file of learnerFiles(scenario)) {
+    if (readFileSync(path.join(scenarioDir(scenario, 'scenario'), file), 'utf8') !== readFileSync(originalFile(scenario, file), 'utf8')) {
+      throw new Error(`scenarios/${scenario.folder}/${file} differs from the original: run \`npm run reset ${Number(scenario.number)}\` first.`);
+    }
   }
   const leaky = await check(scenario, serverFile(scenario, 'scenario'), 'leaky');
   const fixed = await check(scenario, serverFile(scenario, 'solution'), 'fixed');

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { originalServerFile, SCENARIOS, serverFile } from '../checker/course.ts';
+import { learnerFiles, originalFile, originalServerFile, SCENARIOS, serverFile } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { parseHints, readHints } from '../checker/hints.ts';
 import { formatProgress, nextScenario } from '../checker/progress-table.ts';
@@ -54,6 +54,24 @@ describe('hints', () => {
     expect(chosen.stdout).toContain(third!.title);
     const progress = JSON.parse(readFileSync(path.join(stateDir, 'progress.json'), 'utf8'));
     expect(progress.scenarios[SCENARIOS[0]!.folder].hintsShown).toBe(3);
+  });
+
+  test('the incident\'s hints open only after a first check, and the first is about method', async () => {
+    const scenario = SCENARIOS.find((candidate) => candidate.hintsAfterFirstCheck)!;
+    const fresh = path.join(temp.dir, 'state-incident');
+    const refused = await runCommand('hint', [scenario.number], { env: { FG_STATE_DIR: fresh } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`npm run check ${Number(scenario.number)}`);
+    expect(refused.stdout).toBe('');
+    mkdirSync(fresh, { recursive: true });
+    const checked = { scenarios: { [scenario.folder]: { lastCheck: { outcome: 'failed', at: new Date().toISOString() } } } };
+    writeFileSync(path.join(fresh, 'progress.json'), JSON.stringify(checked));
+    const first = await runCommand('hint', [scenario.number], { env: { FG_STATE_DIR: fresh } });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Hint 1 of ${readHints(scenario).length} — ${readHints(scenario)[0]!.title}`);
+    // About method: it names the instruments and points at no file of the service.
+    for (const file of learnerFiles(scenario)) expect(first.stdout).not.toContain(file);
+    expect(first.stdout).toMatch(/instrument/);
   });
 
   test('a wrong scenario or hint number gets a sentence and exit 2', async () => {
@@ -118,8 +136,29 @@ describe('reset', () => {
     return runCommand('reset', args, { cwd: root });
   }
 
-  test.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s: its server.ts in the kit is its original', (_folder, scenario) => {
-    expect(readFileSync(serverFile(scenario, 'scenario'), 'utf8')).toBe(readFileSync(originalServerFile(scenario), 'utf8'));
+  test.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s: its files in the kit are its originals', (_folder, scenario) => {
+    for (const file of learnerFiles(scenario)) {
+      expect(readFileSync(path.join(PROJECT_ROOT, 'scenarios', scenario.folder, file), 'utf8'), file).toBe(readFileSync(originalFile(scenario, file), 'utf8'));
+    }
+  });
+
+  test('a service spread over several files: reset puts back each file that changed, and saves each', async () => {
+    const root = kitCopy();
+    const scenario = SCENARIOS.find((candidate) => (candidate.files?.length ?? 1) > 1)!;
+    const dir = path.join(root, 'scenarios', scenario.folder);
+    const [first, second, untouched] = learnerFiles(scenario).filter((file) => file !== 'server.ts') as [string, string, string];
+    writeFileSync(path.join(dir, first), '// my first fix\n');
+    writeFileSync(path.join(dir, second), '// my second fix\n');
+    const run = await runReset(root, [scenario.number]);
+    expect(run.code, run.stderr).toBe(0);
+    for (const file of learnerFiles(scenario)) expect(readFileSync(path.join(dir, file), 'utf8'), file).toBe(readFileSync(originalFile(scenario, file), 'utf8'));
+    expect(run.stdout).toContain(`scenarios/${scenario.folder}/${first}, scenarios/${scenario.folder}/${second} are the original again`);
+    expect(run.stdout).not.toContain(untouched);
+    const saved = readdirSync(path.join(dir, 'saved')).sort();
+    expect(saved).toHaveLength(2);
+    const savedText = saved.map((name) => readFileSync(path.join(dir, 'saved', name), 'utf8'));
+    expect(savedText).toEqual(expect.arrayContaining(['// my first fix\n', '// my second fix\n']));
+    expect(saved.find((name) => name.startsWith(path.basename(first, '.ts')))).toBeDefined();
   });
 
   test('reset puts the original back and saves the edited file where it says', async () => {

@@ -30,6 +30,8 @@ export const SCENARIO_PROBES: Readonly<Record<string, readonly string[]>> = {
   '10-request-tracing': ['GET /files/old-link-{n}.jpg', 'GET /files/photo-1.jpg'],
   // Downloads of a large text file that the client gives up after 128 KiB.
   '11-gzip-downloads': ['GET /files/access-log.csv abort=128KiB'],
+  // A file shared, its thumbnail shown, and a download the client gives up after 64 KiB.
+  '12-the-incident': ['PUT /files/share-{n}.jpg @{photo}', 'GET /files/share-{n}.jpg/thumbnail', 'GET /files/share-{n}.jpg abort=64KiB'],
 };
 
 /**
@@ -53,6 +55,7 @@ export const FIX_GROWS_BY_DESIGN: Readonly<Record<string, string>> = {
   '04-upload-index': 'the index keeps an entry of about 150 B per file uploaded: that is the feature',
   '06-export-jobs': 'the registry keeps the last 500 jobs, each with its response (about 11 KiB)',
   '10-request-tracing': 'the trace log keeps the last 200 lines',
+  '12-the-incident': 'the catalogue keeps an entry per file shared (with a copy of its first 512 B), and a 4 KiB thumbnail for each file shown',
 };
 
 /** Growth per batch below which a fix's by-design growth counts as small. */

@@ -69,17 +69,20 @@ describe.each(SCENARIOS.flatMap((scenario) => sides.map((side) => [`${scenario.f
     let server: ServerProcess;
     let http: HttpClient;
     let spec: CheckSpec;
-    const uploadsRoot = mkdtempSync(path.join(os.tmpdir(), 'fg-safety-'));
-    const uploadsDir = path.join(uploadsRoot, 'store', 'uploads');
+    // Made when the block runs, not when it is collected: a block a filter skips leaves no folder behind.
+    let uploadsRoot = '';
+    let uploadsDir = '';
 
     beforeAll(async () => {
+      uploadsRoot = mkdtempSync(path.join(os.tmpdir(), 'fg-safety-'));
+      uploadsDir = path.join(uploadsRoot, 'store', 'uploads');
       spec = await loadCheck(checkFile(scenario));
       server = await ServerProcess.start(serverFile(scenario, side), { startTimeoutMs: 20_000, env: { FG_UPLOADS_DIR: uploadsDir } });
       http = new HttpClient(server.port, 10_000);
     });
     afterAll(async () => {
       await server?.stop();
-      rmSync(uploadsRoot, { recursive: true, force: true });
+      if (uploadsRoot) rmSync(uploadsRoot, { recursive: true, force: true });
     });
 
     test('refuses file names that reach outside the store, with 400 or 404', async () => {

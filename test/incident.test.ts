@@ -1,0 +1,63 @@
+/**
+ * Scenario 12, the incident: three leaks in one service, one per module, one
+ * measure each. Fixing any one module fixes exactly its leak, and the verdict
+ * counts the leaks fixed, so a learner sees the count rise with each fix,
+ * whichever they fix first. The servers are put together from the leaky
+ * modules as shipped and the fixed ones, in test/variants/12-the-incident/
+ * partly-fixed-*.ts.
+ */
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { checkFile, findScenario } from '../checker/course.ts';
+import { loadCheck } from '../checker/run.ts';
+import type { CheckSpec } from '../checker/types.ts';
+import { runCli, scratchTempDir } from './helpers.ts';
+
+const scenario = findScenario('12');
+const variants = path.join('test', 'variants', scenario.folder);
+const temp = scratchTempDir();
+afterEach(() => {
+  expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
+  expect(temp.serversLeft(), 'server processes left running').toEqual([]);
+});
+afterAll(() => temp.remove());
+
+/** Which of the check's measures (in its order: the catalogue's Buffers, the downloads' descriptors, the thumbnails' listeners) each server fixes. */
+const PARTLY_FIXED: readonly (readonly [string, readonly boolean[]])[] = [
+  ['partly-fixed-catalog.ts', [true, false, false]],
+  ['partly-fixed-downloads.ts', [false, true, false]],
+  ['partly-fixed-thumbnails.ts', [false, false, true]],
+  ['partly-fixed-catalog-and-thumbnails.ts', [true, false, true]],
+];
+
+describe('12 the incident: each fix counts on its own', () => {
+  let spec: CheckSpec;
+
+  test.each(PARTLY_FIXED)('%s: exactly its leaks are fixed, and the verdict counts them', async (file, fixed) => {
+    spec ??= await loadCheck(checkFile(scenario));
+    expect(spec.countLeaks).toBe(true);
+    expect(spec.measures).toHaveLength(fixed.length);
+    const run = await runCli([scenario.number, '--server', path.join(variants, file), '--json'], temp.dir);
+    expect(run.code, run.stderr).toBe(1);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('fail');
+    if (verdict.status === 'could-not-check') return;
+    expect(verdict.breaches).toEqual([]);
+    expect(verdict.measures.map((measure) => measure.passed)).toEqual(fixed);
+    expect(verdict.leaks).toEqual({ total: 3, fixed: fixed.filter(Boolean).length });
+    // What is still there is well over its bar, what is fixed well under it.
+    for (const measure of verdict.measures) {
+      if (measure.passed) expect(measure.value, measure.name).toBeLessThanOrEqual(measure.bar / 2);
+      else expect(measure.value, measure.name).toBeGreaterThan(2 * measure.bar);
+    }
+  });
+
+  test('the learner reads the count, and which leak is still there', async () => {
+    const run = await runCli([scenario.number, '--server', path.join(variants, 'partly-fixed-catalog-and-thumbnails.ts')], temp.dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('2 of 3 leaks fixed: 1 still found');
+    expect(run.stdout).toMatch(/✓ Leak 1 of 3 fixed: memory held by Buffers/);
+    expect(run.stdout).toMatch(/✗ Leak 2 of 3 still there: file descriptors still open/);
+    expect(run.stdout).toMatch(/✓ Leak 3 of 3 fixed: event listeners/);
+  });
+});
