@@ -9,7 +9,8 @@
  * - how steady the verdicts are: wrong verdicts, and each measure's spread
  *   against its bar (the margin a noisy laptop has to eat into).
  * --record writes the median figures to checker/reference.json, which the
- * verdict shows as "leaky" and "fixed" beside the learner's own.
+ * verdict shows as "leaky" and "fixed" beside the learner's own; with
+ * --scenario, it adds that scenario's to figures made on the same Node.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import memlab from '@memlab/api';
 import { findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { formatFigure } from './format.ts';
-import { writeReferenceFigures, type ReferenceFigure } from './reference.ts';
+import { readReferenceFigures, writeReferenceFigures, type ReferenceFigure } from './reference.ts';
 import type { MeasureResult, PhaseTimes, Verdict } from './types.ts';
 
 const PHASES: readonly (keyof PhaseTimes)[] = ['start', 'warmup', 'traffic', 'snapshots', 'analysis', 'contract'];
@@ -197,10 +198,17 @@ async function main(): Promise<void> {
   console.log(`\n${wrongTotal} wrong verdict(s) in ${allSeries.reduce((sum, series) => sum + series.runs.length, 0)} checks.`);
 
   if (values.record) {
-    if (wrongTotal > 0 || scenarios.length !== SCENARIOS.length) {
-      throw new Error('--record needs every scenario, and no wrong verdict; nothing was written');
+    if (wrongTotal > 0) throw new Error('--record needs runs with no wrong verdict; nothing was written');
+    const existing = readReferenceFigures();
+    const today = new Date().toISOString().slice(0, 10);
+    if (scenarios.length === SCENARIOS.length) {
+      writeReferenceFigures({ node: process.version, recorded: today, scenarios: reference });
+    } else if (existing?.node === process.version) {
+      // One scenario measured again (or a new one): the others keep the figures they have, made on the same Node.
+      writeReferenceFigures({ ...existing, recorded: today, scenarios: { ...existing.scenarios, ...reference } });
+    } else {
+      throw new Error(`--record --scenario adds to figures made on the same Node (${existing?.node ?? 'none recorded yet'}); this is ${process.version}. Record every scenario instead; nothing was written`);
     }
-    writeReferenceFigures({ node: process.version, recorded: new Date().toISOString().slice(0, 10), scenarios: reference });
     console.log(`Recorded the median figures in ${path.relative(process.cwd(), path.join(PROJECT_ROOT, 'checker', 'reference.json'))}.`);
   }
   process.exitCode = wrongTotal > 0 ? 1 : 0;
