@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import net from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { PeakSampler } from './peak-sampler.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
@@ -28,15 +28,24 @@ function send(event: HarnessEvent): Promise<void> {
   });
 }
 
-/** The first stack frame in the learner's file, as "scenarios/01-download-cache/server.ts:12:5". */
+/**
+ * The first stack frame in the learner's code, as "scenarios/01-download-cache/server.ts:12:5":
+ * the server file, or another module in its folder (a service spread over several files).
+ */
 function locationIn(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
-  const url = pathToFileURL(serverFile!).href;
+  const folder = path.dirname(serverFile!) + path.sep;
   for (const line of stack.split('\n')) {
-    const at = line.indexOf(url) >= 0 ? line.indexOf(url) : line.indexOf(serverFile!);
-    if (at < 0) continue;
-    const match = /:(\d+):(\d+)\)?\s*$/.exec(line);
-    if (match) return `${path.relative(process.cwd(), serverFile!)}:${match[1]}:${match[2]}`;
+    const match = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!match) continue;
+    let file = match[1]!;
+    try {
+      if (file.startsWith('file://')) file = fileURLToPath(file);
+    } catch {
+      continue;
+    }
+    if (!file.startsWith(folder) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return `${path.relative(process.cwd(), file).split(path.sep).join('/')}:${match[2]}:${match[3]}`;
   }
   return undefined;
 }

@@ -265,15 +265,21 @@ function startFailure(relative: string, message: string, location: string | unde
   const where = location ? ` (at ${location})` : '';
   if (/SyntaxError|Transform failed|ERROR: /.test(message) || /Transform failed/.test(output)) {
     const detail = firstCompilerError(message + '\n' + output);
-    return new CouldNotCheck('does not compile', `${relative} does not compile: ${detail}${where}`);
+    // An error in a module the server imports: name that file, where the learner has to look.
+    if (detail.file && path.basename(detail.file) !== path.basename(relative)) {
+      const other = path.relative(process.cwd(), detail.file).split(path.sep).join('/');
+      return new CouldNotCheck('does not compile', `${other}, which ${relative} imports, does not compile: ${detail.text} (${path.basename(detail.file)}:${detail.position})`);
+    }
+    return new CouldNotCheck('does not compile', `${relative} does not compile: ${detail.text}${detail.file ? ` (${path.basename(detail.file)}:${detail.position})` : ''}${where}`);
   }
   return new CouldNotCheck('failed to start', `${relative} threw while it was loading: ${message}${where}`);
 }
 
-function firstCompilerError(text: string): string {
-  const esbuild = /(\S+:\d+:\d+): ERROR: (.+)/.exec(text);
-  if (esbuild) return `${esbuild[2]} (${path.basename(esbuild[1]!)})`;
+/** The compiler's first error: its text, and the file and line:column it names, when it names one. */
+function firstCompilerError(text: string): { text: string; file?: string; position?: string } {
+  const esbuild = /(\S+?):(\d+:\d+): ERROR: (.+)/.exec(text);
+  if (esbuild) return { text: esbuild[3]!, file: esbuild[1]!, position: esbuild[2]! };
   const syntax = /SyntaxError: (.+)/.exec(text);
-  if (syntax) return syntax[1]!;
-  return text.split('\n').find((line) => line.trim()) ?? 'unknown error';
+  if (syntax) return { text: syntax[1]! };
+  return { text: text.split('\n').find((line) => line.trim()) ?? 'unknown error' };
 }

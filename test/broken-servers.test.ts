@@ -45,6 +45,17 @@ const cases: BrokenServer[] = [
   { server: 'unhandled-rejection.ts', sentence: /The server crashed while handling traffic: a promise was rejected and nothing caught it at test\/broken-servers\/unhandled-rejection\.ts:\d+:\d+: Error: download log unavailable/, boundMs: 30_000 },
   { server: 'runs-out-of-heap.ts', sentence: /The server stopped while handling traffic: it ran out of heap memory/, boundMs: 90_000 },
   { server: 'listens-on-its-own-port.ts', sentence: /listens-on-its-own-port\.ts calls listen\(3000\) when it is loaded\. The checker starts the server on a free port of its own/, boundMs: 30_000 },
+  // A service over several files: the sentence names the module that is broken, not only the server that imports it.
+  {
+    server: 'imports-a-broken-module.ts',
+    sentence: /test\/broken-servers\/parts\/photos-router\.ts, which test\/broken-servers\/imports-a-broken-module\.ts imports, does not compile: Expected "\)" but found ";" \(photos-router\.ts:8:\d+\)/,
+    boundMs: 30_000,
+  },
+  {
+    server: 'imports-a-module-that-throws.ts',
+    sentence: new RegExp(`imports-a-module-that-throws\\.ts threw while it was loading: Error: PHOTO_CACHE_ENTRIES is not a number ${at('parts/settings.ts')}`),
+    boundMs: 30_000,
+  },
   { server: 'no-export.ts', sentence: /no-export\.ts does not export its app\. Keep `export default app;`/, boundMs: 30_000 },
 ];
 
