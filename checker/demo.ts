@@ -160,12 +160,15 @@ async function runSide(scenario: Scenario, spec: CheckSpec, side: Side, seconds:
 function compare(results: readonly SideResult[]): string {
   const [leaky, fixed] = results;
   if (!leaky || !fixed) return '';
+  // Wide enough for every label: a measure's name is the only thing that says what a row counts.
+  const labelWidth = Math.max(24, ...leaky.series.map((one) => one.label.length));
   const rows = leaky.series.map((one, index) => {
     const other = fixed.series[index]!;
     const growth = (values: readonly number[]) => (values.at(-1) ?? 0) - (values[0] ?? 0);
-    return `  ${one.label.padEnd(24).slice(0, 24)}  ${formatFigure(growth(one.values), one.unit).padStart(10)} in ${String(leaky.rounds).padStart(2)} rounds   ${formatFigure(growth(other.values), other.unit).padStart(10)} in ${String(fixed.rounds).padStart(2)} rounds`;
+    return `  ${one.label.padEnd(labelWidth)}  ${formatFigure(growth(one.values), one.unit).padStart(10)} in ${String(leaky.rounds).padStart(2)} rounds   ${formatFigure(growth(other.values), other.unit).padStart(10)} in ${String(fixed.rounds).padStart(2)} rounds`;
   });
-  return [pc.bold('Growth since the first sample       leaky                      fixed'), ...rows].join('\n');
+  const heading = `${'Growth since the first sample'.padEnd(labelWidth + 2)}  ${'leaky'.padStart(10)}${' '.repeat(16)}${'fixed'.padStart(10)}`;
+  return [pc.bold(heading), ...rows].join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
