@@ -69,10 +69,10 @@ function notFoundOr(error: unknown, name: string): unknown {
   return (error as NodeJS.ErrnoException).code === 'ENOENT' ? new FileNotFoundError(name) : error;
 }
 
-/** Read a whole stored file from disk. */
-export async function readStoredFile(name: string): Promise<Buffer> {
+/** Read a whole file (`name` as the request gave it, for the 404), counted as a disk read. */
+async function readCounted(file: string, name: string): Promise<Buffer> {
   try {
-    const data = await readFile(resolveStored(name));
+    const data = await readFile(file);
     storageStats.diskReads += 1;
     storageStats.bytesRead += data.length;
     return data;
@@ -81,13 +81,22 @@ export async function readStoredFile(name: string): Promise<Buffer> {
   }
 }
 
-/** The size of a stored file in bytes; throws FileNotFoundError if there is none. */
-export async function storedFileSize(name: string): Promise<number> {
+async function sizeOf(file: string, name: string): Promise<number> {
   try {
-    return (await stat(resolveStored(name))).size;
+    return (await stat(file)).size;
   } catch (error) {
     throw notFoundOr(error, name);
   }
+}
+
+/** Read a whole stored file from disk. */
+export async function readStoredFile(name: string): Promise<Buffer> {
+  return readCounted(resolveStored(name), name);
+}
+
+/** The size of a stored file in bytes; throws FileNotFoundError if there is none. */
+export async function storedFileSize(name: string): Promise<number> {
+  return sizeOf(resolveStored(name), name);
 }
 
 /** Open a stored file for streaming; the caller owns the stream and must end it. */
@@ -129,29 +138,17 @@ export async function writeUpload(name: string, data: Uint8Array): Promise<void>
 
 /** Read a whole stored upload. */
 export async function readUploadedFile(name: string): Promise<Buffer> {
-  try {
-    const data = await readFile(uploadPath(name));
-    storageStats.diskReads += 1;
-    storageStats.bytesRead += data.length;
-    return data;
-  } catch (error) {
-    throw notFoundOr(error, name);
-  }
+  return readCounted(uploadPath(name), name);
 }
 
 /** The size of a stored upload in bytes; throws FileNotFoundError if there is none. */
 export async function uploadedFileSize(name: string): Promise<number> {
-  try {
-    return (await stat(uploadPath(name))).size;
-  } catch (error) {
-    throw notFoundOr(error, name);
-  }
+  return sizeOf(uploadPath(name), name);
 }
 
 /** Open a stored upload for streaming; the caller owns the stream and must end it (counted as openStoredFile counts). */
 export async function openUploadedFile(name: string): Promise<ReadStream> {
-  const size = await uploadedFileSize(name);
-  return countedReadStream(uploadPath(name), size);
+  return countedReadStream(uploadPath(name), await uploadedFileSize(name));
 }
 
 /** A stream that writes an upload; call `commitUpload` when it is complete, or `discardUpload`. */

@@ -6,11 +6,11 @@
 import express from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { answerErrors } from '#service/http-errors';
 import { detectFileType } from '#service/file-types';
 import { checkFileName, fileEvents, writeUpload } from '#service/storage';
 import { MAX_VIDEO_UPLOAD_BYTES, refuseUploadsLargerThan } from '#service/upload-limits';
 import { downloads } from '../../../solutions/12-the-incident/downloads.ts';
+import { shareApp } from './share-app.ts';
 import { thumbnails } from '../../../solutions/12-the-incident/thumbnails.ts';
 
 interface SharedFile {
@@ -46,11 +46,4 @@ catalog.get('/export.csv', async (_req, res) => {
   await pipeline(Readable.from(lines()), res);
 });
 
-const app = express();
-
-app.use(catalog);
-app.use(thumbnails);
-app.use(downloads);
-app.use(answerErrors);
-
-export default app;
+export default shareApp({ catalog, thumbnails, downloads });

@@ -6,11 +6,11 @@
  * catch it.
  */
 import express from 'express';
-import { answerErrors } from '#service/http-errors';
 import { checkFileName, readUploadedFile } from '#service/storage';
 import { makeThumbnail, THUMBNAIL_TYPE } from '#service/thumbnails';
 import { catalog } from '../../../solutions/12-the-incident/catalog.ts';
 import { downloads } from '../../../solutions/12-the-incident/downloads.ts';
+import { shareApp } from './share-app.ts';
 
 const made = new Map<string, Buffer>();
 const thumbnails = express.Router();
@@ -26,11 +26,4 @@ thumbnails.get('/files/:name/thumbnail', async (req, res) => {
   res.send(thumbnail);
 });
 
-const app = express();
-
-app.use(catalog);
-app.use(thumbnails);
-app.use(downloads);
-app.use(answerErrors);
-
-export default app;
+export default shareApp({ catalog, thumbnails, downloads });

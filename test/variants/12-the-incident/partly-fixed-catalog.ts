@@ -1,19 +1,9 @@
 /**
- * One leak of three fixed: the catalogue copies each upload's head.
- * The service of scenario 12 put together from the leaky modules as shipped
- * (checker/originals) and the fixed ones (solutions).
+ * One leak of three fixed: the catalogue copies each upload's head (the other modules as shipped).
  */
-import express from 'express';
-import { answerErrors } from '#service/http-errors';
 import { catalog } from '../../../solutions/12-the-incident/catalog.ts';
 import { downloads } from '../../../checker/originals/12-the-incident/downloads.ts';
 import { thumbnails } from '../../../checker/originals/12-the-incident/thumbnails.ts';
+import { shareApp } from './share-app.ts';
 
-const app = express();
-
-app.use(catalog);
-app.use(thumbnails);
-app.use(downloads);
-app.use(answerErrors);
-
-export default app;
+export default shareApp({ catalog, thumbnails, downloads });
