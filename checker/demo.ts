@@ -7,7 +7,7 @@
  * to the solution, and a second Ctrl-C ends the demo.
  */
 import pc from 'picocolors';
-import { checkFile, findScenario, listScenarios, serverFile, type Scenario, type Side } from './course.ts';
+import { checkFile, findScenario, listScenarios, originalServerFile, serverFile, type Scenario, type Side } from './course.ts';
 import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { CouldNotCheck, UsageError } from './errors.ts';
 import { ensureFixtures } from './fixtures.ts';
@@ -20,7 +20,8 @@ import { cleanUpEverything, createWorkspace } from './workspace.ts';
 
 export const DEMO_USAGE = `Usage: npm run demo <scenario> [-- --seconds N]
 
-Starts the scenario's leaky server, sends it the check's traffic again and
+Starts the scenario's leaky server (as the kit ships it, whatever you have
+changed in yours), sends it the check's traffic again and
 again, and draws its memory as it grows; then does the same for the solution,
 so that you can compare the two. Ctrl-C moves on to the solution; a second
 Ctrl-C ends the demo.
@@ -94,7 +95,8 @@ interface SideResult {
 }
 
 async function runSide(scenario: Scenario, spec: CheckSpec, side: Side, seconds: number, skip: { requested: boolean }): Promise<SideResult> {
-  const file = serverFile(scenario, side);
+  // The leaky server as shipped, whatever the learner has done to their copy: the demo shows the symptom.
+  const file = side === 'scenario' ? originalServerFile(scenario) : serverFile(scenario, side);
   const title = `${scenario.number} ${scenario.title} · ${side === 'scenario' ? 'the leaky server' : 'the solution'}`;
   const series = seriesFor(spec);
   const workspace = createWorkspace();

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import type { Verdict } from '../checker/types.ts';
+import { originalServerFile, type Scenario } from '../checker/course.ts';
 
 export interface CliRun {
   readonly code: number | null;
@@ -129,4 +130,14 @@ function runningHarnesses(): number[] {
     .split('\n')
     .filter((line) => HARNESS_COMMAND.test(line))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/**
+ * The leaky server as the kit ships it (checker/originals), relative to the
+ * project, for --server. The tests check it rather than scenarios/, which is
+ * the learner's working copy: a learner who has fixed a scenario still gets a
+ * green npm test.
+ */
+export function shippedServer(scenario: Scenario): string {
+  return path.relative(PROJECT_ROOT, originalServerFile(scenario));
 }

@@ -10,13 +10,13 @@ import { afterAll, expect, test } from 'vitest';
 import { SCENARIOS } from '../checker/course.ts';
 import { renderHtmlReport } from '../checker/html-report.ts';
 import { launchBrowser, SCREENSHOTS_DIR } from './browser.ts';
-import { runCli, scratchTempDir } from './helpers.ts';
+import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
 const temp = scratchTempDir();
 afterAll(() => temp.remove());
 
 test('a failing check writes a report whose chart and retainer path render in the browser without errors', async () => {
-  const run = await runCli(['1', '--report', '--json'], temp.dir);
+  const run = await runCli(['1', '--server', shippedServer(SCENARIOS[0]!), '--report', '--json'], temp.dir);
   expect(run.code).toBe(1);
   const report = (run.verdict as { report?: string }).report!;
   expect(report).toMatch(/\.html$/);

@@ -7,7 +7,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
-import { runCli, scratchTempDir } from './helpers.ts';
+import { SCENARIOS } from '../checker/course.ts';
+import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
 const temp = scratchTempDir();
 
@@ -42,7 +43,7 @@ const phases: { phase: string; reached: () => boolean }[] = [
 
 test.each(phases)('Ctrl-C during $phase cleans up', async ({ phase, reached }) => {
   const { NODE_ENV: _testRunnerEnv, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), '1'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), '1', '--server', shippedServer(SCENARIOS[0]!)], {
     cwd: PROJECT_ROOT,
     env: { ...env, TMPDIR: temp.dir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +58,7 @@ test.each(phases)('Ctrl-C during $phase cleans up', async ({ phase, reached }) =
 });
 
 test('two checks at once each get their own verdict', async () => {
-  const [leaky, fixed] = await Promise.all([runCli(['1', '--json'], temp.dir), runCli(['1', '--solution', '--json'], temp.dir)]);
+  const [leaky, fixed] = await Promise.all([runCli(['1', '--server', shippedServer(SCENARIOS[0]!), '--json'], temp.dir), runCli(['1', '--solution', '--json'], temp.dir)]);
   expect(leaky.code).toBe(1);
   expect(fixed.code).toBe(0);
 });

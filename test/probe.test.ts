@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { growsInBoth, objectFloor, probeGrowth } from '../checker/probe.ts';
 import type { Probe } from '../checker/protocol.ts';
 import { loadCheck } from '../checker/run.ts';
-import { scratchTempDir } from './helpers.ts';
+import { scratchTempDir, shippedServer } from './helpers.ts';
 import { parseRequest, readTrafficFile, requestPath } from '../checker/probe-traffic.ts';
 import { alternativeFixes, FIX_GROWS_BY_DESIGN, pathText, PROBE_OUT_OF_REACH, runProbeCli, scenarioProbeArgs, SERVICE_PROBES, SMALL_GROWTH_BYTES } from './probe-cases.ts';
 
@@ -35,7 +35,7 @@ describe.each(SCENARIOS.map((scenario) => ({ folder: scenario.folder, scenario }
   test.runIf(!outOfReach)('the leaky server: the probe finds what grows and names what its check names', async () => {
     const args = scenarioProbeArgs(folder, bodies);
     expect(args, `add the requests for ${folder}'s route to SCENARIO_PROBES in test/probe-cases.ts`).not.toBeNull();
-    const run = await runProbeCli([relative(serverFile(scenario, 'scenario')), ...args!, '--json'], temp.dir);
+    const run = await runProbeCli([shippedServer(scenario), ...args!, '--json'], temp.dir);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const result = run.result!;
     if (result.status === 'could-not-probe') throw new Error(result.sentence);
@@ -52,7 +52,7 @@ describe.each(SCENARIOS.map((scenario) => ({ folder: scenario.folder, scenario }
 
   // The probe's limit, stated where it can be checked: these leaks do not grow from batch to batch.
   test.runIf(Boolean(outOfReach))(`the leaky server is out of the probe's reach, and it says nothing: ${outOfReach ?? ''}`, async () => {
-    const run = await runProbeCli([relative(serverFile(scenario, 'scenario')), ...scenarioProbeArgs(folder, bodies)!, '--json'], temp.dir);
+    const run = await runProbeCli([shippedServer(scenario), ...scenarioProbeArgs(folder, bodies)!, '--json'], temp.dir);
     expect(run.result?.status, run.stdout + run.stderr).toBe('steady');
   });
 

@@ -12,7 +12,7 @@ import { SCENARIOS } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { loadCheck } from '../checker/run.ts';
 import type { MeasureResult, RetainerPath } from '../checker/types.ts';
-import { runCli, scratchTempDir } from './helpers.ts';
+import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
 /** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
 const CONTRACT_HALF_FIX = 'half-fix-contract-';
@@ -31,7 +31,7 @@ function pathText(retainerPath: RetainerPath): string {
 describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))('%s', (folder, scenario) => {
   test('the leaky server fails, and the retainer path names the leak', async () => {
     const spec = await loadCheck(path.join(PROJECT_ROOT, 'scenarios', folder, 'check.ts'));
-    const run = await runCli([scenario.number, '--json'], temp.dir);
+    const run = await runCli([scenario.number, '--server', shippedServer(scenario), '--json'], temp.dir);
     expect(run.stderr).not.toMatch(/bug in the kit/);
     expect(run.code).toBe(1);
     const verdict = run.verdict!;

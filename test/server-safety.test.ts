@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SCENARIOS, checkFile, serverFile, type Side } from '../checker/course.ts';
+import { SCENARIOS, checkFile, originalServerFile, serverFile, type Side } from '../checker/course.ts';
 import { loadCheck } from '../checker/run.ts';
 import { ServerProcess } from '../checker/server-process.ts';
 import { MAX_UPLOAD_BYTES } from '../checker/service/storage.ts';
@@ -77,7 +77,7 @@ describe.each(SCENARIOS.flatMap((scenario) => sides.map((side) => [`${scenario.f
       uploadsRoot = mkdtempSync(path.join(os.tmpdir(), 'fg-safety-'));
       uploadsDir = path.join(uploadsRoot, 'store', 'uploads');
       spec = await loadCheck(checkFile(scenario));
-      server = await ServerProcess.start(serverFile(scenario, side), { startTimeoutMs: 20_000, env: { FG_UPLOADS_DIR: uploadsDir } });
+      server = await ServerProcess.start(side === 'scenario' ? originalServerFile(scenario) : serverFile(scenario, side), { startTimeoutMs: 20_000, env: { FG_UPLOADS_DIR: uploadsDir } });
       http = new HttpClient(server.port, 10_000);
     });
     afterAll(async () => {
@@ -124,7 +124,7 @@ describe.each(SCENARIOS.flatMap((scenario) => sides.map((side) => [`${scenario.f
   '%s, run by hand',
   (_title, scenario, side) => {
     test('listens on 127.0.0.1 only', async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', serverFile(scenario, side)], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', side === 'scenario' ? originalServerFile(scenario) : serverFile(scenario, side)], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
       try {
         const line = await new Promise<string>((resolve, reject) => {
           let out = '';
