@@ -74,7 +74,7 @@ async function main(): Promise<number> {
   });
   if (showProgress) process.stderr.write('\r\x1b[2K');
   // Progress is the learner's own server: not the solution, not another file.
-  if (args.side === 'scenario' && !args.server) recordCheck(scenario.folder, OUTCOME[verdict.status]);
+  if (args.side === 'scenario' && !args.server) recordCheck(scenario.folder, OUTCOME[verdict.status], new Date(), verdict.status === 'could-not-check' ? undefined : verdict.leaks);
   const reference = readReferenceFigures()?.scenarios[scenario.folder];
   const report = args.report ? writeHtmlReport({ scenario, side: args.side, serverFile: file, verdict, reference }) : null;
   if (args.json) {
@@ -109,7 +109,7 @@ async function checkAll(args: CliArgs): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write(pc.dim(`… checking ${scenario.number} ${scenario.title}`));
     const verdict = await runCheck({ serverFile: serverFile(scenario, side), checkFile: checkFile(scenario) });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-    if (side === 'scenario') recordCheck(scenario.folder, OUTCOME[verdict.status]);
+    if (side === 'scenario') recordCheck(scenario.folder, OUTCOME[verdict.status], new Date(), verdict.status === 'could-not-check' ? undefined : verdict.leaks);
     const line = verdict.status === 'pass' ? pc.green('✓ PASS') : verdict.status === 'fail' ? pc.red('✗ FAIL') : pc.yellow('? COULD NOT CHECK');
     const leaks = verdict.status !== 'could-not-check' && verdict.leaks ? ` (${verdict.leaks.fixed} of ${verdict.leaks.total} leaks fixed)` : '';
     console.log(`${line}  ${scenario.number} ${scenario.title}${leaks}${verdict.status === 'could-not-check' ? `: ${verdict.sentence}` : ''}`);

@@ -18,6 +18,11 @@ function ago(iso: string, now: Date): string {
 function status(progress: ScenarioProgress | undefined): { text: string; plain: string } {
   const outcome = progress?.lastCheck?.outcome;
   if (outcome === 'passed') return { text: pc.green('✓ passed'), plain: '✓ passed' };
+  const leaks = progress?.lastCheck?.leaks;
+  if (outcome === 'failed' && leaks) {
+    const plain = `✗ ${leaks.fixed} of ${leaks.total} fixed`;
+    return { text: pc.red(plain), plain };
+  }
   if (outcome === 'failed') return { text: pc.red('✗ not yet'), plain: '✗ not yet' };
   if (outcome === 'could-not-check') return { text: pc.yellow('? could not check'), plain: '? could not check' };
   return { text: pc.dim('· not tried'), plain: '· not tried' };

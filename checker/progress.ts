@@ -12,7 +12,12 @@ export type Outcome = 'passed' | 'failed' | 'could-not-check';
 
 export interface ScenarioProgress {
   /** The last check of scenarios/<folder>/server.ts. */
-  readonly lastCheck?: { readonly outcome: Outcome; readonly at: string };
+  readonly lastCheck?: {
+    readonly outcome: Outcome;
+    readonly at: string;
+    /** For a service with several leaks (12): how many of them that check found fixed. */
+    readonly leaks?: { readonly total: number; readonly fixed: number };
+  };
   /** True once a check of the learner's server has passed, even if a later one failed. */
   readonly everPassed?: boolean;
   /** How many hints have been shown (hint 1 … hintsShown). */
@@ -51,10 +56,10 @@ export function updateProgress(folder: string, change: (current: ScenarioProgres
   renameSync(temporary, file);
 }
 
-export function recordCheck(folder: string, outcome: Outcome, at: Date = new Date()): void {
+export function recordCheck(folder: string, outcome: Outcome, at: Date = new Date(), leaks?: { total: number; fixed: number }): void {
   updateProgress(folder, (current) => ({
     ...current,
-    lastCheck: { outcome, at: at.toISOString() },
+    lastCheck: { outcome, at: at.toISOString(), ...(leaks ? { leaks } : {}) },
     everPassed: current.everPassed || outcome === 'passed',
   }));
 }

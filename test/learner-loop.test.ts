@@ -87,12 +87,14 @@ describe('hints', () => {
 describe('progress', () => {
   test('the table shows each scenario as passed, not yet or not tried, and the next to do', () => {
     const [first, second] = SCENARIOS;
+    const incident = SCENARIOS.find((scenario) => scenario.files)!;
     const now = new Date('2026-01-01T12:00:00Z');
     const text = formatProgress(
       {
         scenarios: {
           [first!.folder]: { lastCheck: { outcome: 'passed', at: '2026-01-01T11:50:00Z' } },
           [second!.folder]: { lastCheck: { outcome: 'failed', at: '2026-01-01T11:59:30Z' } },
+          [incident.folder]: { lastCheck: { outcome: 'failed', at: '2026-01-01T11:00:00Z', leaks: { total: 3, fixed: 2 } } },
         },
       },
       now,
@@ -102,7 +104,9 @@ describe('progress', () => {
     const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
     expect(lines.find((line) => line.includes(first!.title))).toMatch(/✓ passed\s+10 min ago/);
     expect(lines.find((line) => line.includes(second!.title))).toMatch(/✗ not yet\s+just now/);
-    for (const scenario of SCENARIOS.slice(2)) expect(lines.find((line) => line.includes(scenario.title))).toContain('not tried');
+    // A service with several leaks shows how many its last check found fixed.
+    expect(lines.find((line) => line.includes(incident.title))).toMatch(/✗ 2 of 3 fixed\s+1 h ago/);
+    for (const scenario of SCENARIOS.slice(2).filter((scenario) => scenario !== incident)) expect(lines.find((line) => line.includes(scenario.title))).toContain('not tried');
     const plain = lines.join('\n');
     expect(plain).toContain(`Next: ${second!.number} ${second!.title}`);
     expect(plain).toContain(`1 of ${SCENARIOS.length} scenarios pass`);
