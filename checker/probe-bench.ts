@@ -110,6 +110,13 @@ export async function runProbeBench(argv: readonly string[]): Promise<number> {
     rmSync(tmp, { recursive: true, force: true });
   }
   const sorted = [...times].sort((a, b) => a - b);
-  console.log(`\n${runs} probes: ${falseNegatives} false negative(s), ${falsePositives} false positive(s), ${couldNot} could not probe; ${outOfReach} of a leak known to be out of the probe's reach (08, 09: peaks; 05: a full bounded set); ${smallGrowth} of a fix with small growth by design (04, 06, 10); median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s a probe.`);
+  console.log(`\n${runs} probes: ${falseNegatives} false negative(s), ${falsePositives} false positive(s), ${couldNot} could not probe; ${outOfReach} of a leak known to be out of the probe's reach (${numbersOf(PROBE_OUT_OF_REACH)}); ${smallGrowth} of a fix with small growth by design (${numbersOf(FIX_GROWS_BY_DESIGN)}); median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s a probe.`);
   return falseNegatives + falsePositives + couldNot > 0 ? 1 : 0;
+}
+
+/** "04, 06, 10": the scenario numbers a table of test/probe-cases.ts names. */
+function numbersOf(table: Readonly<Record<string, string>>): string {
+  return Object.keys(table)
+    .map((folder) => folder.slice(0, 2))
+    .join(', ');
 }
