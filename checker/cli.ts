@@ -12,7 +12,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args.ts';
 import { npmTookNote } from './command-args.ts';
-import { checkFile, findScenario, SCENARIOS, serverFile } from './course.ts';
+import { checkFile, findScenario, SCENARIOS, serverFile, type Scenario } from './course.ts';
 import { UsageError } from './errors.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { renderHtmlReport, type HtmlReportInput } from './html-report.ts';
@@ -22,6 +22,7 @@ import { readProgress, recordCheck, stateDir } from './progress.ts';
 import { formatVerdict } from './report.ts';
 import { runCheck, type Phase } from './run.ts';
 import { watchScenario } from './watch.ts';
+import type { Verdict } from './types.ts';
 import { installCleanupHandlers } from './workspace.ts';
 
 const PHASE_TEXT: Record<Phase, string> = {
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
   });
   if (showProgress) process.stderr.write('\r\x1b[2K');
   // Progress is the learner's own server: not the solution, not another file.
-  if (args.side === 'scenario' && !args.server) recordCheck(scenario.folder, OUTCOME[verdict.status], new Date(), verdict.status === 'could-not-check' ? undefined : verdict.leaks);
+  if (args.side === 'scenario' && !args.server) recordVerdict(scenario, verdict);
   const reference = readReferenceFigures()?.scenarios[scenario.folder];
   const report = args.report ? writeHtmlReport({ scenario, side: args.side, serverFile: file, verdict, reference }) : null;
   if (args.json) {
@@ -99,6 +100,11 @@ function writeHtmlReport(input: Omit<HtmlReportInput, 'when' | 'nodeVersion' | '
 
 const OUTCOME = { pass: 'passed', fail: 'failed', 'could-not-check': 'could-not-check' } as const;
 
+/** The learner's progress after a check of their own server: its outcome, and for a service with several leaks, how many are fixed. */
+function recordVerdict(scenario: Scenario, verdict: Verdict): void {
+  recordCheck(scenario.folder, OUTCOME[verdict.status], new Date(), verdict.status === 'could-not-check' ? undefined : verdict.leaks);
+}
+
 /** Check every scenario's server in turn, then show the progress table. */
 async function checkAll(args: CliArgs): Promise<number> {
   if (args.scenario || args.server || args.json) throw new UsageError('--all checks every scenario of yours: give it no scenario, --server or --json.');
@@ -109,7 +115,7 @@ async function checkAll(args: CliArgs): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write(pc.dim(`… checking ${scenario.number} ${scenario.title}`));
     const verdict = await runCheck({ serverFile: serverFile(scenario, side), checkFile: checkFile(scenario) });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-    if (side === 'scenario') recordCheck(scenario.folder, OUTCOME[verdict.status], new Date(), verdict.status === 'could-not-check' ? undefined : verdict.leaks);
+    if (side === 'scenario') recordVerdict(scenario, verdict);
     const line = verdict.status === 'pass' ? pc.green('✓ PASS') : verdict.status === 'fail' ? pc.red('✗ FAIL') : pc.yellow('? COULD NOT CHECK');
     const leaks = verdict.status !== 'could-not-check' && verdict.leaks ? ` (${verdict.leaks.fixed} of ${verdict.leaks.total} leaks fixed)` : '';
     console.log(`${line}  ${scenario.number} ${scenario.title}${leaks}${verdict.status === 'could-not-check' ? `: ${verdict.sentence}` : ''}`);

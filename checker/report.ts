@@ -153,7 +153,8 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     const hints = relative(path.join(scenarioDir(scenario, 'scenario'), 'hints.md'));
     lines.push(`  Stuck? npm run hint ${Number(scenario.number)} gives a hint, mildest first (they are in ${hints}).`);
   } else if (verdict.status === 'pass' && side === 'scenario') {
-    lines.push(`  The leak is gone and the service still works. Compare with solutions/${scenario.folder}/WHY.md.`);
+    const gone = verdict.leaks ? `All ${verdict.leaks.total} leaks are gone` : 'The leak is gone';
+    lines.push(`  ${gone} and the service still works. Compare with solutions/${scenario.folder}/WHY.md.`);
   }
   const t = verdict.times;
   lines.push(

@@ -18,8 +18,9 @@ export const RESET_USAGE = `Usage: npm run reset <scenario>
        npm run reset -- --all [--yes]
 
 Puts the scenario's original server.ts back (every file of a service spread
-over several), so you can start over. Your version is saved first, beside the scenario (scenarios/<scenario>/saved/),
-with the time in its name; the command tells you where.
+over several), so you can start over. Your version is saved first, beside
+the scenario (scenarios/<scenario>/saved/), with the time in its name; the
+command tells you where.
 
   <scenario>   a number (1, 01) or a folder name (01-download-cache)
 

@@ -266,7 +266,7 @@ function startFailure(relative: string, message: string, location: string | unde
   if (/SyntaxError|Transform failed|ERROR: /.test(message) || /Transform failed/.test(output)) {
     const detail = firstCompilerError(message + '\n' + output);
     // An error in a module the server imports: name that file, where the learner has to look.
-    if (detail.file && path.basename(detail.file) !== path.basename(relative)) {
+    if (detail.file && path.resolve(detail.file) !== path.resolve(relative)) {
       const other = path.relative(process.cwd(), detail.file).split(path.sep).join('/');
       return new CouldNotCheck('does not compile', `${other}, which ${relative} imports, does not compile: ${detail.text} (${path.basename(detail.file)}:${detail.position})`);
     }

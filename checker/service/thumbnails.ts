@@ -16,11 +16,13 @@ export function makeThumbnail(file: Uint8Array): Buffer {
   const image = Buffer.alloc(header.length + pixels);
   header.copy(image);
   for (let pixel = 0; pixel < pixels; pixel++) {
+    if (file.length === 0) break;
+    // Pixel p covers bytes [start, end): never empty, and never past the end, as start < file.length.
     const start = Math.floor((pixel * file.length) / pixels);
     const end = Math.max(start + 1, Math.floor(((pixel + 1) * file.length) / pixels));
     let sum = 0;
-    for (let i = start; i < end && i < file.length; i++) sum += file[i]!;
-    image[header.length + pixel] = file.length ? Math.round(sum / Math.min(end - start, file.length - start)) : 0;
+    for (let i = start; i < end; i++) sum += file[i]!;
+    image[header.length + pixel] = Math.round(sum / (end - start));
   }
   return image;
 }
