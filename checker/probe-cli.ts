@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { UsageError } from './errors.ts';
@@ -198,7 +199,7 @@ async function main(): Promise<number> {
   return result.status === 'steady' ? 0 : result.status === 'grows' ? 1 : 2;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().then(
     (code) => {
       process.exitCode = code;

@@ -52,11 +52,9 @@ export function createWorkspace(): Workspace {
     dispose(keepSnapshots) {
       live.delete(dir);
       if (keepSnapshots) {
-        rmSync(path.join(dir, OWNER_FILE), { force: true });
-        rmSync(path.join(dir, 'uploads'), { recursive: true, force: true });
-        rmSync(path.join(dir, 'memlab'), { recursive: true, force: true });
+        for (const name of [OWNER_FILE, 'uploads', 'memlab']) removeQuietly(path.join(dir, name));
       } else {
-        rmSync(dir, { recursive: true, force: true });
+        removeQuietly(dir);
       }
     },
   };
@@ -82,7 +80,7 @@ function removeOrphanedWorkspaces(parent: string): void {
     } catch {
       continue;
     }
-    if (Number.isSafeInteger(owner) && owner > 0 && !isAlive(owner)) rmSync(dir, { recursive: true, force: true });
+    if (Number.isSafeInteger(owner) && owner > 0 && !isAlive(owner)) removeQuietly(dir, { silent: true });
   }
 }
 
@@ -104,10 +102,24 @@ function freeBytes(dir: string): number | null {
   }
 }
 
+/**
+ * Delete a file or folder, retrying while Windows holds it (an antivirus
+ * scanning a fresh snapshot, a file whose delete is still pending: EBUSY,
+ * EPERM). A folder that still cannot go is named on stderr and left: the
+ * verdict already reached stays the verdict.
+ */
+export function removeQuietly(target: string, { silent = false } = {}): void {
+  try {
+    rmSync(target, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch (error) {
+    if (!silent) process.stderr.write(`Could not delete ${target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); delete it by hand when nothing uses it any more.\n`);
+  }
+}
+
 /** Synchronous, so it also runs from process.on('exit'). */
 export function cleanUpEverything(): void {
   stopAllServers();
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  for (const dir of live) removeQuietly(dir);
   live.clear();
 }
 
