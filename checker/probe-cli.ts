@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { UsageError } from './errors.ts';
-import { formatBytes, formatFigure, formatSeconds } from './format.ts';
+import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { runProbe, type Growth, type ProbeResult } from './probe.ts';
 import { parseHeader, parseRequest, readTrafficFile, type ProbeRequest } from './probe-traffic.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
@@ -152,8 +152,8 @@ export function formatProbe(module: string, result: ProbeResult): string {
   const lines: string[] = [];
   lines.push(
     result.status === 'grows'
-      ? `${pc.red(pc.bold('✗ GROWS'))}  ${pc.dim(file)}: ${result.findings.length} thing(s) grew in both batches`
-      : `${pc.green(pc.bold('✓ STEADY'))}  ${pc.dim(file)}: nothing the requests created stayed in both batches`,
+      ? `${pc.red(pc.bold(`${SYMBOLS.fail} GROWS`))}  ${pc.dim(file)}: ${result.findings.length} thing(s) grew in both batches`
+      : `${pc.green(pc.bold(`${SYMBOLS.pass} STEADY`))}  ${pc.dim(file)}: nothing the requests created stayed in both batches`,
     '',
   );
   result.findings.forEach((finding, index) => lines.push(...findingLines(finding, index + 1, result.rounds), ''));

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { parseCliArgs } from '../checker/cli-args.ts';
 import { findScenario, SCENARIOS } from '../checker/course.ts';
 import { UsageError } from '../checker/errors.ts';
+import { symbolsFor, terminalDrawsSymbols } from '../checker/format.ts';
 import { runCli, scratchTempDir } from './helpers.ts';
 
 describe('parseCliArgs', () => {
@@ -69,4 +70,16 @@ test('the command answers a wrong scenario number with the list, exit 2, and sta
   } finally {
     temp.remove();
   }
+});
+
+describe('symbols', () => {
+  test('the Windows 10 console gets ASCII marks; Windows Terminal, VS Code and other systems get the real ones', () => {
+    expect(terminalDrawsSymbols({}, 'win32')).toBe(false);
+    expect(terminalDrawsSymbols({ WT_SESSION: 'f00d' }, 'win32')).toBe(true);
+    expect(terminalDrawsSymbols({ TERM_PROGRAM: 'vscode' }, 'win32')).toBe(true);
+    expect(terminalDrawsSymbols({}, 'darwin')).toBe(true);
+    expect(terminalDrawsSymbols({ FG_ASCII: '1' }, 'linux')).toBe(false);
+    const ascii = symbolsFor(false);
+    expect(`${ascii.pass}${ascii.fail}${ascii.spark}`).toMatch(/^[\x20-\x7e]+$/);
+  });
 });
