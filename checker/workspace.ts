@@ -14,7 +14,7 @@ import { stopAllServers, stopAllServersAndWait } from './server-process.ts';
  * Room a check needs for its three snapshots and uploads. FG_TEMP_SPACE_NEEDED
  * (bytes) raises it, for a machine whose servers are larger than the kit's.
  */
-const NEEDED_BYTES = Math.max(256 * 1024 * 1024, Number(process.env.FG_TEMP_SPACE_NEEDED) || 0);
+export const TEMP_SPACE_NEEDED = Math.max(256 * 1024 * 1024, Number(process.env.FG_TEMP_SPACE_NEEDED) || 0);
 
 const live = new Set<string>();
 
@@ -34,10 +34,10 @@ export interface Workspace {
 export function createWorkspace(): Workspace {
   const parent = os.tmpdir();
   const free = freeBytes(parent);
-  if (free !== null && free < NEEDED_BYTES) {
+  if (free !== null && free < TEMP_SPACE_NEEDED) {
     throw new CouldNotCheck(
       'disk full',
-      `The temporary folder ${parent} has ${formatBytes(free)} free; a check needs about ${formatBytes(NEEDED_BYTES)} for its heap snapshots. Free some space and run the check again.`,
+      `The temporary folder ${parent} has ${formatBytes(free)} free; a check needs about ${formatBytes(TEMP_SPACE_NEEDED)} for its heap snapshots. Free some space and run the check again.`,
     );
   }
   removeOrphanedWorkspaces(parent);
@@ -93,7 +93,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function freeBytes(dir: string): number | null {
+/** Bytes free on the disk that holds `dir`, or null where the system cannot say. */
+export function freeBytes(dir: string): number | null {
   try {
     const stats = statfsSync(dir);
     return stats.bavail * stats.bsize;

@@ -8,42 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { BROWSER_PLACES, findBrowser } from '../checker/browsers.ts';
 
-const home = os.homedir();
-const localAppData = process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local');
-const programFiles = [process.env.PROGRAMFILES ?? 'C:\\Program Files', process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)'];
-
-/**
- * Where a Chromium, Chrome or Edge usually is: Linux (Debian's package first,
- * snap's, Google's and Microsoft's packages), macOS (system-wide and per-user
- * Applications), Windows (system-wide and per-user installs).
- */
-const CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/snap/bin/chromium',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/opt/google/chrome/chrome',
-  '/usr/bin/microsoft-edge',
-  ...['/Applications', path.join(home, 'Applications')].flatMap((folder) => [
-    path.join(folder, 'Google Chrome.app/Contents/MacOS/Google Chrome'),
-    path.join(folder, 'Chromium.app/Contents/MacOS/Chromium'),
-    path.join(folder, 'Microsoft Edge.app/Contents/MacOS/Microsoft Edge'),
-  ]),
-  ...[...programFiles, localAppData].flatMap((folder) => [
-    path.win32.join(folder, 'Google\\Chrome\\Application\\chrome.exe'),
-    path.win32.join(folder, 'Chromium\\Application\\chrome.exe'),
-    path.win32.join(folder, 'Microsoft\\Edge\\Application\\msedge.exe'),
-  ]),
-];
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? CANDIDATES.find((candidate) => existsSync(candidate)) ?? '/usr/bin/chromium';
+export const CHROMIUM = findBrowser() ?? '/usr/bin/chromium';
 
 /** A fresh profile each time, deleted on close. */
 export async function launchBrowser(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`No browser found (looked for Chromium, Chrome and Edge in ${CANDIDATES.length} places where they usually are). Install Debian's chromium (apt-get install chromium) or Chrome, or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
+    throw new Error(`No browser found (looked for Chromium, Chrome and Edge in ${BROWSER_PLACES.length} places where they usually are). Install Debian's chromium (apt-get install chromium) or Chrome, or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
   }
   const profile = mkdtempSync(path.join(os.tmpdir(), 'fg-browser-'));
   const browser = await chromium.launchPersistentContext(profile, {
