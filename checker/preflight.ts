@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { findBrowser } from './browsers.ts';
 import { parseCommandArgs } from './command-args.ts';
@@ -231,13 +232,15 @@ async function main(argv: readonly string[]): Promise<number> {
   return problems ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) console.error(error.message);
-    else console.error(`The preflight itself failed; this is a bug in the kit, not in your laptop:\n${(error as Error).stack ?? error}`);
-    process.exitCode = 1;
-  },
-);
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) console.error(error.message);
+      else console.error(`The preflight itself failed; this is a bug in the kit, not in your laptop:\n${(error as Error).stack ?? error}`);
+      process.exitCode = 1;
+    },
+  );
+}
