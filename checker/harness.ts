@@ -10,9 +10,10 @@ import { readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import net from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { PeakSampler } from './peak-sampler.ts';
+import { parseStackFrame } from './stack-frame.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
 
 const serverFile = process.argv[2];
@@ -36,16 +37,11 @@ function locationIn(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
   const folder = path.dirname(serverFile!) + path.sep;
   for (const line of stack.split('\n')) {
-    const match = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (!match) continue;
-    let file = match[1]!;
-    try {
-      if (file.startsWith('file://')) file = fileURLToPath(file);
-    } catch {
-      continue;
-    }
+    const frame = parseStackFrame(line);
+    if (!frame) continue;
+    const file = frame.file;
     if (!file.startsWith(folder) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return `${path.relative(process.cwd(), file).split(path.sep).join('/')}:${match[2]}:${match[3]}`;
+    return `${path.relative(process.cwd(), file).split(path.sep).join('/')}:${frame.line}:${frame.column}`;
   }
   return undefined;
 }
@@ -72,6 +68,10 @@ process.on('unhandledRejection', (error) => void crash('unhandledRejection', err
 // the server is doing (even still loading): listen for it before anything else.
 process.on('disconnect', () => process.exit(0));
 if (!process.connected) process.exit(0);
+// The terminal's Ctrl-C reaches every process of the foreground group, this
+// one too: the checker alone decides what an interrupt means (the demo moves
+// on to the solution), and ends this process by disconnecting or killing it.
+process.on('SIGINT', () => undefined);
 
 // The harness listens, not the learner's module. A listen() from anywhere
 // else is recorded and refused, so a server that picks its own port can be

@@ -6,7 +6,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import type { Scenario, Side } from './course.ts';
 import { scenarioDir } from './course.ts';
-import { formatBytes, formatFigure, formatSeconds } from './format.ts';
+import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { ReferenceFigure } from './reference.ts';
 import type { MeasureResult, RetainerPath, SampledPeak, Verdict } from './types.ts';
@@ -39,7 +39,7 @@ function pathLines(retainerPath: RetainerPath): string[] {
 }
 
 function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined, leak?: string): string[] {
-  const mark = measure.passed ? pc.green('✓') : pc.red('✗');
+  const mark = measure.passed ? pc.green(SYMBOLS.pass) : pc.red(SYMBOLS.fail);
   const title = leak ? `${pc.bold(leak)} ${measure.passed ? pc.green('fixed') : pc.red('still there')}: ${measure.name}` : measure.name;
   const yours = formatFigure(measure.value, measure.unit);
   const figures = [
@@ -128,7 +128,7 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     ].join('\n');
   }
   const lines: string[] = [];
-  const headline = verdict.status === 'pass' ? pc.green(pc.bold('✓ PASS')) : pc.red(pc.bold('✗ FAIL'));
+  const headline = verdict.status === 'pass' ? pc.green(pc.bold(`${SYMBOLS.pass} PASS`)) : pc.red(pc.bold(`${SYMBOLS.fail} FAIL`));
   lines.push(`${headline}  ${name}  ${pc.dim(`(${file})`)}`, '');
   if (verdict.leaks) {
     const { total, fixed } = verdict.leaks;
@@ -140,7 +140,7 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     lines.push(...measureLines(measure, reference?.[measure.name], leak), '');
   });
   if (verdict.breaches.length) {
-    lines.push(`  ${pc.red('✗')} the service must still do its job:`);
+    lines.push(`  ${pc.red(SYMBOLS.fail)} the service must still do its job:`);
     for (const breach of verdict.breaches) lines.push(`      ${breach}`);
     lines.push('');
   }

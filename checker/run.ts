@@ -5,7 +5,7 @@
  * return the verdict. Everything started here is ended here.
  */
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { Probe, SampledPeaks } from './protocol.ts';
@@ -14,6 +14,7 @@ import { HttpClient } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
+import { parseStackFrame } from './stack-frame.ts';
 
 export type Phase = keyof PhaseTimes;
 
@@ -254,9 +255,8 @@ function loggedError(output: string): string | null {
   if (at < 0) return null;
   const message = lines[at]!.trim().replace(/^.*?\b(\w*Error)/, '$1');
   const frame = lines.slice(at + 1, at + 12).find((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line));
-  const location = frame ? /([^\s(]+\.[cm]?[tj]s):(\d+):(\d+)/.exec(frame) : null;
-  const file = location?.[1]?.startsWith('file://') ? fileURLToPath(location[1]) : location?.[1];
-  const where = location && file ? ` (at ${path.relative(process.cwd(), file)}:${location[2]}:${location[3]})` : '';
+  const location = frame ? parseStackFrame(frame) : null;
+  const where = location ? ` (at ${path.relative(process.cwd(), location.file)}:${location.line}:${location.column})` : '';
   return `${message}${where}`;
 }
 
