@@ -263,7 +263,7 @@ export class HttpClient {
    * Announce an upload of `body.length` bytes, send the first `sendBytes`, then
    * hang up, as a client whose connection drops would.
    */
-  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<void> {
+  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT', headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const request = http.request({
         host: '127.0.0.1',
@@ -271,7 +271,7 @@ export class HttpClient {
         path,
         method,
         agent: false,
-        headers: { 'content-length': String(body.length) },
+        headers: { ...headers, 'content-length': String(body.length) },
       });
       request.on('error', () => undefined);
       request.on('close', () => resolve());
