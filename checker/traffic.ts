@@ -162,6 +162,21 @@ export class HttpClient {
     });
   }
 
+  /**
+   * Send a request and hang up as soon as it is sent, before any byte of the
+   * answer, as a client that gives up while the server is still reading the
+   * file would.
+   */
+  hangUpBeforeResponse(path: string): Promise<void> {
+    return new Promise((resolve) => {
+      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      request.on('error', () => undefined);
+      request.on('close', () => resolve());
+      // 'finish': the request is written to the socket, so the server gets it, then the hang-up.
+      request.on('finish', () => request.destroy());
+    });
+  }
+
   /** `count` clients that start the same download at once and each hang up after `bytes`. */
   async abortedDownloads(path: string, bytes: number, count: number, headers?: Record<string, string>): Promise<void> {
     await Promise.all(Array.from({ length: count }, () => this.abortedDownload(path, bytes, headers)));
@@ -263,7 +278,7 @@ export class HttpClient {
    * Announce an upload of `body.length` bytes, send the first `sendBytes`, then
    * hang up, as a client whose connection drops would.
    */
-  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<void> {
+  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT', headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const request = http.request({
         host: '127.0.0.1',
@@ -271,7 +286,7 @@ export class HttpClient {
         path,
         method,
         agent: false,
-        headers: { 'content-length': String(body.length) },
+        headers: { ...headers, 'content-length': String(body.length) },
       });
       request.on('error', () => undefined);
       request.on('close', () => resolve());

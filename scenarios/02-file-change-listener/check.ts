@@ -1,6 +1,6 @@
 /**
  * Scenario 02's check. Traffic: documents downloaded in full, one after the
- * other, and large downloads the client drops halfway. What must not stay: the listeners those downloads added to the file
+ * other, and large downloads the client drops halfway or before the first byte. What must not stay: the listeners those downloads added to the file
  * store's emitter, and the file bytes their closures keep.
  * Contract: downloads are byte-exact, and a download still in flight when its
  * file changes is cut off.
@@ -33,6 +33,8 @@ const check: CheckSpec = {
     for (let i = 0; i < 24; i++) await download(context, DOCUMENTS[i % DOCUMENTS.length]!);
     // Clients that give up: a download that never ends must let go of its listener too.
     for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.abortedDownload(`/files/${LARGE_DOCUMENT}`, MiB);
+    // And clients that give up before the first byte, while the server still reads the file.
+    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.hangUpBeforeResponse(`/files/${LARGE_DOCUMENT}`);
   },
 
   async contract(context) {

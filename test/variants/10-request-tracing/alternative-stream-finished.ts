@@ -1,17 +1,9 @@
 /**
- * KIND: alternative. Correct fix in another style: no Map keyed by requests; each trace is closed over by a
- * stream.finished(res) callback, which fires for finished, failed and abandoned responses alike (and for
- * routes that match nothing), then unregisters itself.
- * PROOF (by hand, variants/_hand/h10*.ts): 0 kept for every kind incl. unmatched routes; /trace/recent: 37 lines, statuses 200,201,400,404,413; every response has X-Request-Id.
+ * Scenario 10, fixed another way: `stream.finished` on the response writes the
+ * trace line once the response is done, whether it finished, failed or its
+ * client hung up, and takes the request out of the Map as it does. Must pass.
  */
-/**
- * The studio's media store: GET /files/:name streams a stored photo or video,
- * PUT /uploads/:name stores an upload. Every request is traced: it gets an id
- * (X-Request-Id), and once it is answered, a line in the trace log with its
- * route, status, duration and user agent; GET /trace/recent shows the latest
- * lines to whoever is on call.
- */
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { finished } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +11,15 @@ import { checkFileName, commitUpload, createUploadStream, discardUpload, MAX_UPL
 import { answerErrors } from '#service/http-errors';
 
 const app = express();
+
+interface Trace {
+  id: string;
+  route: string;
+  userAgent: string;
+  startedAt: number;
+  req: Request;
+  res: Response;
+}
 
 interface TraceLine {
   id: string;
@@ -29,23 +30,26 @@ interface TraceLine {
 }
 
 const KEEP_LINES = 200;
+const activeTraces = new Map<Request, Trace>();
 const traceLog: TraceLine[] = [];
 
-// No map of live requests at all: the trace lives in this closure, and stream.finished() calls back once the
-// response is done, whether it finished, errored or its connection closed early; it then removes its listeners.
 app.use((req, res, next) => {
   const id = randomUUID();
-  const route = `${req.method} ${req.path}`;
-  const userAgent = req.get('user-agent') ?? '-';
-  const startedAt = performance.now();
+  activeTraces.set(req, { id, route: `${req.method} ${req.path}`, userAgent: req.get('user-agent') ?? '-', startedAt: performance.now(), req, res });
+  // finished() calls back once the response is done, whether it finished, failed or its client hung up.
+  finished(res, () => traceAnswered(req));
   res.set('X-Request-Id', id);
-  const cleanup = finished(res, () => {
-    cleanup();
-    traceLog.push({ id, route, status: res.statusCode, ms: Math.round(performance.now() - startedAt), userAgent });
-    if (traceLog.length > KEEP_LINES) traceLog.shift();
-  });
   next();
 });
+
+/** The request has been answered: write its trace line. */
+function traceAnswered(req: Request): void {
+  const trace = activeTraces.get(req);
+  if (!trace) return;
+  activeTraces.delete(req);
+  traceLog.push({ id: trace.id, route: trace.route, status: trace.res.statusCode, ms: Math.round(performance.now() - trace.startedAt), userAgent: trace.userAgent });
+  if (traceLog.length > KEEP_LINES) traceLog.shift();
+}
 
 function httpError(status: number, message: string): Error {
   return Object.assign(new Error(message), { status });
@@ -80,4 +84,3 @@ app.get('/trace/recent', (req, res) => {
 app.use(answerErrors);
 
 export default app;
-
