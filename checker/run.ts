@@ -184,6 +184,16 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     http: new HttpClient(server.port, TIMEOUTS.requestMs),
     probe: () => server.probe(),
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+    untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs),
+    async withSlowDisk(stallEveryBytes, work) {
+      await server.command({ type: 'slow-disk', stallEveryBytes }, TIMEOUTS.requestMs);
+      try {
+        await work();
+      } finally {
+        // A server that died during the work has its own story to tell: a failed reply here must not replace it.
+        await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
+      }
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,
@@ -356,6 +366,14 @@ function peakResult(measure: PeakMeasure, peaks: SampledPeaks): MeasureResult {
     value,
     bar: measure.bar,
     passed: value <= measure.bar,
-    sampled: { figure: measure.figure, before, peak, samples: peaks.samples, ...(measure.compareTo ? { compareTo: measure.compareTo } : {}) },
+    sampled: {
+      figure: measure.figure,
+      before,
+      peak,
+      samples: peaks.samples,
+      steadyReadings: peaks.steadyReadings,
+      bufferedBytes: peaks.peak.bufferedBytes,
+      ...(measure.compareTo ? { compareTo: measure.compareTo } : {}),
+    },
   };
 }
