@@ -75,7 +75,9 @@ const check: CheckSpec = {
     const dropped = video('dropped.mp4', 8 * MiB);
     await http.abortedUpload('/uploads/dropped.mp4', dropped, 4 * MiB);
 
-    // The server may still be cleaning up after the refusal and the hang-up: give it a moment, polling.
+    // The server may still be cleaning up after the refusal and the hang-up: wait until its connections
+    // are closed and its file work is done, then give it a moment more, polling.
+    await context.settle();
     const deadline = performance.now() + 2_000;
     let left: string[] = [];
     do {
