@@ -14,6 +14,7 @@ import { HttpClient } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
+import { STEADY_WALL_CAP_MS } from './steady.ts';
 
 export type Phase = keyof PhaseTimes;
 
@@ -184,7 +185,8 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     http: new HttpClient(server.port, TIMEOUTS.requestMs),
     probe: () => server.probe(),
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
-    untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs),
+    // The harness bounds its wait by the server's work, and by STEADY_WALL_CAP_MS however busy the machine: wait that long.
+    untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS),
     async withSlowDisk(stallEveryBytes, work) {
       await server.command({ type: 'slow-disk', stallEveryBytes }, TIMEOUTS.requestMs);
       try {

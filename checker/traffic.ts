@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly body?: Uint8Array;
   /** The check means this request to fail on the server (a corrupt upload, say): a 5xx answer is no sign of a broken server. */
   readonly expectServerError?: boolean;
+  /** How long the whole exchange may take, when the check makes it slow on purpose (a disk that stalls); the client's default otherwise. */
+  readonly timeoutMs?: number;
 }
 
 /** A 5xx answer the check did not ask for. */
@@ -46,10 +48,10 @@ export class HttpClient {
     return `${method} ${path}`;
   }
 
-  private noAnswer(method: string, path: string): CouldNotCheck {
+  private noAnswer(method: string, path: string, timeoutMs = this.timeoutMs): CouldNotCheck {
     return new CouldNotCheck(
       'request hung',
-      `${this.describe(method, path)} got no complete response within ${this.timeoutMs / 1000} s. Does every path through the handler end the response (res.send, res.end, next(error))?`,
+      `${this.describe(method, path)} got no complete response within ${timeoutMs / 1000} s. Does every path through the handler end the response (res.send, res.end, next(error))?`,
     );
   }
 
@@ -66,14 +68,15 @@ export class HttpClient {
   /** Send a request and read the whole response, hashing the body as it streams. */
   request(path: string, options: RequestOptions = {}): Promise<Response> {
     const method = options.method ?? (options.body ? 'PUT' : 'GET');
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body) headers['content-length'] = String(options.body.length);
       const request = http.request({ host: '127.0.0.1', port: this.port, path, method, headers, agent: false });
       const timer = setTimeout(() => {
         request.destroy();
-        reject(this.noAnswer(method, path));
-      }, this.timeoutMs);
+        reject(this.noAnswer(method, path, timeoutMs));
+      }, timeoutMs);
       request.on('error', (error) => {
         clearTimeout(timer);
         reject(this.refused(method, path, error));

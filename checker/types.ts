@@ -45,7 +45,7 @@ export interface ProbeMeasure {
  */
 export interface PeakMeasure {
   readonly kind: 'peak';
-  /** "peak buffered bytes while a slow client reads the export". */
+  /** "peak memory above the baseline while a slow client downloaded the export (23.4 MiB)". */
   readonly name: string;
   readonly figure: SampledFigure;
   readonly unit: 'bytes';

@@ -25,14 +25,19 @@ const MiB = 1024 * 1024;
 const VIDEO_BYTES = 24 * MiB;
 const AT_ONCE = 3;
 /** How much the slow disk writes between its stalls. */
-const STALL_EVERY_BYTES = 8 * MiB;
+const STALL_EVERY_BYTES = 16 * MiB;
+/**
+ * How long an upload to the slow disk may take: each stall lasts until the server is steady, and on a busy
+ * machine that is seconds, not milliseconds. A server that never answers still fails, later.
+ */
+const SLOW_DISK_UPLOAD_TIMEOUT_MS = 60_000;
 
 function video(name: string, bytes = VIDEO_BYTES): Buffer {
   return generateBytes(name, bytes);
 }
 
-async function upload(context: CheckContext, name: string, body: Buffer): Promise<void> {
-  const response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body });
+async function upload(context: CheckContext, name: string, body: Buffer, timeoutMs?: number): Promise<void> {
+  const response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body, timeoutMs });
   if (response.status !== 201) {
     context.breach(`PUT /uploads/${name} (${body.length} bytes) answered ${response.status} instead of 201.`);
     return;
@@ -58,7 +63,7 @@ const check: CheckSpec = {
     const names = Array.from({ length: AT_ONCE }, (_, i) => `lecture-${i + 1}.mp4`);
     const bodies = names.map((name) => video(name));
     await context.withSlowDisk(STALL_EVERY_BYTES, async () => {
-      await Promise.all(names.map((name, i) => upload(context, name, bodies[i]!)));
+      await Promise.all(names.map((name, i) => upload(context, name, bodies[i]!, SLOW_DISK_UPLOAD_TIMEOUT_MS)));
     });
   },
 
