@@ -81,7 +81,7 @@ const check: CheckSpec = {
       name: `peak memory above the baseline while a slow client downloaded the export (${(expected[YEAR].bytes / MiB).toFixed(1)} MiB)`,
       figure: 'heapAndExternal',
       unit: 'bytes',
-      bar: 3 * MiB,
+      bar: 2.5 * MiB,
       compareTo: { describe: 'the whole export is', bytes: expected[YEAR].bytes },
     },
   ],

@@ -31,8 +31,11 @@ app.put('/uploads/:name', async (req, res) => {
     await once(out, 'finish');
     await commitUpload(name);
   } catch (error) {
+    // A write still in flight fails once the stream is destroyed: expected here; the close is what to wait for.
+    out.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
     out.destroy();
-    await once(out, 'close');
+    await closed;
     await discardUpload(name);
     throw error;
   }
