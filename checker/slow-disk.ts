@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import { open as openHandle, type FileHandle } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 type Callback = (...args: unknown[]) => void;
 
@@ -49,7 +50,7 @@ export class SlowDisk {
     fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
       const callback = rest.pop() as Callback;
       return realOpen.call(fs, file, ...(rest as []), ((error: Error | null, fd: number) => {
-        if (!error) disk.openFiles.set(fd, path.resolve(String(file)));
+        if (!error) disk.openFiles.set(fd, resolved(file));
         callback(error, fd);
       }) as never);
     } as typeof fs.open;
@@ -68,7 +69,7 @@ export class SlowDisk {
     const realOpenHandle = fs.promises.open;
     fs.promises.open = async function open(file: fs.PathLike | FileHandle, ...rest: unknown[]) {
       const handle = await realOpenHandle.call(fs.promises, file as fs.PathLike, ...(rest as []));
-      disk.openHandles.set(handle, path.resolve(String(file)));
+      disk.openHandles.set(handle, resolved(file as fs.PathLike));
       return handle;
     } as typeof fs.promises.open;
     // FileHandle is not exported: its prototype is that of any open handle.
@@ -124,6 +125,10 @@ export class SlowDisk {
     this.heldBytes = 0;
     for (const write of writes) write();
   }
+}
+
+function resolved(file: fs.PathLike): string {
+  return path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
 }
 
 function byteLength(data: unknown): number {

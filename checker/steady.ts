@@ -25,7 +25,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 const STEADY_TURNS = 8;
 
 /** The bound, in the event loop's idle time and in the process's CPU time: a server that is not steady by then never will be. */
-export const STEADY_BOUND_MS = 3_000;
+const STEADY_BOUND_MS = 3_000;
 
 /** Past this, on a machine so busy that the server hardly runs, the state is taken as it is all the same. */
 export const STEADY_WALL_CAP_MS = 25_000;
@@ -74,21 +74,21 @@ function candidate(state: SteadyState): boolean {
 const nextTurn = (): Promise<void> => new Promise((resolve) => void setTimeout(resolve, 1).unref());
 
 /** What the server has done since a moment, to weigh the bound against. */
-function boundReached(since: { cpu: NodeJS.CpuUsage; loop: EventLoopUtilization; wall: number }, boundMs: number): boolean {
+function boundReached(since: { cpu: NodeJS.CpuUsage; loop: EventLoopUtilization; wall: number }): boolean {
   const cpu = process.cpuUsage(since.cpu);
   return (
-    (cpu.user + cpu.system) / 1000 >= boundMs ||
-    performance.eventLoopUtilization(since.loop).idle >= boundMs ||
+    (cpu.user + cpu.system) / 1000 >= STEADY_BOUND_MS ||
+    performance.eventLoopUtilization(since.loop).idle >= STEADY_BOUND_MS ||
     performance.now() - since.wall >= STEADY_WALL_CAP_MS
   );
 }
 
 /** Resolves true once the server is steady, or false at the bound. */
-export async function untilSteady(state: SteadyState, boundMs = STEADY_BOUND_MS): Promise<boolean> {
+export async function untilSteady(state: SteadyState): Promise<boolean> {
   const since = { cpu: process.cpuUsage(), loop: performance.eventLoopUtilization(), wall: performance.now() };
   let previous = '';
   let unchanged = 0;
-  while (!boundReached(since, boundMs)) {
+  while (!boundReached(since)) {
     if (!candidate(state)) {
       unchanged = 0;
       previous = '';
