@@ -14,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { PeakSampler } from './peak-sampler.ts';
 import { parseStackFrame } from './stack-frame.ts';
+import { SlowDisk } from './slow-disk.ts';
+import { untilSteady } from './steady.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
 
 const serverFile = process.argv[2];
@@ -85,6 +87,10 @@ net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown
   selfListenPort = typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? '');
   return this;
 } as typeof realListen;
+
+// Wrapped before the server loads, so that its imports of `fs` see the wrappers; nothing stalls until a check asks.
+const slowDisk = new SlowDisk(() => steadyReading());
+await slowDisk.install();
 
 let module: Record<string, unknown>;
 try {
@@ -165,6 +171,13 @@ function collectGarbage(): void {
 
 const sampler = new PeakSampler({ bufferedBytes, collectGarbage });
 
+/** Wait until the server has done all it can without its slow client or disk, and read its memory then. */
+async function steadyReading(): Promise<boolean> {
+  const steady = await untilSteady({ responses: () => openResponses, bytesHeld: () => slowDisk.bytesHeld });
+  sampler.sampleCollected();
+  return steady;
+}
+
 function probe(): Probe {
   return {
     memory: process.memoryUsage(),
@@ -224,6 +237,14 @@ async function run(command: HarnessCommand): Promise<unknown> {
       return null;
     case 'stop-sampling':
       return sampler.stop();
+    case 'until-steady':
+      return steadyReading();
+    case 'slow-disk':
+      slowDisk.stall(storage.UPLOADS_DIR, command.stallEveryBytes);
+      return null;
+    case 'fast-disk':
+      slowDisk.stop();
+      return null;
   }
 }
 

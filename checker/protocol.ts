@@ -23,7 +23,10 @@ export type HarnessCommand =
   | { type: 'settle' }
   | { type: 'emit-file-changed'; name: string }
   | { type: 'start-sampling'; intervalMs: number }
-  | { type: 'stop-sampling' };
+  | { type: 'stop-sampling' }
+  | { type: 'until-steady' }
+  | { type: 'slow-disk'; stallEveryBytes: number }
+  | { type: 'fast-disk' };
 
 export interface ResourceCounts {
   /** `process.getActiveResourcesInfo()`, counted by kind (Timeout, TCPSocketWrap, FSReqCallback…). */
@@ -50,11 +53,12 @@ export interface Probe {
 
 /**
  * Figures the harness samples while the traffic runs: the fields of
- * `process.memoryUsage()`, and the bytes the server has written that its
- * clients have not taken yet (`writableLength` of its open sockets and
- * responses).
+ * `process.memoryUsage()`, the process's memory as a whole (`heapUsed` +
+ * `external`, which counts `arrayBuffers`), and the bytes the server has
+ * written that its clients have not taken yet (`writableLength` of its open
+ * sockets and responses).
  */
-export type SampledFigure = 'heapUsed' | 'external' | 'arrayBuffers' | 'rss' | 'bufferedBytes';
+export type SampledFigure = 'heapUsed' | 'external' | 'arrayBuffers' | 'heapAndExternal' | 'rss' | 'bufferedBytes';
 
 export type SampledValues = Record<SampledFigure, number>;
 
@@ -65,5 +69,7 @@ export interface SampledPeaks {
   /** The highest value of each figure while the traffic ran. */
   readonly peak: SampledValues;
   readonly samples: number;
+  /** Of those, readings taken when the server was steady: it had done all it could while its slow client or disk made it wait. */
+  readonly steadyReadings: number;
   readonly durationMs: number;
 }

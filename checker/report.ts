@@ -83,18 +83,25 @@ const FIGURE_TEXT: Record<SampledPeak['figure'], string> = {
   arrayBuffers: 'the memory behind Buffers (arrayBuffers)',
   external: 'memory outside the JS heap (external)',
   heapUsed: 'the JS heap in use (heapUsed)',
+  heapAndExternal: 'the memory the server held (the JS heap and the memory outside it, Buffers included: heapUsed + external)',
   rss: 'the process\'s resident memory (rss)',
 };
 
 /** How a peak came about, in sentences: the figure before the traffic, its peak, and what to read it against. */
 export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['unit']): string[] {
+  const when = sampled.steadyReadings
+    ? `, ${sampled.steadyReadings} of them when the server had done all it could while its slow client or disk made it wait`
+    : '';
   const sentences = [
-    `Sampled ${sampled.samples} times while the traffic ran: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} to a peak of ${formatFigure(sampled.peak, unit)}.`,
+    `Read ${sampled.samples} times while the traffic ran${when}, counting only what survived a garbage collection: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} before the traffic to a peak of ${formatFigure(sampled.peak, unit)}.`,
   ];
   if (sampled.compareTo) {
     const share = (sampled.peak - sampled.before) / sampled.compareTo.bytes;
     const percent = share >= 0.1 ? (share * 100).toFixed(0) : (share * 100).toFixed(1);
     sentences.push(`For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
+  }
+  if (sampled.figure !== 'bufferedBytes' && sampled.bufferedBytes > 0) {
+    sentences.push(`Of what it held, at most ${formatBytes(sampled.bufferedBytes)} was written to a response and not yet taken by its client.`);
   }
   return sentences;
 }

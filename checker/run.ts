@@ -15,6 +15,7 @@ import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, 
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 import { parseStackFrame } from './stack-frame.ts';
+import { STEADY_WALL_CAP_MS } from './steady.ts';
 
 export type Phase = keyof PhaseTimes;
 
@@ -185,6 +186,17 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     http: new HttpClient(server.port, TIMEOUTS.requestMs),
     probe: () => server.probe(),
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+    // The harness bounds its wait by the server's work, and by STEADY_WALL_CAP_MS however busy the machine: wait that long.
+    untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS),
+    async withSlowDisk(stallEveryBytes, work) {
+      await server.command({ type: 'slow-disk', stallEveryBytes }, TIMEOUTS.requestMs);
+      try {
+        await work();
+      } finally {
+        // A server that died during the work has its own story to tell: a failed reply here must not replace it.
+        await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
+      }
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,
@@ -356,6 +368,14 @@ function peakResult(measure: PeakMeasure, peaks: SampledPeaks): MeasureResult {
     value,
     bar: measure.bar,
     passed: value <= measure.bar,
-    sampled: { figure: measure.figure, before, peak, samples: peaks.samples, ...(measure.compareTo ? { compareTo: measure.compareTo } : {}) },
+    sampled: {
+      figure: measure.figure,
+      before,
+      peak,
+      samples: peaks.samples,
+      steadyReadings: peaks.steadyReadings,
+      bufferedBytes: peaks.peak.bufferedBytes,
+      ...(measure.compareTo ? { compareTo: measure.compareTo } : {}),
+    },
   };
 }

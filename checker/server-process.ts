@@ -253,6 +253,9 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'emit-file-changed': 'telling it a file changed',
   'start-sampling': 'starting to sample its memory',
   'stop-sampling': 'reading its sampled memory',
+  'until-steady': 'waiting until it had done all it could without its client',
+  'slow-disk': 'slowing down its disk',
+  'fast-disk': 'giving its disk back its speed',
 };
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null, output: string): string {

@@ -45,7 +45,7 @@ export interface ProbeMeasure {
  */
 export interface PeakMeasure {
   readonly kind: 'peak';
-  /** "peak buffered bytes while a slow client reads the export". */
+  /** "peak memory above the baseline while a slow client downloaded the export (23.4 MiB)". */
   readonly name: string;
   readonly figure: SampledFigure;
   readonly unit: 'bytes';
@@ -92,6 +92,17 @@ export interface CheckContext {
   probe(): Promise<Probe>;
   /** Emit the file store's `changed` event for a file, as if it had been replaced. */
   emitFileChanged(name: string): Promise<void>;
+  /**
+   * Wait until the server has done all it can without its clients (each request read or paused, each
+   * response ended or waiting for 'drain', no work of its own pending), and read its memory then, after
+   * a collection: the moment a peak measure must see. False when it never got there within the bound.
+   */
+  untilSteady(): Promise<boolean>;
+  /**
+   * Run `work` with a disk that stalls: writes to the uploads folder wait until the server is steady,
+   * then go through, and the disk stalls again after every `stallEveryBytes` more.
+   */
+  withSlowDisk(stallEveryBytes: number, work: () => Promise<void>): Promise<void>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */
@@ -176,6 +187,10 @@ export interface SampledPeak {
   readonly before: number;
   readonly peak: number;
   readonly samples: number;
+  /** Of those, readings taken when the server had done all it could while its slow client or disk made it wait. */
+  readonly steadyReadings: number;
+  /** The most bytes the server had written and its clients had not taken yet, at any reading. */
+  readonly bufferedBytes: number;
   readonly compareTo?: { readonly describe: string; readonly bytes: number };
 }
 

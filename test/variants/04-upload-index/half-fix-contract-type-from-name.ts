@@ -5,6 +5,7 @@
  * Check: FAIL on contract (caught).
  */
 import express from 'express';
+// @ts-expect-error mime-types (which Express brings) ships no type declarations
 import { lookup } from 'mime-types';
 import { existsSync } from 'node:fs';
 import { checkFileName, MAX_UPLOAD_BYTES, uploadPath, writeUpload } from '#service/storage';

@@ -33,7 +33,7 @@ app.put('/uploads/:name', async (req, res) => {
   });
   const file = await createUploadStream(name);
   try {
-    await (ReadableStream.from(req as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>).pipeThrough(counter).pipeTo(new WritableStream<Uint8Array>({
+    await ((ReadableStream as unknown as { from(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> }).from(req as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>).pipeThrough(counter).pipeTo(new WritableStream<Uint8Array>({
       // One chunk at a time: the next write waits until the file took this one.
       write: (chunk) => new Promise<void>((resolve, reject) => file.write(chunk, (error) => (error ? reject(error) : resolve()))),
       close: () => new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve()))),

@@ -38,7 +38,7 @@ app.put('/uploads/:name', (req, res, next) => {
     }
     try {
       const file = await createUploadStream(name);
-      for (const chunk of chunks.splice(0)) if (!file.write(chunk)) await new Promise((resolve) => file.once('drain', resolve));
+      for (const chunk of chunks.splice(0)) if (!file.write(chunk)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
       await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
       await commitUpload(name);
       res.status(201).json({ name, bytes: received });

@@ -32,7 +32,7 @@ app.get('/files/:name', async (req, res) => {
   }
   res.type(path.extname(name));
   res.vary('accept-encoding');
-  let source = ReadableStream.from(file as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>;
+  let source = (ReadableStream as unknown as { from(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> }).from(file as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>;
   if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
     res.setHeader('content-encoding', 'gzip');
     source = source.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
