@@ -160,6 +160,8 @@ export interface RetainerPath {
     readonly name: string;
     /** "module variable in scenarios/01-download-cache/server.ts". */
     readonly description: string;
+    /** Where its name is declared, for a module variable or export: "scenarios/01-download-cache/server.ts:14". */
+    readonly declaredAt?: string;
     /** What the root object is: "Map". */
     readonly label: string;
     readonly retainedBytes: number;
