@@ -22,9 +22,9 @@ export const openDescriptors: Instrument = {
   verb: 'opened',
 };
 
-/** Every live Timeout, unref'd ones included (process.getActiveResourcesInfo leaves those out), with the line that created it. */
+/** Every live Timeout the learner's code created, unref'd ones included (process.getActiveResourcesInfo leaves those out), with the line that created it. */
 export const liveTimers: Instrument = {
-  name: "timers created and never cleared (every Timeout V8 holds, unref'd ones included)",
+  name: "timers your code created and never cleared (every Timeout V8 holds, unref'd ones included)",
   read: (probe) => probe.held.timers.length,
   held: (probe) => probe.held.timers,
   verb: 'created',
@@ -94,7 +94,8 @@ export function newPlaces(before: readonly HeldResource[], after: readonly HeldR
     const group = groups.get(key);
     groups.set(key, { count: (group?.count ?? 0) + 1, what: held.what, verb, location: held.location });
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || String(a.location).localeCompare(String(b.location)) || a.what.localeCompare(b.what));
+  // Most first; among equals, those with a line before those without, then by line.
+  return [...groups.values()].sort((a, b) => b.count - a.count || Number(a.location === null) - Number(b.location === null) || (a.location ?? '').localeCompare(b.location ?? '') || a.what.localeCompare(b.what));
 }
 
 /** True once every resource measure is back within its bar, the sign that closes still in flight have landed. */

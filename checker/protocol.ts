@@ -46,7 +46,7 @@ export interface HeldResource {
 export interface HeldResources {
   /** Open file descriptors, on every platform (cross-checked with /proc/self/fd or /dev/fd where they exist). */
   readonly descriptors: readonly HeldResource[];
-  /** Live Timeouts, unref'd ones included. */
+  /** Live Timeouts the learner's code created, unref'd ones included. */
   readonly timers: readonly HeldResource[];
   /** Listeners on the shared emitters the file store exports. */
   readonly listeners: readonly HeldResource[];

@@ -157,7 +157,7 @@ export class DescriptorRecorder {
     return [...listing.open].map(([fd, target]) => {
       const record = this.open.get(fd);
       if (record) return describeRecord(fd, record);
-      return { key: `fd ${fd} ${target}`, what: `${target} (${listing.dir}/${fd}, opened outside node:fs)`, location: null };
+      return { key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null };
     });
   }
 }
@@ -204,13 +204,13 @@ type Timeout = NodeJS.Timeout & { _destroyed?: boolean; _repeat?: number | null;
 interface TimerRecord {
   readonly serial: number;
   readonly timer: WeakRef<Timeout>;
-  readonly location: string | null;
+  readonly location: string;
 }
 
 /**
- * Every Timeout V8 holds, ref'd or unref'd (process.getActiveResourcesInfo
- * leaves unref'd ones out), from setTimeout, setInterval and timers/promises
- * alike: an async hook sees each one made. Held weakly, so the record keeps
+ * Every Timeout the learner's code made that V8 still holds, ref'd or unref'd
+ * (process.getActiveResourcesInfo leaves unref'd ones out), from setTimeout,
+ * setInterval and timers/promises alike: an async hook sees each one made. Held weakly, so the record keeps
  * nothing alive; a timer that fired for the last time or was cleared is
  * marked destroyed by Node.
  */
@@ -223,7 +223,9 @@ export class TimerRecorder {
     createHook({
       init: (_id, type, _trigger, resource) => {
         if (type !== 'Timeout') return;
-        this.timers.push({ serial: ++serial, timer: new WeakRef(resource as Timeout), location: currentLocation(this.learnerFolder) });
+        // Only the learner's: Node makes short-lived ones of its own (the HTTP Date header's cache, socket timeouts) at any moment.
+        const location = currentLocation(this.learnerFolder);
+        if (location) this.timers.push({ serial: ++serial, timer: new WeakRef(resource as Timeout), location });
       },
     }).enable();
   }
