@@ -8,13 +8,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { findScenario } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { fileEventListeners, liveTimers, openDescriptors, resourceResult } from '../checker/instruments.ts';
 import { settle, TIMEOUTS } from '../checker/run.ts';
 import { ServerProcess } from '../checker/server-process.ts';
 import { HttpClient } from '../checker/traffic.ts';
 import type { Instrument, MeasureResult } from '../checker/types.ts';
+import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
 const SERVERS = path.join('test', 'where-servers');
 const REQUESTS = 3;
@@ -104,5 +106,41 @@ describe('a server that lets go of everything', () => {
     const result = await leftBehind('closes-everything.ts', instrument, env);
     expect(result).toMatchObject({ value: 0, passed: true });
     expect(result.places).toBeUndefined();
+  });
+});
+
+/**
+ * The scenarios whose leaks are descriptors get the same verdict, the same
+ * figures and the same places whether or not the system lists descriptors:
+ * on Windows as on Linux.
+ */
+describe.each(['07', '11', '12'])('scenario %s, with the descriptor listing hidden', (number) => {
+  const scenario = findScenario(number);
+  const temp = scratchTempDir();
+  afterEach(() => {
+    expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
+    expect(temp.serversLeft(), 'server processes left running').toEqual([]);
+  });
+  afterAll(() => temp.remove());
+
+  const outcome = (measures: readonly MeasureResult[]) =>
+    measures.map((measure) => ({ name: measure.name, passed: measure.passed, places: (measure.places ?? []).map((place) => `${place.what} ${place.location}`) }));
+
+  const leaky = shippedServer(scenario);
+  test.each([
+    ['the leaky server', ['--server', leaky], path.dirname(leaky)],
+    ['the solution', ['--solution'], path.join('solutions', scenario.folder)],
+  ])('%s', async (_which, args, folder) => {
+    const shown = await runCli([number, ...args, '--json'], temp.dir);
+    const hidden = await runCli([number, ...args, '--json'], temp.dir, LISTING_HIDDEN);
+    expect(hidden.code, hidden.stderr).toBe(shown.code);
+    const [withListing, without] = [shown.verdict!, hidden.verdict!];
+    expect(without.status).toBe(withListing.status);
+    if (without.status === 'could-not-check' || withListing.status === 'could-not-check') return;
+    expect(outcome(without.measures)).toEqual(outcome(withListing.measures));
+    for (const measure of without.measures.filter((result) => result.places)) {
+      // Every place is a line of the checked server's folder.
+      for (const place of measure.places!) expect(place.location, `${measure.name}: ${place.what}`).toMatch(new RegExp(`^${folder.split(path.sep).join('/')}/`));
+    }
   });
 });
