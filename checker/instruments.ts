@@ -16,7 +16,7 @@ import type { Instrument, MeasureResult, Place, ResourceMeasure } from './types.
  * Works on every platform, Windows included.
  */
 export const openDescriptors: Instrument = {
-  name: 'file descriptors opened and never closed (recorded in node:fs, checked against /proc/self/fd or /dev/fd where the system has them)',
+  name: 'the file descriptors your server opened and never closed',
   read: (probe) => probe.held.descriptors.length,
   held: (probe) => probe.held.descriptors,
   verb: 'opened',
@@ -24,7 +24,7 @@ export const openDescriptors: Instrument = {
 
 /** Every live Timeout the learner's code created, unref'd ones included (process.getActiveResourcesInfo leaves those out), with the line that created it. */
 export const liveTimers: Instrument = {
-  name: "timers your code created and never cleared (every Timeout V8 holds, unref'd ones included)",
+  name: "the timers your code created and never cleared, unref'd ones included",
   read: (probe) => probe.held.timers.length,
   held: (probe) => probe.held.timers,
   verb: 'created',
@@ -34,7 +34,7 @@ export const liveTimers: Instrument = {
 export function fileEventListeners(event: string): Instrument {
   const what = `listener on fileEvents '${event}'`;
   const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what);
-  return { name: `listeners on fileEvents '${event}', with the line that added each`, read: (probe) => on(probe).length, held: on, verb: 'added' };
+  return { name: `the listeners added to fileEvents '${event}'`, read: (probe) => on(probe).length, held: on, verb: 'added' };
 }
 
 /** Active libuv handles and requests of one kind, as `process.getActiveResourcesInfo()` lists them (TCPSocketWrap, Timeout, FSReqCallback…). */
