@@ -147,7 +147,6 @@ function probe(): Probe {
     memory: process.memoryUsage(),
     resources: { active: countActive(), fileDescriptors: listDescriptors()?.open.size ?? null },
     openConnections: openSockets.size,
-    listeners: { 'fileEvents:changed': storage.fileEvents.listenerCount('changed') },
     storage: { ...storage.storageStats },
     held: { descriptors: descriptors.held(), timers: timers.held(), listeners: listeners.held() },
   };

@@ -57,8 +57,6 @@ export interface Probe {
   readonly memory: NodeJS.MemoryUsage;
   readonly resources: ResourceCounts;
   readonly openConnections: number;
-  /** Listener counts on the service's shared emitters, by `emitter:event`. */
-  readonly listeners: Record<string, number>;
   readonly held: HeldResources;
   readonly storage: {
     readonly diskReads: number;

@@ -26,7 +26,6 @@ function probe(fileDescriptors: number | null, bytesRead = 0, descriptors: reado
     memory: process.memoryUsage(),
     resources: { active: {}, fileDescriptors },
     openConnections: 0,
-    listeners: {},
     storage: { diskReads: 1, bytesRead, uploadsWritten: 0 },
     held: { descriptors, timers: [], listeners: [] },
   };

@@ -211,7 +211,6 @@ describe('what counts as growth', () => {
       memory: { rss: 0, heapTotal: 0, heapUsed: 0, external: arrayBuffers, arrayBuffers },
       resources: { active: { Timeout: timeouts }, fileDescriptors: fds },
       openConnections: 0,
-      listeners: {},
       storage: { diskReads: 0, bytesRead: 0, uploadsWritten: 0 },
       held: { descriptors: [], timers: [], listeners: [] },
     });
