@@ -4,7 +4,9 @@
  * exports its app), and answers the checker's commands over IPC.
  *
  * This module is kept apart from everything the learner writes: its own
- * closures sit on retainer paths only of what it owns (the HTTP server).
+ * closures sit on retainer paths only of what it owns (the HTTP server) and
+ * of what its recorders watch (the file store's emitter), and a retainer path
+ * never starts at its variables (checker/trace.ts).
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -125,7 +127,6 @@ function bufferedBytes(): number {
   for (const response of openResponses) bytes += Math.max(0, response.writableLength - (response.socket?.writableLength ?? 0));
   return bytes;
 }
-
 
 function countActive(): Record<string, number> {
   const counts: Record<string, number> = {};

@@ -81,6 +81,8 @@ export class DescriptorRecorder {
     let fileHandlePatched = false;
 
     fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
+      // A call without a callback is Node's to refuse, with its own error.
+      if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
       const location = currentLocation(recorder.learnerFolder);
       const callback = rest.pop() as Callback;
       const wrapped: Callback = (error, fd) => {
@@ -103,7 +105,7 @@ export class DescriptorRecorder {
       recorder.closed(fd);
       return realCloseSync.call(fs, fd);
     };
-    fs.promises.open = async function open(file: fs.PathLike | fs.promises.FileHandle, ...rest: unknown[]) {
+    fs.promises.open = async function open(file: fs.PathLike, ...rest: unknown[]) {
       const location = currentLocation(recorder.learnerFolder);
       const handle = await (realPromisesOpen as (...args: unknown[]) => Promise<fs.promises.FileHandle>).call(fs.promises, file, ...rest);
       if (!fileHandlePatched) {
@@ -115,7 +117,7 @@ export class DescriptorRecorder {
           return realHandleClose.call(this);
         };
       }
-      recorder.opened(handle.fd, file as fs.PathLike, location);
+      recorder.opened(handle.fd, file, location);
       return handle;
     } as typeof fs.promises.open;
     const placeStreams = <T extends fs.ReadStream | fs.WriteStream>(create: (...args: never[]) => T) =>
