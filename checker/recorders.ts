@@ -66,6 +66,8 @@ type Callback = (error: NodeJS.ErrnoException | null, fd?: number) => void;
  */
 export class DescriptorRecorder {
   private readonly open = new Map<number, DescriptorRecord>();
+  /** Closes asked for and not done yet (they run on libuv's thread pool): still listed, already let go of. */
+  private readonly closing = new Set<number>();
 
   constructor(private readonly learnerFolder: string) {}
 
@@ -99,7 +101,13 @@ export class DescriptorRecorder {
     // Forgotten at the call, not in the callback: by then another open may have been given the same number.
     fs.close = function close(fd: number, ...rest: unknown[]) {
       recorder.closed(fd);
-      return (realClose as (...args: unknown[]) => void).call(fs, fd, ...rest);
+      const callback = rest.at(-1);
+      if (typeof callback !== 'function') return (realClose as (...args: unknown[]) => void).call(fs, fd, ...rest);
+      recorder.closing.add(fd);
+      return realClose.call(fs, fd, (error) => {
+        recorder.closing.delete(fd);
+        (callback as Callback)(error);
+      });
     } as typeof fs.close;
     fs.closeSync = function closeSync(fd: number) {
       recorder.closed(fd);
@@ -113,8 +121,10 @@ export class DescriptorRecorder {
         const prototype = Object.getPrototypeOf(handle) as fs.promises.FileHandle;
         const realHandleClose = prototype.close;
         prototype.close = function close(this: fs.promises.FileHandle) {
-          recorder.closed(this.fd);
-          return realHandleClose.call(this);
+          const fd = this.fd;
+          recorder.closed(fd);
+          recorder.closing.add(fd);
+          return realHandleClose.call(this).finally(() => recorder.closing.delete(fd));
         };
       }
       recorder.opened(handle.fd, file, location);
@@ -150,17 +160,21 @@ export class DescriptorRecorder {
    * Every descriptor the process has open. Where the platform lists them
    * (/proc/self/fd, /dev/fd), the listing decides what is open and the record
    * names it; one the record lacks (opened outside node:fs) is named by what
-   * its link points at. Elsewhere, the record alone.
+   * its link points at, unless its close is under way. Elsewhere, the record
+   * alone. Either way a close counts from the moment it is asked for, so the
+   * figure does not depend on how soon the thread pool gets to it.
    */
   held(): HeldResource[] {
     const listing = listDescriptors();
     if (!listing) return [...this.open].map(([fd, record]) => describeRecord(fd, record));
     for (const fd of this.open.keys()) if (!listing.open.has(fd)) this.open.delete(fd);
-    return [...listing.open].map(([fd, target]) => {
+    const held: HeldResource[] = [];
+    for (const [fd, target] of listing.open) {
       const record = this.open.get(fd);
-      if (record) return describeRecord(fd, record);
-      return { key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null };
-    });
+      if (record) held.push(describeRecord(fd, record));
+      else if (!this.closing.has(fd)) held.push({ key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null });
+    }
+    return held;
   }
 }
 
