@@ -9,7 +9,7 @@ import { scenarioDir } from './course.ts';
 import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { ReferenceFigure } from './reference.ts';
-import type { MeasureResult, RetainerPath, SampledPeak, Verdict } from './types.ts';
+import type { MeasureResult, Place, RetainerPath, SampledPeak, Verdict } from './types.ts';
 
 export interface ReportInput {
   readonly scenario: Scenario;
@@ -24,6 +24,13 @@ function relative(file: string): string {
   return path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
 }
 
+/** "module variable in scenarios/12-the-incident/catalog.ts:21": the root's file with the line that declares it, where known. */
+export function rootDescription(root: RetainerPath['root']): string {
+  if (!root.declaredAt) return root.description;
+  const file = root.declaredAt.replace(/:\d+$/, '');
+  return root.description.endsWith(` ${file}`) ? `${root.description.slice(0, -file.length)}${root.declaredAt}` : `${root.description}, declared at ${root.declaredAt}`;
+}
+
 function pathLines(retainerPath: RetainerPath): string[] {
   const { root } = retainerPath;
   const rows = [
@@ -33,7 +40,7 @@ function pathLines(retainerPath: RetainerPath): string[] {
   const leftWidth = Math.max(...rows.map((row) => row.left.length)) + 2;
   const viaWidth = Math.max(...rows.map((row) => row.via.length)) + 2;
   return [
-    `${pc.bold(root.name)}  ${pc.dim(root.description)}${root.label === root.name ? `  ${formatFigure(root.retainedBytes, 'bytes')}` : ''}`,
+    `${pc.bold(root.name)}  ${pc.dim(rootDescription(root))}${root.label === root.name ? `  ${formatFigure(root.retainedBytes, 'bytes')}` : ''}`,
     ...rows.map((row) => `  ${row.left.padEnd(leftWidth)}${pc.dim(row.via.padEnd(viaWidth))}${formatFigure(row.bytes, 'bytes').padStart(9)}`),
   ];
 }
@@ -49,6 +56,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     `bar ${formatFigure(measure.bar, measure.unit)}`,
   ].filter(Boolean);
   const lines = [`  ${mark} ${title}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
+  if (!measure.passed && measure.places) lines.push(...placeLines(measure.places).map((line) => `        ${line}`));
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
@@ -104,6 +112,22 @@ export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['u
     sentences.push(`Of what it held, at most ${formatBytes(sampled.bufferedBytes)} was written to a response and not yet taken by its client.`);
   }
   return sentences;
+}
+
+/** Places shown under a failing measure; the rest are counted. */
+export const PLACES_SHOWN = 5;
+
+/** One place as the learner reads it: "20 × video-1.mp4, opened at scenarios/07-aborted-downloads/server.ts:18:16". */
+export function placeSentence(place: Place): string {
+  const where = place.location ? `at ${place.location}` : 'with no line of your code on the stack (by Node or a library on its own)';
+  return `${place.count} × ${place.what}, ${place.verb} ${where}`;
+}
+
+/** The places of a failing measure, most first, the few beyond PLACES_SHOWN summed up. */
+export function placeLines(places: readonly Place[]): string[] {
+  const rest = places.slice(PLACES_SHOWN);
+  const more = rest.reduce((sum, place) => sum + place.count, 0);
+  return [...places.slice(0, PLACES_SHOWN).map(placeSentence), ...(rest.length ? [`… and ${more} more from ${rest.length} other place(s)`] : [])];
 }
 
 /** Which instrument gave a resource measure's figure, and which it could not use here. */

@@ -154,7 +154,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (unreadable) {
       throw new CouldNotCheck(
         'not measurable here',
-        `Nothing on this machine can measure "${unreadable.name}": ${(unreadable.unavailable ?? []).join('; ')}. Run this check on macOS, Linux or WSL, or read files through the file store (openStoredFile) as the original server does.`,
+        `Nothing on this machine can measure "${unreadable.name}": ${(unreadable.unavailable ?? []).join('; ')}. Nothing was measured, so nothing can be said about it: a leak there would go unseen.`,
       );
     }
     const passed = breaches.length === 0 && measures.every((measure) => measure.passed);

@@ -63,6 +63,11 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
         expect(result.sampled!.samples).toBeGreaterThan(0);
         expect(result.sampled!.peak - result.sampled!.before).toBe(result.value);
       }
+      if (measure.kind === 'resources') {
+        // It says where: what stayed, grouped by the line of the server's folder that made it.
+        expect(result.places?.length, `${measure.name} lists where`).toBeGreaterThan(0);
+        for (const place of result.places!) expect(place.location, `${measure.name}: ${place.what}`).toMatch(new RegExp(`^${path.dirname(shippedServer(scenario)).split(path.sep).join('/')}/`));
+      }
       if (measure.kind !== 'heap') continue;
       expect(result.path, `${measure.name} has a retainer path`).toBeDefined();
       expect(pathText(result.path!)).toContain(measure.retainer);

@@ -6,6 +6,7 @@
  * file changes is cut off.
  */
 import { fixtureSha256 } from '../../checker/fixtures.ts';
+import { fileEventListeners } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -55,9 +56,9 @@ const check: CheckSpec = {
 
   measures: [
     {
-      kind: 'probe',
+      kind: 'resources',
       name: 'file-change listeners added and never removed',
-      read: (probe) => probe.listeners['fileEvents:changed'] ?? 0,
+      instruments: [fileEventListeners('changed')],
       unit: 'objects',
       bar: 0,
     },

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { liveTimers } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -102,9 +103,9 @@ const check: CheckSpec = {
 
   measures: [
     {
-      kind: 'probe',
+      kind: 'resources',
       name: 'timers still running after the uploads ended',
-      read: (probe) => probe.resources.active.Timeout ?? 0,
+      instruments: [liveTimers],
       unit: 'objects',
       bar: 0,
     },

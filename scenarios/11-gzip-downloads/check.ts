@@ -3,14 +3,13 @@
  * 16 MiB access log, four at a time, and hang up after 128 KiB of compressed
  * bytes, as a browser tab closed early does; clients that do not accept gzip,
  * two at a time, do the same with the plain file. What must not stay: the files
- * those aborted downloads opened (their descriptors, counted by the process,
- * or where the platform cannot count them, by the file store's count of open
- * streams). Contract: a gzip client gets a gzipped body that gunzips to the
+ * those aborted downloads opened (their descriptors, each with the line that
+ * opened it). Contract: a gzip client gets a gzipped body that gunzips to the
  * exact file; a client without gzip gets the file as it is, with its length;
  * unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
-import { openFileDescriptors, openFileStreams } from '../../checker/instruments.ts';
+import { openDescriptors } from '../../checker/instruments.ts';
 import type { CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -70,7 +69,7 @@ const check: CheckSpec = {
     {
       kind: 'resources',
       name: 'file descriptors left open after the aborted gzip downloads',
-      instruments: [openFileDescriptors, openFileStreams],
+      instruments: [openDescriptors],
       unit: 'objects',
       bar: 4,
     },
