@@ -1,7 +1,7 @@
 /**
- * One check, step by step: start the server, warm it up, take the baseline
- * snapshot, drive the traffic, settle, take the target and final snapshots,
- * ask memlab what stayed, hold the server to its functional contract, and
+ * One check, step by step: start the server, warm it up, number its heap (the
+ * baseline), drive the traffic, settle, take the snapshot after it, hold the
+ * server to its functional contract while memlab reads what stayed, and
  * return the verdict. Everything started here is ended here.
  */
 import path from 'node:path';
@@ -22,7 +22,7 @@ export interface RunOptions {
   readonly serverFile: string;
   /** The scenario's check.ts. */
   readonly checkFile: string;
-  /** Keep the three snapshots for DevTools; their paths are in the verdict. */
+  /** Keep the heap snapshots from before and after the traffic, for DevTools; their paths are in the verdict. */
   readonly keepSnapshots?: boolean;
   /** Called when a phase starts, for a progress line. */
   readonly onPhase?: (phase: Phase) => void;
@@ -64,6 +64,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   let server: ServerProcess | null = null;
   let keep = false;
   let timeline: Timeline | null = null;
+  let analysing: Promise<unknown> | null = null;
   try {
     const spec = await loadCheck(options.checkFile);
     workspace = createWorkspace();
@@ -95,7 +96,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
     clock.enter('snapshots');
     const before = await running.probe();
-    if (takeSnapshots) await snapshot(running, workspace.snapshot('baseline'));
+    const keeping = options.keepSnapshots ?? false;
+    const baselineHighestId = takeSnapshots ? await numberHeap(running, keeping ? workspace.snapshot('baseline') : undefined) : 0;
 
     clock.enter('traffic');
     const sampling = spec.measures.some((measure) => measure.kind === 'peak');
@@ -108,25 +110,19 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     clock.enter('snapshots');
     const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources');
     const after = await probeSettledResources(running, before, resourceMeasures);
-    if (takeSnapshots) {
-      await snapshot(running, workspace.snapshot('target'));
-      await snapshot(running, workspace.snapshot('final'));
-    }
+    if (takeSnapshots) await snapshot(running, workspace.snapshot('final'));
 
     clock.enter('contract');
+    // memlab reads the heap while the server answers the contract: two processes, two cores.
+    const { analyseHeap } = await analysis;
+    const findingsReady = heapMeasures.length ? analyseHeap({ snapshot: workspace.snapshot('final'), baselineHighestId }, heapMeasures) : Promise.resolve([]);
+    analysing = findingsReady.catch(() => undefined);
     await guard(running, spec.contract(context));
     const points = await timeline?.stop();
     await server.stop();
 
     clock.enter('analysis');
-    const { analyseSnapshots } = await analysis;
-    const findings = heapMeasures.length
-      ? await analyseSnapshots(
-          { baseline: workspace.snapshot('baseline'), target: workspace.snapshot('target'), final: workspace.snapshot('final') },
-          heapMeasures,
-          workspace.memlabDir,
-        )
-      : [];
+    const findings = await findingsReady;
     clock.stop();
 
     const measures: MeasureResult[] = spec.measures.map((measure) => {
@@ -156,7 +152,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       );
     }
     const passed = breaches.length === 0 && measures.every((measure) => measure.passed);
-    keep = (options.keepSnapshots ?? false) && takeSnapshots;
+    keep = keeping && takeSnapshots;
     return {
       status: passed ? 'pass' : 'fail',
       measures,
@@ -164,7 +160,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       breaches,
       times: clock.times as PhaseTimes,
       ...(points ? { timeline: points } : {}),
-      ...(keep ? { snapshots: [workspace.snapshot('baseline'), workspace.snapshot('target'), workspace.snapshot('final')] } : {}),
+      ...(keep ? { snapshots: [workspace.snapshot('baseline'), workspace.snapshot('final')] } : {}),
     };
   } catch (error) {
     clock.stop();
@@ -174,6 +170,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   } finally {
     await timeline?.stop();
     await server?.stop();
+    // memlab may still be reading the snapshot (a contract that could not be checked): a file in use cannot be deleted everywhere.
+    await analysing;
     workspace?.dispose(keep);
   }
 }
@@ -321,6 +319,11 @@ export async function settle(server: ServerProcess): Promise<void> {
 
 async function snapshot(server: ServerProcess, file: string): Promise<void> {
   await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs);
+}
+
+/** Have V8 number the server's live objects; the highest number marks where the traffic begins. Written to `file` when kept. */
+export function numberHeap(server: ServerProcess, file?: string): Promise<number> {
+  return server.command<number>({ type: 'number-heap', ...(file ? { file } : {}) }, TIMEOUTS.snapshotMs);
 }
 
 /**
