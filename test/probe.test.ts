@@ -144,7 +144,7 @@ describe('bad input: a sentence and exit 2', () => {
 test('Ctrl-C between the snapshots ends the server and deletes them (exit 130)', async () => {
   const [leaky] = SERVICE_PROBES;
   const { NODE_ENV: _testRunnerEnv, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'probe-cli.ts'), leaky!.module, ...leaky!.args, '--rounds', '200'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'probe-cli.ts'), leaky!.module, ...leaky!.args, '--rounds', '200', '--keep'], {
     cwd: PROJECT_ROOT,
     env: { ...env, TMPDIR: temp.dir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +153,7 @@ test('Ctrl-C between the snapshots ends the server and deletes them (exit 130)',
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const workspace = (): string => path.join(temp.dir, readdirSync(temp.dir).find((entry) => entry.startsWith('forgotten-garbage-')) ?? '-');
+  // --keep makes the baseline a file, which shows the probe is between its snapshots; Ctrl-C deletes kept ones too.
   const deadline = performance.now() + 60_000;
   while (!existsSync(path.join(workspace(), 'baseline.heapsnapshot'))) {
     if (child.exitCode !== null) throw new Error(`the probe ended (exit ${child.exitCode}) before its first snapshot`);
