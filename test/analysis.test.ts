@@ -3,7 +3,8 @@
  * real leaky servers (made once by the check command with --keep).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { analyseHeap, type HeapAfterTraffic } from '../checker/analysis.ts';
+import core from '@memlab/core';
+import { analyseHeap, readHeap } from '../checker/analysis.ts';
 import { arrayBuffers, closuresFrom, instancesOf } from '../checker/select.ts';
 import type { HeapMeasure, HeapSelector, RetainerPath } from '../checker/types.ts';
 import { keptHeap, scratchTempDir } from './helpers.ts';
@@ -25,14 +26,35 @@ function expectReadable(retainerPath: RetainerPath): void {
   }
 }
 
-let downloadCache: HeapAfterTraffic;
-let uploadHeartbeat: HeapAfterTraffic;
+let downloadCache: Awaited<ReturnType<typeof keptHeap>>;
+let uploadHeartbeat: Awaited<ReturnType<typeof keptHeap>>;
 
 beforeAll(async () => {
   downloadCache = await keptHeap(['1'], temp.dir);
   uploadHeartbeat = await keptHeap(['3'], temp.dir);
 });
 afterAll(() => temp.remove());
+
+test("the baseline's highest id splits the final heap: at or under it, exactly the objects the baseline had", async () => {
+  core.config.muteConsole = true;
+  const inBaseline = await core.utils.getSnapshotNodeIdsFromFile(downloadCache.baseline, {});
+  const heap = await readHeap(downloadCache.snapshot);
+  let old = 0;
+  let born = 0;
+  const misplaced: string[] = [];
+  heap.nodes.forEach((node) => {
+    // Even ids are Node's C++ objects, named from a pointer in each snapshot: no age either way.
+    if (node.id % 2 === 0) return;
+    const existed = inBaseline.has(node.id);
+    if (existed) old++;
+    else born++;
+    if (existed !== node.id <= downloadCache.baselineHighestId) misplaced.push(`${node.name} @${node.id}`);
+  });
+  expect(misplaced).toEqual([]);
+  // The split is not empty on either side: the cache's photos are new, the cache itself is not.
+  expect(old).toBeGreaterThan(1000);
+  expect(born).toBeGreaterThan(56);
+});
 
 describe('leak filters over the download-cache snapshots', () => {
   test('Buffers above a size: the 56 cached photos (24 cache-busted, 32 of the album), 2 MiB each, counted once', async () => {

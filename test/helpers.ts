@@ -84,12 +84,12 @@ export async function runCli(args: readonly string[], tmpDir: string, env: Recor
  * snapshot, and where the traffic began, read from the kept baseline the way
  * the harness reads it.
  */
-export async function keptHeap(args: readonly string[], tmpDir: string): Promise<HeapAfterTraffic> {
+export async function keptHeap(args: readonly string[], tmpDir: string): Promise<HeapAfterTraffic & { readonly baseline: string }> {
   const run = await runCli([...args, '--keep', '--json'], tmpDir);
   const snapshots = run.verdict && 'snapshots' in run.verdict ? run.verdict.snapshots : undefined;
   if (!snapshots || snapshots.length !== 2) throw new Error(`check ${args.join(' ')} --keep gave no snapshots:\n${run.stdout}\n${run.stderr}`);
   const [baseline, final] = snapshots as [string, string];
-  return { snapshot: final, baselineHighestId: await highestNodeId(createReadStream(baseline)) };
+  return { snapshot: final, baselineHighestId: await highestNodeId(createReadStream(baseline)), baseline };
 }
 
 /**
