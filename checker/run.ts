@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { AnalysisThread } from './analysis-thread.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { Probe, SampledPeaks } from './protocol.ts';
@@ -64,7 +65,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   let server: ServerProcess | null = null;
   let keep = false;
   let timeline: Timeline | null = null;
-  let analysing: Promise<unknown> | null = null;
+  let analyser: AnalysisThread | null = null;
   try {
     const spec = await loadCheck(options.checkFile);
     workspace = createWorkspace();
@@ -75,9 +76,11 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       startTimeoutMs: TIMEOUTS.startMs,
       env: { FG_UPLOADS_DIR: workspace.uploadsDir },
     });
-    // memlab takes a few hundred milliseconds to load: load it while the server starts.
-    const analysis = import('./analysis.ts');
-    analysis.catch(() => undefined);
+    // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
+    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+    const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
+    // memlab and the check take a few hundred milliseconds to load: its thread loads them while the server starts.
+    if (heapMeasures.length) analyser = new AnalysisThread(options.checkFile);
     server = await starting;
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
@@ -89,10 +92,6 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await guard(running, spec.warmup(context));
     await context.settle();
     refuseServerErrors(running, http);
-
-    // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
-    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
-    const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
 
     clock.enter('snapshots');
     const before = await running.probe();
@@ -113,10 +112,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (takeSnapshots) await snapshot(running, workspace.snapshot('final'));
 
     clock.enter('contract');
-    // memlab reads the heap while the server answers the contract: two processes, two cores.
-    const { analyseHeap } = await analysis;
-    const findingsReady = heapMeasures.length ? analyseHeap({ snapshot: workspace.snapshot('final'), baselineHighestId }, heapMeasures) : Promise.resolve([]);
-    analysing = findingsReady.catch(() => undefined);
+    // memlab reads the heap in its thread while the server answers the contract: two cores at work.
+    const findingsReady = analyser ? analyser.analyse({ snapshot: workspace.snapshot('final'), baselineHighestId }) : Promise.resolve([]);
     await guard(running, spec.contract(context));
     const points = await timeline?.stop();
     await server.stop();
@@ -170,8 +167,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   } finally {
     await timeline?.stop();
     await server?.stop();
-    // memlab may still be reading the snapshot (a contract that could not be checked): a file in use cannot be deleted everywhere.
-    await analysing;
+    // Before the workspace goes: memlab may still be reading the snapshot (a contract that could not be checked), and a file in use cannot be deleted everywhere.
+    await analyser?.stop();
     workspace?.dispose(keep);
   }
 }
