@@ -1,18 +1,21 @@
 /**
- * Asks memlab which objects were allocated during the traffic (in the target
- * snapshot, not in the baseline) and are still alive after it (in the final
- * snapshot), keeps those each measure selects, and sizes them by what they
- * retain in the final heap.
+ * Reads the heap after the traffic with memlab's heap parser, once: the
+ * objects born during the traffic (numbered after the baseline) that are
+ * still alive, sized by what they retain, with V8's shortest path from a GC
+ * root to each. Each heap measure selects among them what it counts.
  */
-import memlab from '@memlab/api';
-import type { IHeapNode } from '@memlab/core';
+import core from '@memlab/core';
+import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
+import { bornAfter } from './heap-ids.ts';
 import { pathSignature, readablePath } from './trace.ts';
 import type { HeapMeasure, RetainerPath } from './types.ts';
 
-export interface SnapshotFiles {
-  readonly baseline: string;
-  readonly target: string;
-  readonly final: string;
+/** The heap after the traffic, and where the traffic began in V8's numbering. */
+export interface HeapAfterTraffic {
+  /** The snapshot taken once the traffic settled. */
+  readonly snapshot: string;
+  /** The highest object id of the baseline snapshot: objects above it were born during the traffic. */
+  readonly baselineHighestId: number;
 }
 
 export interface HeapFinding {
@@ -23,44 +26,42 @@ export interface HeapFinding {
   readonly otherPaths: number;
 }
 
-/** memlab's config is one global object: one analysis at a time per process. */
-let queue: Promise<unknown> = Promise.resolve();
-
-/** Run memlab over the three snapshots and measure what each heap measure selects. */
-export function analyseSnapshots(files: SnapshotFiles, measures: readonly HeapMeasure[], workDir: string): Promise<HeapFinding[]> {
-  const run = queue.then(() => analyse(files, measures, workDir));
-  queue = run.catch(() => undefined);
-  return run;
+/**
+ * Parse a snapshot, then give every node its shortest path from a GC root
+ * (`pathEdge`), its dominator and its retained size: memlab's own preparation
+ * of a heap for leak traces.
+ */
+export async function readHeap(file: string): Promise<IHeapSnapshot> {
+  // Throw instead of process.exit(1), and keep memlab's progress output off the learner's terminal.
+  core.config.errorHandling = 2;
+  core.config.muteConsole = true;
+  const heap = await core.utils.getSnapshotFromFile(file, { buildNodeIdIndex: true });
+  const finder = new core.TraceFinder();
+  finder.annotateShortestPaths(heap);
+  finder.calculateAllNodesRetainedSizes(heap);
+  return heap;
 }
 
-async function analyse(files: SnapshotFiles, measures: readonly HeapMeasure[], workDir: string): Promise<HeapFinding[]> {
-  const { config } = memlab;
-  // Throw instead of process.exit(1), and keep memlab's progress output off the learner's terminal.
-  config.errorHandling = 2;
-  config.muteConsole = true;
+/** Measure what each heap measure selects among the objects the traffic left alive. */
+export async function analyseHeap(heap: HeapAfterTraffic, measures: readonly HeapMeasure[]): Promise<HeapFinding[]> {
+  const snapshot = await readHeap(heap.snapshot);
   const selected = measures.map(() => [] as IHeapNode[]);
-  config.externalLeakFilter = {
-    leakFilter(node: IHeapNode): boolean {
-      let any = false;
-      measures.forEach((measure, index) => {
-        if (measure.select.matches(node)) {
-          selected[index]!.push(node);
-          any = true;
-        }
-      });
-      return any;
-    },
-  };
-  try {
-    await memlab.findLeaksBySnapshotFilePaths(files.baseline, files.target, files.final, { workDir });
-  } finally {
-    config.externalLeakFilter = undefined;
-  }
+  snapshot.nodes.forEach((node) => {
+    if (!bornAfter(node.id, heap.baselineHighestId)) return;
+    measures.forEach((measure, index) => {
+      if (measure.select.matches(node)) selected[index]!.push(node);
+    });
+  });
   return selected.map(measureSelection);
 }
 
-/** Drop nodes that another selected node already retains, so no byte is counted twice. */
-function outermost(nodes: readonly IHeapNode[]): IHeapNode[] {
+/**
+ * Drop nodes that another of `nodes` already retains, so no byte is counted
+ * twice. Only these nodes count as retainers: a Map's backing table,
+ * reallocated during the traffic, dominates every entry, old and new, and
+ * must not hide them.
+ */
+export function outermost(nodes: readonly IHeapNode[]): IHeapNode[] {
   const ids = new Set(nodes.map((node) => node.id));
   return nodes.filter((node) => {
     let dominator = node.dominatorNode;

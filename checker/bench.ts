@@ -1,11 +1,13 @@
 /**
- * npm run bench [-- --repeat N] [--scenario N] [--record]
+ * npm run bench [-- --repeat N] [--scenario N ...] [--against DIR] [--record]
  * npm run bench -- --probe [--repeat N]   npm run probe's false negatives and positives (checker/probe-bench.ts)
  *
  * Runs the check command, as a learner does, on every scenario's leaky server
  * and its solution, N times each (3 by default), and prints:
- * - where the time goes: the median of the whole command and of each phase,
- *   beside the time memlab alone takes over the same three snapshots;
+ * - where the time goes: the median of the whole command and of each phase;
+ *   with --against, the same for the kit in DIR (another checkout, its
+ *   dependencies installed), run turn about with this one so that both meet
+ *   the same load, and the ratio of the two;
  * - how steady the verdicts are: wrong verdicts, and each measure's spread
  *   against its bar (the margin a noisy laptop has to eat into).
  * --record writes the median figures to checker/reference.json, which the
@@ -13,11 +15,10 @@
  * --scenario, it adds that scenario's to figures made on the same Node.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import memlab from '@memlab/api';
 import { findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { formatFigure } from './format.ts';
@@ -36,16 +37,17 @@ interface Series {
   readonly scenario: Scenario;
   readonly side: Side;
   readonly runs: Run[];
-  memlabAloneMs: number | null;
+  /** The same checks by the kit named with --against. */
+  readonly against: Run[];
 }
 
-function runCommand(scenario: Scenario, side: Side, keep: boolean): Promise<Run> {
+/** The check command of the kit in `root`, on one scenario's server. */
+function runCommand(root: string, scenario: Scenario, side: Side): Promise<Run> {
   const args = ['--import', 'tsx', path.join('checker', 'cli.ts'), scenario.number, '--json'];
   if (side === 'solution') args.push('--solution');
-  if (keep) args.push('--keep');
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.on('error', reject);
@@ -54,25 +56,10 @@ function runCommand(scenario: Scenario, side: Side, keep: boolean): Promise<Run>
       try {
         resolve({ wallMs, verdict: JSON.parse(stdout) as Verdict });
       } catch {
-        reject(new Error(`check ${scenario.number} (${side}) exited ${code} without a verdict:\n${stdout}`));
+        reject(new Error(`check ${scenario.number} (${side}) in ${root} exited ${code} without a verdict:\n${stdout}`));
       }
     });
   });
-}
-
-/** memlab with its own defaults over the same three snapshots: the floor under our analysis phase. */
-async function timeMemlabAlone(snapshots: readonly string[]): Promise<number> {
-  const [baseline, target, final] = snapshots as [string, string, string];
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'forgotten-garbage-bench-'));
-  memlab.config.errorHandling = 2;
-  memlab.config.muteConsole = true;
-  const started = performance.now();
-  try {
-    await memlab.findLeaksBySnapshotFilePaths(baseline, target, final, { workDir });
-    return performance.now() - started;
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
 }
 
 function median(values: readonly number[]): number {
@@ -110,33 +97,35 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       repeat: { type: 'string', default: '3' },
-      scenario: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      against: { type: 'string' },
       record: { type: 'boolean', default: false },
     },
   });
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
   if (values.record && repeat < 3) throw new Error('--record takes the median of at least 3 runs');
-  const scenarios = values.scenario ? [findScenario(values.scenario)] : SCENARIOS;
+  const scenarios = values.scenario ? values.scenario.map(findScenario) : SCENARIOS;
+  const against = values.against ? path.resolve(values.against) : null;
+  if (against && !existsSync(path.join(against, 'checker', 'cli.ts'))) throw new Error(`--against wants the folder of another copy of the kit; ${against} has no checker/cli.ts`);
 
   console.log(`Node ${process.version} on ${os.platform()} ${os.arch()}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
-  console.log(`${repeat} run(s) of each check, leaky and solution, one at a time: node --import tsx checker/cli.ts <n> --json\n`);
+  console.log(`${repeat} run(s) of each check, leaky and solution, one at a time: node --import tsx checker/cli.ts <n> --json`);
+  if (against) console.log(`each beside the same check by the kit in ${against}, turn about`);
+  console.log('');
 
   const allSeries: Series[] = [];
   for (const scenario of scenarios) {
     for (const side of SIDES) {
-      const series: Series = { scenario, side, runs: [], memlabAloneMs: null };
+      const series: Series = { scenario, side, runs: [], against: [] };
       for (let i = 0; i < repeat; i++) {
-        const last = i === repeat - 1;
-        const run = await runCommand(scenario, side, last);
-        series.runs.push(run);
-        process.stderr.write(`\r\x1b[2K${scenario.folder} ${side === 'scenario' ? 'leaky' : 'solution'} ${i + 1}/${repeat}: ${run.verdict.status} in ${seconds(run.wallMs)}`);
-        if (last && run.verdict.status !== 'could-not-check' && run.verdict.snapshots) {
-          try {
-            series.memlabAloneMs = await timeMemlabAlone(run.verdict.snapshots);
-          } finally {
-            rmSync(path.dirname(run.verdict.snapshots[0]!), { recursive: true, force: true });
-          }
+        const label = `${scenario.folder} ${side === 'scenario' ? 'leaky' : 'solution'} ${i + 1}/${repeat}`;
+        // Turn about, the other kit first on odd rounds: neither always meets the machine just after the other.
+        const order = against && i % 2 === 1 ? [against, PROJECT_ROOT] : [PROJECT_ROOT, ...(against ? [against] : [])];
+        for (const root of order) {
+          const run = await runCommand(root, scenario, side);
+          (root === PROJECT_ROOT ? series.runs : series.against).push(run);
+          process.stderr.write(`\r\x1b[2K${label}${root === PROJECT_ROOT ? '' : ' (against)'}: ${run.verdict.status} in ${seconds(run.wallMs)}`);
         }
       }
       allSeries.push(series);
@@ -144,19 +133,38 @@ async function main(): Promise<void> {
   }
   process.stderr.write('\r\x1b[2K');
 
+  const medianWall = (runs: readonly Run[]): number => median(runs.map((run) => run.wallMs));
+  const phaseCells = (runs: readonly Run[]): string[] => PHASES.map((phase) => seconds(median(runs.map((run) => run.verdict.times[phase] ?? 0))));
   console.log('Where the time goes (medians; "command" is the whole check as a learner waits for it):\n');
   console.log(
     table(
-      ['scenario', 'server', 'command', ...PHASES, 'memlab alone'],
-      allSeries.map((series) => [
-        series.scenario.folder,
-        series.side === 'scenario' ? 'leaky' : 'solution',
-        seconds(median(series.runs.map((run) => run.wallMs))),
-        ...PHASES.map((phase) => seconds(median(series.runs.map((run) => run.verdict.times[phase] ?? 0)))),
-        seconds(series.memlabAloneMs),
-      ]),
+      ['scenario', 'server', ...(against ? ['kit'] : []), 'command', ...PHASES],
+      allSeries.flatMap((series) => {
+        const server = series.side === 'scenario' ? 'leaky' : 'solution';
+        const ours = [series.scenario.folder, server, ...(against ? ['this'] : []), seconds(medianWall(series.runs)), ...phaseCells(series.runs)];
+        return against ? [ours, ['', '', 'against', seconds(medianWall(series.against)), ...phaseCells(series.against)]] : [ours];
+      }),
     ),
   );
+  if (against) {
+    const ratios = allSeries.map((series) => medianWall(series.runs) / medianWall(series.against));
+    console.log(`\nThis kit against ${against} (median command time, this ÷ against):\n`);
+    console.log(
+      table(
+        ['scenario', 'server', 'this', 'against', 'ratio'],
+        allSeries.map((series, index) => [
+          series.scenario.folder,
+          series.side === 'scenario' ? 'leaky' : 'solution',
+          seconds(medianWall(series.runs)),
+          seconds(medianWall(series.against)),
+          `${ratios[index]!.toFixed(2)}×`,
+        ]),
+      ),
+    );
+    console.log(`\nMedian ratio ${median(ratios).toFixed(2)}×; all commands: ${seconds(allSeries.reduce((sum, series) => sum + medianWall(series.runs), 0))} against ${seconds(allSeries.reduce((sum, series) => sum + medianWall(series.against), 0))}.`);
+    const wrongAgainst = allSeries.reduce((sum, series) => sum + series.against.filter((run) => isWrong(series.side, run.verdict)).length, 0);
+    if (wrongAgainst) console.log(`The kit in ${against} gave ${wrongAgainst} wrong verdict(s).`);
+  }
 
   console.log('\nVerdicts and margins (figure: min / median / max over the runs; margin: leaky median ÷ bar, bar ÷ fixed max):\n');
   const rows: string[][] = [];
@@ -171,8 +179,8 @@ async function main(): Promise<void> {
     const names = [...new Set([...leaky.runs, ...fixed.runs].flatMap((run) => measuresOf(run).map((measure) => measure.name)))];
     reference[scenario.folder] = {};
     names.forEach((name, index) => {
-      const figures = (series: Series): { values: number[]; unit: MeasureResult['unit']; bar: number } => {
-        const found = series.runs.flatMap((run) => measuresOf(run).filter((measure) => measure.name === name));
+      const figures = (series: Series, runs = series.runs): { values: number[]; unit: MeasureResult['unit']; bar: number } => {
+        const found = runs.flatMap((run) => measuresOf(run).filter((measure) => measure.name === name));
         return { values: found.map((measure) => measure.value), unit: found[0]?.unit ?? 'objects', bar: found[0]?.bar ?? 0 };
       };
       const l = figures(leaky);
@@ -192,11 +200,15 @@ async function main(): Promise<void> {
         formatFigure(l.bar, l.unit),
         leakyMargin,
         fixedMargin,
+        // The other kit's figures, beside ours: a faster engine must see the same memory.
+        ...(against ? [spread(figures(leaky, leaky.against).values, l.unit), spread(figures(fixed, fixed.against).values, f.unit)] : []),
       ]);
       if (l.values.length && f.values.length) reference[scenario.folder]![name] = { leaky: median(l.values), fixed: median(f.values) };
     });
   }
-  console.log(table(['scenario', 'measure', 'leaky wrong', 'leaky figure', 'fixed wrong', 'fixed figure', 'bar', 'leaky margin', 'fixed margin'], rows));
+  console.log(
+    table(['scenario', 'measure', 'leaky wrong', 'leaky figure', 'fixed wrong', 'fixed figure', 'bar', 'leaky margin', 'fixed margin', ...(against ? ['leaky, against', 'fixed, against'] : [])], rows),
+  );
   console.log(`\n${wrongTotal} wrong verdict(s) in ${allSeries.reduce((sum, series) => sum + series.runs.length, 0)} checks.`);
 
   if (values.record) {

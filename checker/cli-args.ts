@@ -17,7 +17,8 @@ snapshots, and asks memlab what the server keeps that it should not.
 
 Options:
   --solution     check solutions/<scenario>/server.ts instead
-  --keep         keep the three heap snapshots, for Chrome DevTools
+  --keep         keep the heap snapshots from before and after the traffic,
+                 for Chrome DevTools
   --server FILE  check another server file against the scenario's check
                  (a path from the folder you are in)
   --json         print the verdict as JSON

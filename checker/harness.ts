@@ -8,11 +8,13 @@
  * of what its recorders watch (the file store's emitter), and a retainer path
  * never starts at its variables (checker/trace.ts).
  */
+import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
+import { highestNodeId } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
 import { DescriptorRecorder, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
 import { SlowDisk } from './slow-disk.ts';
@@ -197,11 +199,25 @@ async function settle(): Promise<void> {
   collectGarbage();
 }
 
+/**
+ * Have V8 number every object alive now, and answer the highest number. Only
+ * the ids column is read, as the snapshot streams by; a learner who keeps the
+ * snapshots gets the file, read back for its ids.
+ */
+async function numberHeap(file: string | undefined): Promise<number> {
+  if (!file) return highestNodeId(v8.getHeapSnapshot());
+  v8.writeHeapSnapshot(file);
+  return highestNodeId(createReadStream(file));
+}
+
 async function run(command: HarnessCommand): Promise<unknown> {
   switch (command.type) {
     case 'snapshot':
       collectGarbage();
       return v8.writeHeapSnapshot(command.file);
+    case 'number-heap':
+      collectGarbage();
+      return numberHeap(command.file);
     case 'gc':
       collectGarbage();
       return null;

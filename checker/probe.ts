@@ -5,8 +5,10 @@
  * batches. Nothing here knows a scenario.
  *
  * Why two batches: V8 keeps an object's id across the snapshots of one
- * process, so in the last snapshot the objects born in batch A (in S1, not in
- * S0) and those born in batch B (not in S1) can both be told apart. Something
+ * process and numbers new objects above every id it gave before, so in the
+ * last snapshot the objects born in batch A (above S0's highest id, not above
+ * S1's) and those born in batch B (above S1's) can both be told apart. S0 and
+ * S1 only number the heap; the last is the one snapshot parsed. Something
  * that leaks per request has A-born objects still alive after B, and B-born
  * objects of the same kind, kept the same way, in comparable numbers. What
  * Node or V8 creates once (lazy caches, compiled code) appears in one batch at
@@ -14,12 +16,13 @@
  * its timer) never has A-born objects alive after B.
  */
 import path from 'node:path';
-import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
+import type { IHeapNode } from '@memlab/core';
 import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
+import { bornAfter } from './heap-ids.ts';
 import type { Probe } from './protocol.ts';
 import { describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
-import { guard, settle, TIMEOUTS } from './run.ts';
+import { guard, numberHeap, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
@@ -121,8 +124,9 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     if (!path.relative(PROJECT_ROOT, options.module).startsWith('..')) ensureFixtures();
     enter('start');
     const starting = ServerProcess.start(options.module, { startTimeoutMs: TIMEOUTS.startMs, env: { FG_UPLOADS_DIR: workspace.uploadsDir } });
-    const heapApi = loadHeapApi();
-    heapApi.catch(() => undefined);
+    // memlab takes a few hundred milliseconds to load: load it while the server starts.
+    const analysis = import('./analysis.ts');
+    analysis.catch(() => undefined);
     server = await starting;
     const running = server;
     const http = new HttpClient(running.port, TIMEOUTS.requestMs);
@@ -134,32 +138,34 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       await settle(running);
       refuseServerErrors(http);
     };
-    const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<Probe> => {
+    const keeping = options.keepSnapshots ?? false;
+    /** Read the process, then number its heap (written to a file only when kept). */
+    const numbered = async (name: 'baseline' | 'target'): Promise<{ probe: Probe; highestId: number }> => {
       const probe = await running.probe();
-      await running.command({ type: 'snapshot', file: workspace!.snapshot(name) }, TIMEOUTS.snapshotMs);
-      return probe;
+      return { probe, highestId: await numberHeap(running, keeping ? workspace!.snapshot(name) : undefined) };
     };
 
     enter('warm-up');
     await batch(options.warmupRounds);
     enter('snapshots');
-    const p0 = await snapshot('baseline');
+    const s0 = await numbered('baseline');
     enter('batch A');
     await batch(options.rounds);
     enter('snapshots');
-    const p1 = await snapshot('target');
+    const s1 = await numbered('target');
     enter('batch B');
     await batch(options.rounds);
     enter('snapshots');
-    const p2 = await snapshot('final');
+    const p2 = await running.probe();
+    await running.command({ type: 'snapshot', file: workspace.snapshot('final') }, TIMEOUTS.snapshotMs);
     await server.stop();
     server = null;
 
     enter('analysis');
-    const { heap, ignored } = await heapGrowth(await heapApi, workspace, options.rounds);
+    const { heap, ignored } = await heapGrowth(await analysis, workspace.snapshot('final'), [s0.highestId, s1.highestId], options.rounds);
     enter(null);
-    const findings: Growth[] = [...heap, ...probeGrowth(p0, p1, p2, options.rounds)];
-    keep = options.keepSnapshots ?? false;
+    const findings: Growth[] = [...heap, ...probeGrowth(s0.probe, s1.probe, p2, options.rounds)];
+    keep = keeping;
     return {
       status: findings.length ? 'grows' : 'steady',
       findings,
@@ -194,27 +200,6 @@ function refuseServerErrors(http: HttpClient): void {
 // ---------------------------------------------------------------------------
 // The heap diff
 
-interface HeapApi {
-  readIds(file: string): Promise<{ has(id: number): boolean }>;
-  readHeap(file: string): Promise<IHeapSnapshot>;
-}
-
-/** memlab is CommonJS and one global config: throw instead of exiting, and keep its progress lines quiet. */
-async function loadHeapApi(): Promise<HeapApi> {
-  // CommonJS through an import(): the exports are the namespace or its default, depending on the loader.
-  const [apiModule, coreModule] = await Promise.all([import('@memlab/api'), import('@memlab/core')]);
-  type Api = typeof apiModule.default;
-  type Core = typeof coreModule.default;
-  const memlab = (apiModule as unknown as { default?: Api }).default ?? (apiModule as unknown as Api);
-  const core = (coreModule as unknown as { default?: Core }).default ?? (coreModule as unknown as Core);
-  memlab.config.errorHandling = 2;
-  memlab.config.muteConsole = true;
-  return {
-    readIds: (file) => core.utils.getSnapshotNodeIdsFromFile(file, {}),
-    readHeap: (file) => memlab.getFullHeapFromFile(file),
-  };
-}
-
 /** V8's own objects (compiled code, shapes, feedback, backing stores): never the program's data. */
 function isProgramObject(node: IHeapNode): boolean {
   if (node.type === 'synthetic' || node.type === 'code' || node.type === 'hidden' || node.type === 'object shape') return false;
@@ -239,24 +224,6 @@ function ownedByV8(node: IHeapNode): boolean {
   return false;
 }
 
-/**
- * The objects of one batch that no other object of the same batch retains
- * (so no byte counts twice). V8's backing stores do not count as retainers:
- * a Map's table reallocated during batch B holds every entry, old and new.
- */
-function outermost(nodes: readonly IHeapNode[]): IHeapNode[] {
-  const ids = new Set(nodes.map((node) => node.id));
-  return nodes.filter((node) => {
-    let dominator = node.dominatorNode;
-    for (let depth = 0; dominator && depth < 10_000; depth++) {
-      if (ids.has(dominator.id)) return false;
-      if (dominator.dominatorNode?.id === dominator.id) break;
-      dominator = dominator.dominatorNode;
-    }
-    return true;
-  });
-}
-
 interface Cluster {
   a: { objects: number; bytes: number };
   b: { objects: number; bytes: number };
@@ -275,7 +242,16 @@ function nameOf(node: IHeapNode): string {
   return node.name || `(${node.type})`;
 }
 
-async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): Promise<{ heap: HeapGrowth[]; ignored: number }> {
+/**
+ * The clusters of objects born in batch A (numbered above S0's highest id, not
+ * above S1's) or in batch B (above S1's) that are alive in the final heap.
+ */
+async function heapGrowth(
+  { readHeap, outermost }: typeof import('./analysis.ts'),
+  final: string,
+  [highestInS0, highestInS1]: readonly [number, number],
+  rounds: number,
+): Promise<{ heap: HeapGrowth[]; ignored: number }> {
   const { pathSignature, readablePath, nodeLabel, edgeLabel, isPlumbing } = await import('./trace.ts');
   /** Down the dominator tree from `node`: the largest part, then its largest part, while each keeps half the bytes or more. */
   const holds = (node: IHeapNode): RetainerStep[] => {
@@ -304,13 +280,12 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): P
     // A Buffer holding its own bytes says nothing new.
     return steps.every((step) => step.label === 'ArrayBuffer' || step.label === 'the bytes (outside the JS heap)') ? [] : steps;
   };
-  const [inS0, inS1] = [await api.readIds(workspace.snapshot('baseline')), await api.readIds(workspace.snapshot('target'))];
-  const heap = await api.readHeap(workspace.snapshot('final'));
+  const heap = await readHeap(final);
   const bornInA: IHeapNode[] = [];
   const bornInB: IHeapNode[] = [];
   heap.nodes.forEach((node) => {
-    if (inS0.has(node.id) || !isProgramObject(node) || ownedByV8(node)) return;
-    (inS1.has(node.id) ? bornInA : bornInB).push(node);
+    if (!bornAfter(node.id, highestInS0) || !isProgramObject(node) || ownedByV8(node)) return;
+    (bornAfter(node.id, highestInS1) ? bornInB : bornInA).push(node);
   });
   const clusters = new Map<string, Cluster>();
   for (const [batch, nodes] of [['a', bornInA], ['b', bornInB]] as const) {

@@ -18,6 +18,8 @@ export type HarnessEvent =
 
 export type HarnessCommand =
   | { type: 'snapshot'; file: string }
+  /** Number the live objects (a snapshot, written to `file` if given); the reply is the highest heap object id. */
+  | { type: 'number-heap'; file?: string }
   | { type: 'gc' }
   | { type: 'probe' }
   | { type: 'settle' }

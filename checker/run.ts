@@ -1,11 +1,12 @@
 /**
- * One check, step by step: start the server, warm it up, take the baseline
- * snapshot, drive the traffic, settle, take the target and final snapshots,
- * ask memlab what stayed, hold the server to its functional contract, and
+ * One check, step by step: start the server, warm it up, number its heap (the
+ * baseline), drive the traffic, settle, take the snapshot after it, hold the
+ * server to its functional contract while memlab reads what stayed, and
  * return the verdict. Everything started here is ended here.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AnalysisThread } from './analysis-thread.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { Probe, SampledPeaks } from './protocol.ts';
@@ -24,7 +25,7 @@ export interface RunOptions {
   readonly serverFile: string;
   /** The scenario's check.ts. */
   readonly checkFile: string;
-  /** Keep the three snapshots for DevTools; their paths are in the verdict. */
+  /** Keep the heap snapshots from before and after the traffic, for DevTools; their paths are in the verdict. */
   readonly keepSnapshots?: boolean;
   /** Called when a phase starts, for a progress line. */
   readonly onPhase?: (phase: Phase) => void;
@@ -66,6 +67,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   let server: ServerProcess | null = null;
   let keep = false;
   let timeline: Timeline | null = null;
+  let analyser: AnalysisThread | null = null;
   try {
     const spec = await loadCheck(options.checkFile);
     workspace = createWorkspace();
@@ -76,9 +78,11 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       startTimeoutMs: TIMEOUTS.startMs,
       env: { FG_UPLOADS_DIR: workspace.uploadsDir },
     });
-    // memlab takes a few hundred milliseconds to load: load it while the server starts.
-    const analysis = import('./analysis.ts');
-    analysis.catch(() => undefined);
+    // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
+    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+    const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
+    // memlab and the check take a few hundred milliseconds to load: its thread loads them while the server starts.
+    if (heapMeasures.length) analyser = new AnalysisThread(options.checkFile);
     server = await starting;
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
@@ -91,13 +95,10 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await context.settle();
     refuseServerErrors(running, http);
 
-    // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
-    const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
-    const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
-
     clock.enter('snapshots');
     const before = await running.probe();
-    if (takeSnapshots) await snapshot(running, workspace.snapshot('baseline'));
+    const keeping = options.keepSnapshots ?? false;
+    const baselineHighestId = takeSnapshots ? await numberHeap(running, keeping ? workspace.snapshot('baseline') : undefined) : 0;
 
     clock.enter('traffic');
     const sampling = spec.measures.some((measure) => measure.kind === 'peak');
@@ -110,25 +111,17 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     clock.enter('snapshots');
     const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources');
     const after = await probeSettledResources(running, before, resourceMeasures);
-    if (takeSnapshots) {
-      await snapshot(running, workspace.snapshot('target'));
-      await snapshot(running, workspace.snapshot('final'));
-    }
+    if (takeSnapshots) await snapshot(running, workspace.snapshot('final'));
 
     clock.enter('contract');
+    // memlab reads the heap in its thread while the server answers the contract: two cores at work.
+    const findingsReady = analyser ? analyser.analyse({ snapshot: workspace.snapshot('final'), baselineHighestId }) : Promise.resolve([]);
     await guard(running, spec.contract(context));
     const points = await timeline?.stop();
     await server.stop();
 
     clock.enter('analysis');
-    const { analyseSnapshots } = await analysis;
-    const findings = heapMeasures.length
-      ? await analyseSnapshots(
-          { baseline: workspace.snapshot('baseline'), target: workspace.snapshot('target'), final: workspace.snapshot('final') },
-          heapMeasures,
-          workspace.memlabDir,
-        )
-      : [];
+    const findings = await findingsReady;
     clock.stop();
 
     const measures: MeasureResult[] = spec.measures.map((measure) => {
@@ -158,7 +151,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       );
     }
     const passed = breaches.length === 0 && measures.every((measure) => measure.passed);
-    keep = (options.keepSnapshots ?? false) && takeSnapshots;
+    keep = keeping && takeSnapshots;
     return {
       status: passed ? 'pass' : 'fail',
       measures,
@@ -166,7 +159,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       breaches,
       times: clock.times as PhaseTimes,
       ...(points ? { timeline: points } : {}),
-      ...(keep ? { snapshots: [workspace.snapshot('baseline'), workspace.snapshot('target'), workspace.snapshot('final')] } : {}),
+      ...(keep ? { snapshots: [workspace.snapshot('baseline'), workspace.snapshot('final')] } : {}),
     };
   } catch (error) {
     clock.stop();
@@ -176,6 +169,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   } finally {
     await timeline?.stop();
     await server?.stop();
+    // Before the workspace goes: memlab may still be reading the snapshot (a contract that could not be checked), and a file in use cannot be deleted everywhere.
+    await analyser?.stop();
     workspace?.dispose(keep);
   }
 }
@@ -333,6 +328,11 @@ export async function settle(server: ServerProcess): Promise<void> {
 
 async function snapshot(server: ServerProcess, file: string): Promise<void> {
   await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs);
+}
+
+/** Have V8 number the server's live objects; the highest number marks where the traffic begins. Written to `file` when kept. */
+export function numberHeap(server: ServerProcess, file?: string): Promise<number> {
+  return server.command<number>({ type: 'number-heap', ...(file ? { file } : {}) }, TIMEOUTS.snapshotMs);
 }
 
 /**

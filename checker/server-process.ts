@@ -247,6 +247,7 @@ export class ServerProcess {
 /** What the checker was doing when a command went unanswered, as the learner reads it. */
 const DOING: Record<HarnessCommand['type'], string> = {
   snapshot: 'taking a heap snapshot',
+  'number-heap': 'taking the baseline heap snapshot',
   gc: 'collecting garbage',
   probe: 'reading its memory and handles',
   settle: 'waiting for the traffic to end',

@@ -1,5 +1,5 @@
 /**
- * The temporary folder of one check (snapshots, uploads, memlab's work files),
+ * The temporary folder of one check (snapshots, uploads),
  * and the promise that it goes away on every path out: a verdict, an error,
  * Ctrl-C, or the process exiting.
  */
@@ -11,7 +11,7 @@ import { formatBytes } from './format.ts';
 import { stopAllServers, stopAllServersAndWait } from './server-process.ts';
 
 /**
- * Room a check needs for its three snapshots and uploads. FG_TEMP_SPACE_NEEDED
+ * Room a check needs for its snapshots and uploads. FG_TEMP_SPACE_NEEDED
  * (bytes) raises it, for a machine whose servers are larger than the kit's.
  */
 export const TEMP_SPACE_NEEDED = Math.max(256 * 1024 * 1024, Number(process.env.FG_TEMP_SPACE_NEEDED) || 0);
@@ -25,7 +25,6 @@ const OWNER_FILE = 'owner.pid';
 export interface Workspace {
   readonly dir: string;
   readonly uploadsDir: string;
-  readonly memlabDir: string;
   snapshot(name: 'baseline' | 'target' | 'final'): string;
   /** Delete everything, or keep the snapshots (and say so) when asked. */
   dispose(keepSnapshots: boolean): void;
@@ -47,12 +46,11 @@ export function createWorkspace(): Workspace {
   return {
     dir,
     uploadsDir: path.join(dir, 'uploads'),
-    memlabDir: path.join(dir, 'memlab'),
     snapshot: (name) => path.join(dir, `${name}.heapsnapshot`),
     dispose(keepSnapshots) {
       live.delete(dir);
       if (keepSnapshots) {
-        for (const name of [OWNER_FILE, 'uploads', 'memlab']) removeQuietly(path.join(dir, name));
+        for (const name of [OWNER_FILE, 'uploads']) removeQuietly(path.join(dir, name));
       } else {
         removeQuietly(dir);
       }

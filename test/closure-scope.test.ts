@@ -4,40 +4,29 @@
  * once by the check command with --keep): a job-status closure that never
  * reads the exported file keeps it through the scope it shares.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { analyseSnapshots, type SnapshotFiles } from '../checker/analysis.ts';
+import { analyseHeap, type HeapAfterTraffic } from '../checker/analysis.ts';
 import { anyOf, arrayBuffers, closuresFrom, instancesOf } from '../checker/select.ts';
 import type { HeapMeasure, HeapSelector } from '../checker/types.ts';
-import { runCli, scratchTempDir } from './helpers.ts';
+import { keptHeap, scratchTempDir } from './helpers.ts';
 
 const MiB = 1024 * 1024;
 const temp = scratchTempDir();
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'fg-memlab-'));
 
 function measure(select: HeapSelector): HeapMeasure {
   return { kind: 'heap', name: select.describe, select, unit: 'bytes', bar: 0, retainer: '' };
 }
 
-let exportJobs: SnapshotFiles;
+let exportJobs: HeapAfterTraffic;
 
 beforeAll(async () => {
-  const run = await runCli(['6', '--keep', '--json'], temp.dir);
-  const snapshots = run.verdict && 'snapshots' in run.verdict ? run.verdict.snapshots : undefined;
-  if (!snapshots || snapshots.length !== 3) throw new Error(`check 6 --keep gave no snapshots:\n${run.stdout}\n${run.stderr}`);
-  const [baseline, target, final] = snapshots as [string, string, string];
-  exportJobs = { baseline, target, final };
+  exportJobs = await keptHeap(['6'], temp.dir);
 });
-afterAll(() => {
-  temp.remove();
-  rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => temp.remove());
 
 describe('a path through a shared closure scope', () => {
   test('goes from the registry through status() and its scope, by the variable that holds the file', async () => {
-    const [finding] = await analyseSnapshots(exportJobs, [measure(arrayBuffers(MiB))], workDir);
+    const [finding] = await analyseHeap(exportJobs, [measure(arrayBuffers(MiB))]);
     const retainerPath = finding!.path!;
     expect(retainerPath.root).toMatchObject({ name: 'exportJobs', description: 'module variable in scenarios/06-export-jobs/server.ts', label: 'Map' });
     const steps = retainerPath.steps;
@@ -58,7 +47,7 @@ describe('anyOf', () => {
   test('selects what any of its selectors selects, and counts each byte once', async () => {
     const buffers = arrayBuffers(MiB);
     const closures = closuresFrom('06-export-jobs/server.ts');
-    const [alone, closuresAlone, together] = await analyseSnapshots(exportJobs, [measure(buffers), measure(closures), measure(anyOf(buffers, closures))], workDir);
+    const [alone, closuresAlone, together] = await analyseHeap(exportJobs, [measure(buffers), measure(closures), measure(anyOf(buffers, closures))]);
     expect(together!.objects).toBe(alone!.objects + closuresAlone!.objects);
     // The status closures retain the photos: together they weigh what the closures weigh.
     expect(closuresAlone!.bytes).toBeGreaterThanOrEqual(alone!.bytes);

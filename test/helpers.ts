@@ -3,10 +3,12 @@
  * HTTP, real snapshots, real memlab) and looks at what it left behind.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { HeapAfterTraffic } from '../checker/analysis.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
+import { highestNodeId } from '../checker/heap-ids.ts';
 import type { Verdict } from '../checker/types.ts';
 import { originalServerFile, type Scenario } from '../checker/course.ts';
 
@@ -116,6 +118,19 @@ export function tempEnv(tmpDir: string): Record<string, string> {
 export async function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
   const run = await runCommand('cli', args, { env: { FG_STATE_DIR: path.join(tmpDir, 'state'), ...env, ...tempEnv(tmpDir) } });
   return { ...run, verdict: jsonOf<NonNullable<CliRun['verdict']>>(run, args) };
+}
+
+/**
+ * The heap a check left after its traffic, kept with --keep: the final
+ * snapshot, and where the traffic began, read from the kept baseline the way
+ * the harness reads it.
+ */
+export async function keptHeap(args: readonly string[], tmpDir: string): Promise<HeapAfterTraffic & { readonly baseline: string }> {
+  const run = await runCli([...args, '--keep', '--json'], tmpDir);
+  const snapshots = run.verdict && 'snapshots' in run.verdict ? run.verdict.snapshots : undefined;
+  if (!snapshots || snapshots.length !== 2) throw new Error(`check ${args.join(' ')} --keep gave no snapshots:\n${run.stdout}\n${run.stderr}`);
+  const [baseline, final] = snapshots as [string, string];
+  return { snapshot: final, baselineHighestId: await highestNodeId(createReadStream(baseline)), baseline };
 }
 
 /**

@@ -33,15 +33,18 @@ async function until(what: string, condition: () => boolean, child: ChildProcess
   }
 }
 
+const kept = (name: string): boolean => existsSync(path.join(workspace() ?? '-', `${name}.heapsnapshot`));
+
+// With --keep the baseline is a file too, so the phase shows from outside; what is kept on a verdict goes on Ctrl-C all the same.
 const phases: { phase: string; reached: () => boolean }[] = [
   { phase: 'start (the server process is up)', reached: () => temp.serversLeft().length > 0 },
-  { phase: 'traffic (the baseline snapshot is written)', reached: () => existsSync(path.join(workspace() ?? '-', 'baseline.heapsnapshot')) && !existsSync(path.join(workspace() ?? '-', 'target.heapsnapshot')) },
-  { phase: 'snapshots (the target snapshot is being written)', reached: () => existsSync(path.join(workspace() ?? '-', 'target.heapsnapshot')) },
-  { phase: 'analysis (the server is gone, memlab is at work)', reached: () => existsSync(path.join(workspace() ?? '-', 'final.heapsnapshot')) && temp.serversLeft().length === 0 },
+  { phase: 'traffic (the baseline snapshot is written)', reached: () => kept('baseline') && !kept('final') },
+  { phase: 'contract (the final snapshot is written, memlab reads it while the server answers)', reached: () => kept('final') && temp.serversLeft().length > 0 },
+  { phase: 'analysis (the server is gone, memlab is at work)', reached: () => kept('final') && temp.serversLeft().length === 0 },
 ];
 
 test.each(phases)('Ctrl-C during $phase cleans up', async ({ phase, reached }) => {
-  const check = startInterruptible('cli', ['1', '--server', shippedServer(SCENARIOS[0]!)], { env: tempEnv(temp.dir) });
+  const check = startInterruptible('cli', ['1', '--server', shippedServer(SCENARIOS[0]!), '--keep'], { env: tempEnv(temp.dir) });
   await until(phase, reached, check.child);
   check.interrupt();
   expect(await check.exited).toBe(130);

@@ -143,9 +143,10 @@ describe('bad input: a sentence and exit 2', () => {
 
 test('Ctrl-C between the snapshots ends the server and deletes them (exit 130)', async () => {
   const [leaky] = SERVICE_PROBES;
-  const probe = startInterruptible('probe-cli', [leaky!.module, ...leaky!.args, '--rounds', '200'], { env: tempEnv(temp.dir) });
+  const probe = startInterruptible('probe-cli', [leaky!.module, ...leaky!.args, '--rounds', '200', '--keep'], { env: tempEnv(temp.dir) });
   const child = probe.child;
   const workspace = (): string => path.join(temp.dir, readdirSync(temp.dir).find((entry) => entry.startsWith('forgotten-garbage-')) ?? '-');
+  // --keep makes the baseline a file, which shows the probe is between its snapshots; Ctrl-C deletes kept ones too.
   const deadline = performance.now() + 60_000;
   while (!existsSync(path.join(workspace(), 'baseline.heapsnapshot'))) {
     if (child.exitCode !== null) throw new Error(`the probe ended (exit ${child.exitCode}) before its first snapshot`);
