@@ -185,7 +185,7 @@ async function fontProblems(active: Locator, cdp: CDPSession, rootId: number): P
     if (!machine.length) continue;
     const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId });
     const text = outerHTML.replace(/<[^>]*>/g, '').trim().slice(0, 40);
-    const named = machine.map((font) => `${font.familyName} (${font.glyphCount} letters)`).join(', ');
+    const named = machine.map((font) => `${font.familyName} (${font.glyphCount} ${font.glyphCount === 1 ? 'letter' : 'letters'})`).join(', ');
     problems.push(`"${text}" is partly drawn in ${named}, a font of this machine: the theme's fonts lack a character of it`);
   }
   return problems;
