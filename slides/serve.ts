@@ -20,7 +20,7 @@ import { writeDeck } from './assemble.ts';
 import { buildDeck } from './build.ts';
 import { SLIDES_DIR } from './figures-data.ts';
 
-export const SERVE_USAGE = `Usage: npm run slides [-- --host ADDRESS] [-- --port N]
+export const SERVE_USAGE = `Usage: npm run slides [-- --host ADDRESS --port N]
 
 Builds the deck and serves it on http://127.0.0.1:8080/, to this machine
 only. Open it in a browser; p opens the presenter view. The deck is built
