@@ -155,6 +155,11 @@ function respond(request: IncomingMessage, response: ServerResponse, deckDir: st
     request.on('close', () => reloads.delete(response));
     return;
   }
+  // Every browser asks for one; nothing rather than a 404 in the presenter's console.
+  if (pathname === '/favicon.ico') {
+    response.writeHead(204).end();
+    return;
+  }
   const file = path.join(deckDir, pathname === '/' ? 'index.html' : pathname);
   if (!file.startsWith(deckDir + path.sep) || !isFile(file)) {
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`No ${pathname} in the deck: open /\n`);
