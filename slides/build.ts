@@ -1,13 +1,15 @@
 /**
  * `npm run slides:build`: assemble the deck, then let marp write it as one
- * static HTML file into slides/dist/ (git-ignored), with the figures and
- * diagrams copied beside it so the folder opens anywhere, offline. Where a
- * Chromium is installed (/usr/bin/chromium, or CHROMIUM_PATH / CHROME_PATH),
- * a PDF too. `npm run slides` serves the deck with marp's server instead:
- * press `p` in the browser for the presenter view and its speaker notes.
+ * static HTML file into slides/dist/ (git-ignored), with the figures, the
+ * diagrams and the theme's fonts copied beside it so the folder opens
+ * anywhere, offline. Where a Chromium is installed (/usr/bin/chromium, or
+ * CHROMIUM_PATH / CHROME_PATH), a PDF too. `npm run slides` (serve.ts) serves
+ * the same build: press `p` in the browser for the presenter view and its
+ * speaker notes.
  */
 import { findBrowser } from '../checker/browsers.ts';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { marpCli } from '@marp-team/marp-cli';
@@ -22,8 +24,26 @@ export function chromiumPath(): string | null {
   return findBrowser();
 }
 
+export const THEME_FILE = path.join(SLIDES_DIR, 'theme.css');
+
+/**
+ * The font files the theme names, as `url('fonts/<package>/files/<file>')`:
+ * each with the installed @fontsource file it is. The built deck has them
+ * under the same path beside index.html, so the theme's URLs hold there.
+ */
+export function themeFonts(theme = readFileSync(THEME_FILE, 'utf8')): Array<{ url: string; file: string }> {
+  const require = createRequire(import.meta.url);
+  return [...theme.matchAll(/url\('(fonts\/([^']+))'\)/g)].map(([, url, specifier]) => {
+    try {
+      return { url: url!, file: require.resolve(specifier!) };
+    } catch {
+      throw new Error(`slides/theme.css names the font ${specifier}, which is not installed: run npm install.`);
+    }
+  });
+}
+
 /** The deck's theme; inline HTML (the figure captions) is the deck's own; local files are the figures. */
-const MARP_OPTIONS = ['--theme-set', path.join(SLIDES_DIR, 'theme.css'), '--html', '--allow-local-files', '--no-config-file'];
+const MARP_OPTIONS = ['--theme-set', THEME_FILE, '--html', '--allow-local-files', '--no-config-file'];
 
 /**
  * Write the deck into `outDir` (emptied first): index.html, its pictures, and
@@ -41,6 +61,7 @@ export async function buildDeck(options: { pdf: boolean; outDir?: string }): Pro
   for (const folder of ['figures', 'diagrams']) {
     cpSync(path.join(SLIDES_DIR, folder), path.join(outDir, folder), { recursive: true, filter: (file) => !file.endsWith('.json') });
   }
+  for (const font of themeFonts()) cpSync(font.file, path.join(outDir, font.url));
   if ((await marpCli([deck, ...MARP_OPTIONS, '-o', html])) !== 0) throw new Error('marp could not build the HTML deck (its messages are above).');
 
   const browser = options.pdf ? chromiumPath() : null;

@@ -1,16 +1,19 @@
 /**
  * The slides, built as the presenter builds them and opened in a real
  * browser: every slide is shown in turn and must fit its 16:9 box, every
- * picture must load, nothing may log an error. Every scenario of the course
+ * picture must load, nothing may log an error, and every letter is drawn in
+ * a font the kit ships (never one the machine happens to have, which would
+ * lay the slides out differently on the presenter's laptop). Every scenario of the course
  * has its section, with its figures. Screenshots of a few slides are saved
  * for a person to look at.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { CDPSession, Locator } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
 import { assembleDeck, DECK_FILE, deckScenarios, fixDiff } from '../slides/assemble.ts';
-import { buildDeck } from '../slides/build.ts';
+import { buildDeck, themeFonts } from '../slides/build.ts';
 import { FIGURES_DIR, measureKind, readDeckFigures, SLIDES_DIR } from '../slides/figures-data.ts';
 import { figureFiles } from '../slides/svg.ts';
 import { launchBrowser, SCREENSHOTS_DIR } from './browser.ts';
@@ -18,6 +21,9 @@ import { scratchTempDir } from './helpers.ts';
 
 const temp = scratchTempDir();
 afterAll(() => temp.remove());
+
+/** The slide the bespoke template shows. */
+const ACTIVE_SLIDE = 'svg[data-marpit-svg].bespoke-marp-active > foreignObject > section';
 
 /** Text as the kit writes it: a checkout that turned LF into CRLF has not changed a slide. */
 const lf = (text: string): string => text.replaceAll('\r\n', '\n');
@@ -73,6 +79,21 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
       if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`fetched ${request.url()}`);
     });
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    // Every face the theme declares, loaded before anything is measured: a slide laid out in a stand-in font proves nothing.
+    const faces = await page.evaluate(() => {
+      const loads: Array<Promise<string>> = [];
+      document.fonts.forEach((face) => {
+        const name = `${face.family} ${face.weight} ${face.style}`;
+        loads.push(face.load().then(() => name, () => `${name}: could not load`));
+      });
+      return Promise.all(loads);
+    });
+    expect(faces.filter((face) => face.endsWith('could not load'))).toEqual([]);
+    expect(faces.length).toBe(themeFonts().length);
+    const cdp = await browser.newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
 
     const slides = page.locator('svg[data-marpit-svg] > foreignObject > section');
     const count = await slides.count();
@@ -92,12 +113,13 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
     expect(images.filter((image) => !image.complete || image.width === 0)).toEqual([]);
 
     const overflowing: string[] = [];
+    const foreignFonts: string[] = [];
     const screenshots = new Map<number, string>();
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     for (let index = 0; index < count; index++) {
       // The bespoke template shows one slide at a time; its URL hash says which.
       if (index > 0) await page.keyboard.press('ArrowRight');
-      const active = page.locator('svg[data-marpit-svg].bespoke-marp-active > foreignObject > section');
+      const active = page.locator(ACTIVE_SLIDE);
       await expect.poll(() => active.getAttribute('id')).toBe(String(index + 1));
       const fit = await active.evaluate((section) => {
         const box = section.getBoundingClientRect();
@@ -118,6 +140,7 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
       if (fit.tooTall || fit.tooWide || fit.outside.length) {
         overflowing.push(`slide ${index + 1} "${fit.heading}": ${[fit.tooTall ? 'too tall' : '', fit.tooWide ? 'too wide' : '', ...fit.outside].filter(Boolean).join(', ')}`);
       }
+      for (const problem of await fontProblems(active, cdp, root.nodeId)) foreignFonts.push(`slide ${index + 1} "${fit.heading}": ${problem}`);
       const name = screenshotName(fit.heading);
       if (name && !screenshots.has(index)) {
         screenshots.set(index, name);
@@ -125,6 +148,7 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
       }
     }
     expect(overflowing).toEqual([]);
+    expect(foreignFonts).toEqual([]);
     expect(problems).toEqual([]);
     expect(screenshots.size).toBeGreaterThanOrEqual(4);
     console.log(`slides: built in ${(buildMs / 1000).toFixed(1)} s, ${count} slides rendered`);
@@ -132,6 +156,40 @@ test('the deck builds and every slide renders in Chromium: no overflow, no missi
     await close();
   }
 });
+
+/**
+ * What on the shown slide is drawn in a font the kit does not ship: text
+ * whose weight or style has no face in the theme (the browser would fake it
+ * from another), and letters the browser took from the machine's own fonts
+ * (Chromium's record of the fonts it drew each element's text with).
+ */
+async function fontProblems(active: Locator, cdp: CDPSession, rootId: number): Promise<string[]> {
+  const problems = await active.evaluate((section) => {
+    const faces = new Set<string>();
+    document.fonts.forEach((face) => faces.add(`${face.family} ${face.weight} ${face.style}`));
+    const unshipped: string[] = [];
+    for (const element of [section, ...Array.from(section.querySelectorAll('*'))]) {
+      if (!Array.from(element.childNodes).some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.trim())) continue;
+      const style = getComputedStyle(element);
+      const face = `${style.fontFamily.split(',')[0]!.trim().replace(/^["']|["']$/g, '')} ${style.fontWeight} ${style.fontStyle}`;
+      if (!faces.has(face)) {
+        unshipped.push(`${element.tagName.toLowerCase()} "${element.textContent!.trim().slice(0, 40)}" is set in ${face}, a face slides/theme.css does not declare (the browser fakes it or takes the machine's)`);
+      }
+    }
+    return unshipped;
+  });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: rootId, selector: `${ACTIVE_SLIDE}, ${ACTIVE_SLIDE} *` });
+  for (const nodeId of nodeIds) {
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const machine = fonts.filter((font) => !font.isCustomFont);
+    if (!machine.length) continue;
+    const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId });
+    const text = outerHTML.replace(/<[^>]*>/g, '').trim().slice(0, 40);
+    const named = machine.map((font) => `${font.familyName} (${font.glyphCount} ${font.glyphCount === 1 ? 'letter' : 'letters'})`).join(', ');
+    problems.push(`"${text}" is partly drawn in ${named}, a font of this machine: the theme's fonts lack a character of it`);
+  }
+  return problems;
+}
 
 /** The slides worth a look: the title, a Part 1 diagram, and the first scenario's chart, path and fix. */
 function screenshotName(heading: string): string | null {
