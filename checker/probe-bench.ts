@@ -62,7 +62,13 @@ function summary(run: ProbeRun): string {
   if (result.status === 'could-not-probe') return `could not probe: ${result.sentence}`;
   if (result.status === 'steady') return 'steady';
   return result.findings
-    .map((finding) => (finding.kind === 'heap' ? `${finding.a.objects}+${finding.b.objects} ${finding.what} via ${finding.path.root.name}` : `${finding.name} +${finding.a}/+${finding.b}`))
+    .map((finding) =>
+      finding.kind === 'heap'
+        ? `${finding.a.objects}+${finding.b.objects} ${finding.what} via ${finding.path.root.name}`
+        : finding.kind === 'out-of-memory'
+          ? `out of memory during ${finding.during}`
+          : `${finding.name} +${finding.a}/+${finding.b}`,
+    )
     .join('; ');
 }
 

@@ -30,13 +30,17 @@ they are kept, that grow in BOTH batches; and the memory outside the heap,
 file descriptors and handles that grow in both.
 
   --request "METHOD /path [@bodyfile] [abort=SIZE]"   a request of each round (repeatable)
-        {n} in the path is the round number: "GET /files/a.jpg?v={n}" sends fresh URLs
+        {n} in the path is the round number: "GET /files/a.jpg?v={n}" sends fresh URLs;
+        {n%K} cycles K keys: "GET /thumbnails/{n%4}.png" asks for the same four again and again
         @bodyfile sends that file as the body; abort=1MiB hangs up after 1 MiB of the body
         (or of the response, for a request without a body), as a dropped client does
   --header "name: value"   sent with every --request (repeatable)
   --traffic FILE           requests from a JSON file:
         { "requests": ["GET /a", { "method": "PUT", "path": "/b/{n}", "body": "x.bin",
           "headers": { "content-type": "image/jpeg" }, "abort": "1MiB" }], "rounds": 8 }
+  --no-cookies             keep no cookies between requests, as a bot or a health check (by default
+                           the probe keeps the cookies each response sets, as a browser does)
+  --cwd DIR                the folder the service runs in (default: the module's own folder)
   --rounds N               rounds in each batch (default 8)
   --warmup N               warm-up rounds before the first snapshot (default 3)
   --json                   the result as JSON
@@ -46,6 +50,8 @@ Exit codes: 0 nothing grows, 1 something grows, 2 could not probe.`;
 
 export interface ProbeArgs {
   readonly module: string;
+  readonly cwd?: string;
+  readonly cookies: boolean;
   readonly requests: readonly ProbeRequest[];
   readonly rounds: number;
   readonly warmup: number;
@@ -75,6 +81,8 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
         warmup: { type: 'string' },
         json: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
+        'no-cookies': { type: 'boolean', default: false },
+        cwd: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -93,8 +101,12 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
   const traffic = values.traffic ? readTrafficFile(values.traffic) : null;
   if (traffic) requests.push(...traffic.requests.map((request) => ({ ...request, headers: { ...headers, ...request.headers } })));
   if (requests.length === 0) throw new UsageError('Give the requests to repeat: --request "GET /some/path" (or --traffic file.json).');
+  const cwd = values.cwd === undefined ? undefined : path.resolve(values.cwd);
+  if (cwd !== undefined && (!existsSync(cwd) || !statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${values.cwd}: there is no such folder.`);
   return {
     module,
+    ...(cwd ? { cwd } : {}),
+    cookies: !values['no-cookies'],
     requests,
     rounds: wholeNumber(values.rounds, 'rounds', 2) ?? traffic?.rounds ?? 8,
     warmup: wholeNumber(values.warmup, 'warmup', 0) ?? traffic?.warmup ?? 3,
@@ -123,6 +135,12 @@ function perRound(value: number, rounds: number, unit: 'bytes' | 'objects'): str
 }
 
 function findingLines(finding: Growth, index: number, rounds: number): string[] {
+  if (finding.kind === 'out-of-memory') {
+    return [
+      `  ${index}. The service ran out of heap (the probe caps it at ${finding.heapCapMb} MiB) during ${finding.during}, after ${finding.rounds} rounds of the same requests:`,
+      '     what it keeps grows with every request, fast. Probe again with fewer --rounds (or --keep) to see what it is.',
+    ];
+  }
   if (finding.kind === 'probe') {
     return [
       `  ${index}. ${finding.name}: +${formatFigure(finding.a, finding.unit)} in batch A, +${formatFigure(finding.b, finding.unit)} in batch B (${perRound(finding.a + finding.b, 2 * rounds, finding.unit)} a round)`,
@@ -132,6 +150,10 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
   return [
     `  ${index}. ${total.objects} ${finding.what} (${formatBytes(total.bytes)}) born during the traffic and still alive:`,
     `     ${finding.a.objects} (${formatBytes(finding.a.bytes)}) from batch A, ${finding.b.objects} (${formatBytes(finding.b.bytes)}) from batch B: ${perRound(total.objects, 2 * rounds, 'objects')} a round, ${perRound(total.bytes, 2 * rounds, 'bytes')} a round`,
+    ...(finding.held
+      ? [`     What they hang from held ${formatBytes(finding.held[0])} before batch A, ${formatBytes(finding.held[1])} after it, ${formatBytes(finding.held[2])} after batch B.`]
+      : []),
+    ...(finding.madeAt ? [`     Made by the code at ${finding.madeAt}.`] : []),
     '     Kept by (the shortest path from a root to the largest of them):',
     ...pathLines(finding.path).map((line) => `       ${line}`),
     ...(finding.holds.length
@@ -186,6 +208,8 @@ async function main(): Promise<number> {
   });
   const result = await runProbe({
     module: args.module,
+    ...(args.cwd ? { cwd: args.cwd } : {}),
+    cookies: args.cookies,
     requests: args.requests,
     rounds: args.rounds,
     warmupRounds: args.warmup,

@@ -18,19 +18,28 @@ import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
 import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
 import type { Probe } from './protocol.ts';
-import { describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
+import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
+import { edgeLabel, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, sourceLineOf } from './trace.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 const MiB = 1024 * 1024;
 
 export interface ProbeOptions {
-  /** The module exporting an Express app, a request listener or an http.Server (default or `app`). */
+  /**
+   * The module exporting its app or server (default, `app`, `server`, or a
+   * factory): an Express or Koa app, a Fastify instance, a request listener,
+   * an http.Server.
+   */
   readonly module: string;
+  /** The folder the service runs in (its own folder unless told otherwise): relative paths it opens are read from there. */
+  readonly cwd?: string;
   readonly requests: readonly ProbeRequest[];
+  /** Keep the cookies each response sets for the next request, as a browser does (off: a client that keeps none). */
+  readonly cookies?: boolean;
   /** Rounds in each of the two measured batches. */
   readonly rounds: number;
   readonly warmupRounds: number;
@@ -54,6 +63,24 @@ export interface HeapGrowth {
   readonly path: RetainerPath;
   /** What the largest of them holds: the chain of its largest parts, while each keeps most of the bytes. */
   readonly holds: readonly RetainerStep[];
+  /**
+   * What the structure they hang from retained in each snapshot (before
+   * batch A, after it, after batch B): it rose in both batches. Absent where
+   * they hang from nothing older than the batches.
+   */
+  readonly held?: readonly [number, number, number];
+  /** Where the code that made them is: "routes/jobs.js:12" (a function, a timer's callback, a listener). */
+  readonly madeAt?: string;
+}
+
+/** The service ran out of heap while the probe repeated its requests: the strongest sign of growth there is. */
+export interface OutOfMemory {
+  readonly kind: 'out-of-memory';
+  /** "batch A", "batch B", "the warm-up". */
+  readonly during: string;
+  /** Rounds sent before it died. */
+  readonly rounds: number;
+  readonly heapCapMb: number;
 }
 
 /** A figure from the harness's probe (memory outside the heap, handles, descriptors) that grew in both batches. */
@@ -65,7 +92,7 @@ export interface ProbeGrowth {
   readonly b: number;
 }
 
-export type Growth = HeapGrowth | ProbeGrowth;
+export type Growth = HeapGrowth | ProbeGrowth | OutOfMemory;
 
 export type ProbeResult =
   | {
@@ -104,6 +131,9 @@ export function growsInBoth(a: BatchFigure, b: BatchFigure, rounds: number): boo
   return byCount || byBytes;
 }
 
+/** The probe's cap on the service's old generation: a leak that fills it is found, not waited for. */
+export const PROBE_HEAP_CAP_MB = 768;
+
 export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   let workspace: Workspace | null = null;
   let server: ServerProcess | null = null;
@@ -115,65 +145,83 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     phase = name ? { name, started: performance.now() } : null;
     if (name) options.onPhase?.(name);
   };
+  const probes: Probe[] = [];
+  const statuses: StatusCounts = new Map();
+  let round = 0;
+  let batchName = 'the warm-up';
+  const summary = () => ({
+    rounds: options.rounds,
+    warmupRounds: options.warmupRounds,
+    requests: options.requests.map(describeRequest),
+    statuses: Object.fromEntries([...statuses].map(([request, counts]) => [request, Object.fromEntries(counts)])),
+    times,
+  });
   try {
     workspace = createWorkspace();
+    const kitService = !path.relative(PROJECT_ROOT, options.module).startsWith('..');
     // The kit's own services read the generated fixtures; a service of yours does not need them.
-    if (!path.relative(PROJECT_ROOT, options.module).startsWith('..')) ensureFixtures();
+    if (kitService) ensureFixtures();
     enter('start');
-    const starting = ServerProcess.start(options.module, { startTimeoutMs: TIMEOUTS.startMs, env: { FG_UPLOADS_DIR: workspace.uploadsDir } });
+    const starting = ServerProcess.start(options.module, {
+      startTimeoutMs: TIMEOUTS.startMs,
+      env: { FG_UPLOADS_DIR: workspace.uploadsDir },
+      // A service of yours runs from its own folder, with your environment (NODE_OPTIONS included), as it does at work.
+      ...(kitService ? {} : { cwd: options.cwd ?? path.dirname(options.module), keepNodeOptions: true, audience: 'service' as const }),
+      maxOldSpaceMb: PROBE_HEAP_CAP_MB,
+    });
     const heapApi = loadHeapApi();
     heapApi.catch(() => undefined);
     server = await starting;
     const running = server;
     const http = new HttpClient(running.port, TIMEOUTS.requestMs);
     const bodies = new Map<string, Buffer>();
-    const statuses: StatusCounts = new Map();
-    let round = 0;
+    const jar = options.cookies === false ? null : new CookieJar();
     const batch = async (rounds: number): Promise<void> => {
-      for (let i = 0; i < rounds; i++) await guard(running, sendRound(http, options.requests, ++round, bodies, statuses));
+      for (let i = 0; i < rounds; i++) await guard(running, sendRound(http, options.requests, ++round, bodies, statuses, jar));
       await settle(running);
       refuseServerErrors(http);
     };
-    const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<Probe> => {
-      const probe = await running.probe();
+    const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<void> => {
+      probes.push(await running.probe());
       await running.command({ type: 'snapshot', file: workspace!.snapshot(name) }, TIMEOUTS.snapshotMs);
-      return probe;
     };
 
     enter('warm-up');
     await batch(options.warmupRounds);
     enter('snapshots');
-    const p0 = await snapshot('baseline');
-    enter('batch A');
+    await snapshot('baseline');
+    enter((batchName = 'batch A'));
     await batch(options.rounds);
     enter('snapshots');
-    const p1 = await snapshot('target');
-    enter('batch B');
+    await snapshot('target');
+    enter((batchName = 'batch B'));
     await batch(options.rounds);
     enter('snapshots');
-    const p2 = await snapshot('final');
+    await snapshot('final');
     await server.stop();
     server = null;
 
     enter('analysis');
-    const { heap, ignored } = await heapGrowth(await heapApi, workspace, options.rounds);
+    const root = kitService ? PROJECT_ROOT : path.dirname(options.module);
+    const { heap, ignored } = await heapGrowth(await heapApi, workspace, options.rounds, root);
     enter(null);
-    const findings: Growth[] = [...heap, ...probeGrowth(p0, p1, p2, options.rounds)];
+    const findings: Growth[] = [...heap, ...probeGrowth(probes[0]!, probes[1]!, probes[2]!, options.rounds)];
     keep = options.keepSnapshots ?? false;
     return {
       status: findings.length ? 'grows' : 'steady',
       findings,
-      rounds: options.rounds,
-      warmupRounds: options.warmupRounds,
-      requests: options.requests.map(describeRequest),
-      statuses: Object.fromEntries([...statuses].map(([request, counts]) => [request, Object.fromEntries(counts)])),
+      ...summary(),
       ignored,
-      times,
       ...(keep ? { snapshots: (['baseline', 'target', 'final'] as const).map((name) => workspace!.snapshot(name)) } : {}),
     };
   } catch (error) {
     enter(null);
     const reason = (server?.ended && !(error instanceof CouldNotCheck && error.reason === 'request hung') ? server.ended : null) ?? error;
+    // Running out of heap while the same requests repeat is growth, not a broken service: say what was seen up to then.
+    if (reason instanceof CouldNotCheck && reason.reason === 'out of memory' && batchName !== 'the warm-up') {
+      const seen = probes.length >= 2 ? probeGrowth(probes[0]!, probes[1]!, probes[1]!, options.rounds).filter((growth) => growth.a > 0) : [];
+      return { status: 'grows', findings: [{ kind: 'out-of-memory', during: batchName, rounds: round, heapCapMb: PROBE_HEAP_CAP_MB }, ...seen], ...summary(), ignored: 0 };
+    }
     if (reason instanceof CouldNotCheck) return { status: 'could-not-probe', reason: reason.reason, sentence: reason.sentence };
     throw error;
   } finally {
@@ -217,7 +265,8 @@ async function loadHeapApi(): Promise<HeapApi> {
 
 /** V8's own objects (compiled code, shapes, feedback, backing stores): never the program's data. */
 function isProgramObject(node: IHeapNode): boolean {
-  if (node.type === 'synthetic' || node.type === 'code' || node.type === 'hidden' || node.type === 'object shape') return false;
+  // Native objects (Node's bindings, parser buffers, module wraps) are Node's; what they cost outside the heap is a probe figure.
+  if (node.type === 'synthetic' || node.type === 'code' || node.type === 'hidden' || node.type === 'object shape' || node.type === 'native') return false;
   if (node.type === 'array' && (node.name === '' || node.name.startsWith('('))) return false;
   return !node.name.startsWith('system / ') || node.name === 'system / Context';
 }
@@ -262,6 +311,8 @@ interface Cluster {
   b: { objects: number; bytes: number };
   names: Map<string, number>;
   largest: IHeapNode;
+  /** The object older than the batches that the new ones hang from (null: none on their path). */
+  container: IHeapNode | null;
 }
 
 function nameOf(node: IHeapNode): string {
@@ -275,8 +326,53 @@ function nameOf(node: IHeapNode): string {
   return node.name || `(${node.type})`;
 }
 
-async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): Promise<{ heap: HeapGrowth[]; ignored: number }> {
-  const { pathSignature, readablePath, nodeLabel, edgeLabel, isPlumbing } = await import('./trace.ts');
+/** An object used as a dictionary (`sessions[id] = …`): its property names are data, not the program's names. */
+const DICTIONARY_PROPERTIES = 8;
+
+/**
+ * How new objects hang from the heap as it was before the batches: the
+ * deepest object on their retainer path that is older than batch A, and the
+ * edge from it, with keys and positions left out (`sessions.<key>`,
+ * `queue[]`). Every link of a chain, every entry of a dictionary, every
+ * element of a list hangs from the same place that way, however deep it sits.
+ */
+function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { container: IHeapNode | null; key: string } {
+  const edges = pathFromRoot(node);
+  for (let i = edges.length - 1; i >= 0; i--) {
+    const edge = edges[i]!;
+    const from = edge.fromNode;
+    if (!bornBefore(from.id) || from.type === 'synthetic') continue;
+    let name: string;
+    if (edge.type === 'element' || edge.type === 'hidden') name = '[]';
+    else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '.<key>';
+    else name = `${edge.type}:${edge.name_or_index}`;
+    return { container: from, key: `${from.id} ${name}` };
+  }
+  return { container: null, key: '' };
+}
+
+/** The file and line of the code behind an object: a function, a timer's callback, a listener. */
+function madeAt(node: IHeapNode, root: string): string | undefined {
+  const closure =
+    node.type === 'closure'
+      ? node
+      : (node.references.find((edge) => edge.type === 'property' && ['_onTimeout', 'listener', 'callback', 'fn'].includes(String(edge.name_or_index)) && edge.toNode.type === 'closure')?.toNode ?? null);
+  if (!closure) return undefined;
+  const file = projectFile(scriptOfClosure(closure), root);
+  const location = sourceLineOf(closure);
+  if (!file || !location) return undefined;
+  return `${file}:${location.line}`;
+}
+
+/** What a structure that gains many new objects in each batch must still rise by, in each: a bounded one replaces, it does not rise. */
+const SMALL_RISE_BYTES = 512;
+
+/** The floor a structure must grow by, in each batch, to count: about a KiB a round. */
+export function heldFloor(rounds: number): number {
+  return Math.max(4 * 1024, rounds * 1024);
+}
+
+async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number, root: string): Promise<{ heap: HeapGrowth[]; ignored: number }> {
   /** Down the dominator tree from `node`: the largest part, then its largest part, while each keeps half the bytes or more. */
   const holds = (node: IHeapNode): RetainerStep[] => {
     const steps: RetainerStep[] = [];
@@ -315,9 +411,9 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): P
   const clusters = new Map<string, Cluster>();
   for (const [batch, nodes] of [['a', bornInA], ['b', bornInB]] as const) {
     for (const node of outermost(nodes)) {
-      const key = pathSignature(readablePath(node));
+      const { container, key } = attachmentOf(node, (id) => inS0.has(id));
       let cluster = clusters.get(key);
-      if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node }));
+      if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node, container }));
       cluster[batch].objects += 1;
       cluster[batch].bytes += node.retainedSize;
       const name = nameOf(node);
@@ -325,13 +421,41 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number): P
       if (node.retainedSize > cluster.largest.retainedSize) cluster.largest = node;
     }
   }
-  const growing = [...clusters.values()].filter((cluster) => growsInBoth(cluster.a, cluster.b, rounds));
+  // New objects from both batches still alive, hanging from one place: does what that place holds rise in both batches?
+  // (A bounded cache that is full keeps its newest entries and drops older ones: what it holds stays level.)
+  const floor = heldFloor(rounds);
+  const candidates = [...clusters.values()].filter(
+    (cluster) => cluster.a.objects > 0 && cluster.b.objects > 0 && (cluster.a.bytes + cluster.b.bytes >= floor || Math.min(cluster.a.objects, cluster.b.objects) >= objectFloor(rounds)),
+  );
+  const earlier = candidates.some((cluster) => cluster.container) ? [await api.readHeap(workspace.snapshot('baseline')), await api.readHeap(workspace.snapshot('target'))] : [];
+  const growing: Array<{ cluster: Cluster; held?: [number, number, number] }> = [];
+  for (const cluster of candidates) {
+    if (!cluster.container) {
+      if (growsInBoth(cluster.a, cluster.b, rounds)) growing.push({ cluster });
+      continue;
+    }
+    const held: [number, number, number] = [earlier[0]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, earlier[1]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, cluster.container.retainedSize];
+    const risesInBoth = (by: number): boolean => held[1] - held[0] >= by && held[2] - held[1] >= by;
+    // Many small things a round (listeners, timers, entries) count by number; a few large ones by bytes.
+    const manyEachBatch = Math.min(cluster.a.objects, cluster.b.objects) >= objectFloor(rounds);
+    if (risesInBoth(floor) || (manyEachBatch && risesInBoth(SMALL_RISE_BYTES))) growing.push({ cluster, held });
+  }
   const heapFindings = growing
-    .sort((x, y) => y.a.bytes + y.b.bytes - (x.a.bytes + x.b.bytes))
-    .map((cluster): HeapGrowth => {
+    .sort((x, y) => y.cluster.a.bytes + y.cluster.b.bytes - (x.cluster.a.bytes + x.cluster.b.bytes))
+    .map(({ cluster, held }): HeapGrowth => {
       const names = [...cluster.names].sort((x, y) => y[1] - x[1]);
       const what = names.slice(0, 3).map(([name]) => name).join(', ') + (names.length > 3 ? ', …' : '');
-      return { kind: 'heap', what, a: cluster.a, b: cluster.b, path: readablePath(cluster.largest), holds: holds(cluster.largest) };
+      const where = madeAt(cluster.largest, root);
+      return {
+        kind: 'heap',
+        what,
+        a: cluster.a,
+        b: cluster.b,
+        path: readablePath(cluster.largest, root),
+        holds: holds(cluster.largest),
+        ...(held ? { held } : {}),
+        ...(where ? { madeAt: where } : {}),
+      };
     });
   return { heap: heapFindings, ignored: clusters.size - growing.length };
 }
