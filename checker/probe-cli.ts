@@ -17,6 +17,7 @@ import type { RetainerPath, RetainerStep } from './types.ts';
 import { installCleanupHandlers } from './workspace.ts';
 
 export const PROBE_USAGE = `npm run probe -- <module> --request "METHOD /path" [options]
+       npm run probe -- --attach 127.0.0.1:9229 --base http://127.0.0.1:3000 --request "METHOD /path" [options]
 
 Finds what a Node HTTP service keeps after the requests you give it. <module>
 (TypeScript or JavaScript) exports an Express app, a request listener or an
@@ -41,6 +42,11 @@ file descriptors and handles that grow in both.
   --no-cookies             keep no cookies between requests, as a bot or a health check (by default
                            the probe keeps the cookies each response sets, as a browser does)
   --cwd DIR                the folder the service runs in (default: the module's own folder)
+  --attach ADDRESS --base URL
+                           probe a service that is already running under node --inspect, started by
+                           its own scripts: ADDRESS is what node --inspect prints (ws://127.0.0.1:9229/…)
+                           or its host:port; URL is where the service answers (http://127.0.0.1:3000).
+                           Give no module then. Snapshots go over the inspector; nothing is installed.
   --rounds N               rounds in each batch (default 8)
   --warmup N               warm-up rounds before the first snapshot (default 3)
   --json                   the result as JSON
@@ -50,6 +56,7 @@ Exit codes: 0 nothing grows, 1 something grows, 2 could not probe.`;
 
 export interface ProbeArgs {
   readonly module: string;
+  readonly attach?: { readonly inspector: string; readonly base: URL };
   readonly cwd?: string;
   readonly cookies: boolean;
   readonly requests: readonly ProbeRequest[];
@@ -83,6 +90,8 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
         keep: { type: 'boolean', default: false },
         'no-cookies': { type: 'boolean', default: false },
         cwd: { type: 'string' },
+        attach: { type: 'string' },
+        base: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -91,11 +100,28 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
   }
   const { values, positionals } = parsed;
   if (values.help) return null;
-  if (positionals.length !== 1) {
-    throw new UsageError(positionals.length ? `Give one module to probe (got ${positionals.join(', ')}).` : `Give the module to probe.\n\n${PROBE_USAGE}`);
+  let module: string;
+  let attach: ProbeArgs['attach'];
+  if (values.attach !== undefined) {
+    if (positionals.length) throw new UsageError(`With --attach the service is already running: give no module (got ${positionals.join(', ')}).`);
+    if (!values.base) throw new UsageError('With --attach, give the address the service answers on too: --base http://127.0.0.1:3000');
+    let base: URL;
+    try {
+      base = new URL(values.base);
+    } catch {
+      throw new UsageError(`--base ${values.base} is not an address; write it as http://127.0.0.1:3000`);
+    }
+    if (base.protocol !== 'http:') throw new UsageError(`--base ${values.base}: the probe speaks plain http (http://…).`);
+    attach = { inspector: values.attach, base };
+    module = base.origin;
+  } else {
+    if (values.base) throw new UsageError('--base goes with --attach (a service already running); to start a module, give its file.');
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length ? `Give one module to probe (got ${positionals.join(', ')}).` : `Give the module to probe (or --attach to a running service).\n\n${PROBE_USAGE}`);
+    }
+    module = path.resolve(positionals[0]!);
+    if (!existsSync(module) || !statSync(module).isFile()) throw new UsageError(`There is no file ${module} to probe.`);
   }
-  const module = path.resolve(positionals[0]!);
-  if (!existsSync(module) || !statSync(module).isFile()) throw new UsageError(`There is no file ${module} to probe.`);
   const headers = Object.fromEntries((values.header ?? []).map(parseHeader));
   const requests = (values.request ?? []).map((text) => parseRequest(text, headers));
   const traffic = values.traffic ? readTrafficFile(values.traffic) : null;
@@ -105,6 +131,7 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
   if (cwd !== undefined && (!existsSync(cwd) || !statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${values.cwd}: there is no such folder.`);
   return {
     module,
+    ...(attach ? { attach } : {}),
     ...(cwd ? { cwd } : {}),
     cookies: !values['no-cookies'],
     requests,
@@ -166,7 +193,7 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
 }
 
 export function formatProbe(module: string, result: ProbeResult): string {
-  const file = path.relative(process.cwd(), module) || module;
+  const file = /^https?:\/\//.test(module) ? module : path.relative(process.cwd(), module) || module;
   if (result.status === 'could-not-probe') {
     return [`${pc.yellow(pc.bold('? COULD NOT PROBE'))}  ${pc.dim(file)}`, '', `  ${result.sentence}`, '', pc.dim('  Nothing was measured.')].join('\n');
   }
@@ -208,6 +235,7 @@ async function main(): Promise<number> {
   });
   const result = await runProbe({
     module: args.module,
+    ...(args.attach ? { attach: args.attach } : {}),
     ...(args.cwd ? { cwd: args.cwd } : {}),
     cookies: args.cookies,
     requests: args.requests,

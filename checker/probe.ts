@@ -15,6 +15,7 @@
  */
 import path from 'node:path';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
+import { AttachedService } from './attach.ts';
 import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
 import type { Probe } from './protocol.ts';
@@ -35,6 +36,11 @@ export interface ProbeOptions {
    * an http.Server.
    */
   readonly module: string;
+  /**
+   * Probe a service already running under node --inspect instead of starting
+   * `module`: its inspector's address, and the address it serves on.
+   */
+  readonly attach?: { readonly inspector: string; readonly base: URL };
   /** The folder the service runs in (its own folder unless told otherwise): relative paths it opens are read from there. */
   readonly cwd?: string;
   readonly requests: readonly ProbeRequest[];
@@ -137,6 +143,7 @@ export const PROBE_HEAP_CAP_MB = 768;
 export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   let workspace: Workspace | null = null;
   let server: ServerProcess | null = null;
+  let stopTarget: (() => Promise<void>) | null = null;
   let keep = false;
   const times: Record<string, number> = {};
   let phase: { name: string; started: number } | null = null;
@@ -158,32 +165,26 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   });
   try {
     workspace = createWorkspace();
-    const kitService = !path.relative(PROJECT_ROOT, options.module).startsWith('..');
+    const kitService = !options.attach && !path.relative(PROJECT_ROOT, options.module).startsWith('..');
     // The kit's own services read the generated fixtures; a service of yours does not need them.
     if (kitService) ensureFixtures();
     enter('start');
-    const starting = ServerProcess.start(options.module, {
-      startTimeoutMs: TIMEOUTS.startMs,
-      env: { FG_UPLOADS_DIR: workspace.uploadsDir },
-      // A service of yours runs from its own folder, with your environment (NODE_OPTIONS included), as it does at work.
-      ...(kitService ? {} : { cwd: options.cwd ?? path.dirname(options.module), keepNodeOptions: true, audience: 'service' as const }),
-      maxOldSpaceMb: PROBE_HEAP_CAP_MB,
-    });
     const heapApi = loadHeapApi();
     heapApi.catch(() => undefined);
-    server = await starting;
-    const running = server;
-    const http = new HttpClient(running.port, TIMEOUTS.requestMs);
+    const target = options.attach ? await attachedTarget(options.attach, options.cwd) : await startedTarget(options, kitService, workspace.uploadsDir);
+    stopTarget = () => target.stop();
+    if (target.server) server = target.server;
+    const http = new HttpClient(target.port, TIMEOUTS.requestMs, target.host);
     const bodies = new Map<string, Buffer>();
     const jar = options.cookies === false ? null : new CookieJar();
     const batch = async (rounds: number): Promise<void> => {
-      for (let i = 0; i < rounds; i++) await guard(running, sendRound(http, options.requests, ++round, bodies, statuses, jar));
-      await settle(running);
+      for (let i = 0; i < rounds; i++) await target.guard(sendRound(http, options.requests, ++round, bodies, statuses, jar));
+      await target.settle();
       refuseServerErrors(http);
     };
     const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<void> => {
-      probes.push(await running.probe());
-      await running.command({ type: 'snapshot', file: workspace!.snapshot(name) }, TIMEOUTS.snapshotMs);
+      probes.push(await target.probe());
+      await target.snapshot(workspace!.snapshot(name));
     };
 
     enter('warm-up');
@@ -198,12 +199,12 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     await batch(options.rounds);
     enter('snapshots');
     await snapshot('final');
-    await server.stop();
+    await target.stop();
+    stopTarget = null;
     server = null;
 
     enter('analysis');
-    const root = kitService ? PROJECT_ROOT : path.dirname(options.module);
-    const { heap, ignored } = await heapGrowth(await heapApi, workspace, options.rounds, root);
+    const { heap, ignored } = await heapGrowth(await heapApi, workspace, options.rounds, target.root);
     enter(null);
     const findings: Growth[] = [...heap, ...probeGrowth(probes[0]!, probes[1]!, probes[2]!, options.rounds)];
     keep = options.keepSnapshots ?? false;
@@ -225,9 +226,59 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     if (reason instanceof CouldNotCheck) return { status: 'could-not-probe', reason: reason.reason, sentence: reason.sentence };
     throw error;
   } finally {
-    await server?.stop();
+    await stopTarget?.().catch(() => undefined);
     workspace?.dispose(keep);
   }
+}
+
+/** What the probe does to the service it measures, started here under the harness or attached to. */
+interface ProbeTarget {
+  /** The folder whose code is the service's own: paths are named relative to it. */
+  readonly root: string;
+  readonly host: string;
+  readonly port: number;
+  /** The harness's process, for a service the probe started (its end explains a failure). */
+  readonly server?: ServerProcess;
+  probe(): Promise<Probe>;
+  snapshot(file: string): Promise<void>;
+  settle(): Promise<void>;
+  guard(step: Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startedTarget(options: ProbeOptions, kitService: boolean, uploadsDir: string): Promise<ProbeTarget> {
+  const server = await ServerProcess.start(options.module, {
+    startTimeoutMs: TIMEOUTS.startMs,
+    env: { FG_UPLOADS_DIR: uploadsDir },
+    // A service of yours runs from its own folder, with your environment (NODE_OPTIONS included), as it does at work.
+    ...(kitService ? {} : { cwd: options.cwd ?? path.dirname(options.module), keepNodeOptions: true, audience: 'service' as const }),
+    maxOldSpaceMb: PROBE_HEAP_CAP_MB,
+  });
+  return {
+    root: kitService ? PROJECT_ROOT : (options.cwd ?? path.dirname(options.module)),
+    host: '127.0.0.1',
+    port: server.port,
+    server,
+    probe: () => server.probe(),
+    snapshot: async (file) => void (await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs)),
+    settle: () => settle(server),
+    guard: (step) => guard(server, step),
+    stop: () => server.stop(),
+  };
+}
+
+async function attachedTarget(attach: NonNullable<ProbeOptions['attach']>, cwd: string | undefined): Promise<ProbeTarget> {
+  const service = await AttachedService.connect(attach.inspector);
+  return {
+    root: cwd ?? (await service.workingFolder()),
+    host: attach.base.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(attach.base.port || (attach.base.protocol === 'https:' ? 443 : 80)),
+    probe: () => service.probe(),
+    snapshot: (file) => service.snapshot(file),
+    settle: () => service.settle(),
+    guard: (step) => step,
+    stop: () => service.close(),
+  };
 }
 
 function refuseServerErrors(http: HttpClient): void {
@@ -326,6 +377,28 @@ function nameOf(node: IHeapNode): string {
   return node.name || `(${node.type})`;
 }
 
+/**
+ * How many objects each outermost one stands for: itself and the objects of
+ * its own kind it retains (the older links of a chain, the entries of a list
+ * it heads), so that a chain of sixteen counts sixteen, not one.
+ */
+function likeMembers(nodes: readonly IHeapNode[]): Map<number, number> {
+  const outer = new Set(outermost(nodes).map((node) => node.id));
+  const counts = new Map<number, number>();
+  for (const node of nodes) {
+    let dominator: IHeapNode | null = node;
+    for (let depth = 0; dominator && depth < 10_000; depth++) {
+      if (outer.has(dominator.id)) {
+        if (dominator === node || nameOf(dominator) === nameOf(node)) counts.set(dominator.id, (counts.get(dominator.id) ?? 0) + 1);
+        break;
+      }
+      if (dominator.dominatorNode?.id === dominator.id) break;
+      dominator = dominator.dominatorNode;
+    }
+  }
+  return counts;
+}
+
 /** An object used as a dictionary (`sessions[id] = …`): its property names are data, not the program's names. */
 const DICTIONARY_PROPERTIES = 8;
 
@@ -410,11 +483,12 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number, ro
   });
   const clusters = new Map<string, Cluster>();
   for (const [batch, nodes] of [['a', bornInA], ['b', bornInB]] as const) {
+    const members = likeMembers(nodes);
     for (const node of outermost(nodes)) {
       const { container, key } = attachmentOf(node, (id) => inS0.has(id));
       let cluster = clusters.get(key);
       if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node, container }));
-      cluster[batch].objects += 1;
+      cluster[batch].objects += members.get(node.id) ?? 1;
       cluster[batch].bytes += node.retainedSize;
       const name = nameOf(node);
       cluster.names.set(name, (cluster.names.get(name) ?? 0) + 1);
@@ -431,7 +505,8 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number, ro
   const growing: Array<{ cluster: Cluster; held?: [number, number, number] }> = [];
   for (const cluster of candidates) {
     if (!cluster.container) {
-      if (growsInBoth(cluster.a, cluster.b, rounds)) growing.push({ cluster });
+      // Nothing older holds them: only many objects and real bytes in both batches count (V8's own bookkeeping comes in crumbs).
+      if (growsInBoth(cluster.a, cluster.b, rounds) && Math.min(cluster.a.bytes, cluster.b.bytes) >= floor) growing.push({ cluster });
       continue;
     }
     const held: [number, number, number] = [earlier[0]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, earlier[1]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, cluster.container.retainedSize];

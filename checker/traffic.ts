@@ -40,6 +40,8 @@ export class HttpClient {
   constructor(
     readonly port: number,
     private readonly timeoutMs: number,
+    /** Loopback: the server under the harness listens on 127.0.0.1; an attached service on its own address. */
+    readonly host = '127.0.0.1',
   ) {}
 
   private describe(method: string, path: string): string {
@@ -69,7 +71,7 @@ export class HttpClient {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body) headers['content-length'] = String(options.body.length);
-      const request = http.request({ host: '127.0.0.1', port: this.port, path, method, headers, agent: false });
+      const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: false });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer(method, path));
@@ -119,7 +121,7 @@ export class HttpClient {
    */
   startPausedDownload(path: string): Promise<PausedDownload> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -141,7 +143,7 @@ export class HttpClient {
   /** Download until `bytes` have arrived, then hang up, as a client that gives up would. */
   async abortedDownload(path: string, bytes: number, headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -175,7 +177,7 @@ export class HttpClient {
    */
   getAcceptingGzip(path: string, headers?: Record<string, string>): Promise<Response & { readonly wireBytes: number }> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -219,7 +221,7 @@ export class HttpClient {
   startUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<PartialUpload> {
     return new Promise((resolveStarted, rejectStarted) => {
       const request = http.request({
-        host: '127.0.0.1',
+        host: this.host,
         port: this.port,
         path,
         method,
@@ -266,7 +268,7 @@ export class HttpClient {
   async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const request = http.request({
-        host: '127.0.0.1',
+        host: this.host,
         port: this.port,
         path,
         method,
@@ -293,7 +295,7 @@ export class HttpClient {
    */
   slowDownload(path: string, bytesPerSecond: number): Promise<Response> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false });
       let pause: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
         clearTimeout(pause);
@@ -344,7 +346,7 @@ export class HttpClient {
    */
   chunkedUpload(path: string, chunk: Uint8Array, bytes: number, method = 'PUT'): Promise<UploadOutcome> {
     return new Promise((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port: this.port, path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } });
+      const request = http.request({ host: this.host, port: this.port, path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } });
       let sent = 0;
       let answered = false;
       let settled = false;
