@@ -9,6 +9,7 @@
  * @{photo} is a 3 MiB generated photo to upload.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { generateBytes, PROJECT_ROOT } from '../checker/fixtures.ts';
 import type { ProbeResult } from '../checker/probe.ts';
@@ -191,9 +192,41 @@ export function placeCorpusCase(kase: CorpusCase, tmpDir: string): string {
   return dir;
 }
 
-/** The probe's arguments for a placed case (not an attached one). */
-export function corpusProbeArgs(kase: CorpusCase, dir: string): string[] {
-  return [path.join(dir, kase.module!), ...kase.requests.flatMap((request) => ['--request', request]), ...(kase.args ?? []), '--json'];
+/** A corpus service started by its own command under node --inspect, and the addresses it printed. */
+export interface AttachedCase {
+  readonly child: ChildProcess;
+  readonly inspector: string;
+  readonly base: string;
+}
+
+/** Start an attached case by its own command under node --inspect; resolves with its inspector and service addresses. */
+export function startAttached(dir: string, start: readonly string[]): Promise<AttachedCase> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...start], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let inspector = '';
+    let base = '';
+    let output = '';
+    const check = (): void => {
+      if (inspector && base) resolve({ child, inspector, base });
+    };
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      output += text;
+      inspector ||= /(ws:\/\/127\.0\.0\.1:\d+\/[\w-]+)/.exec(output)?.[1] ?? '';
+      check();
+    });
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      output += text;
+      base ||= /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+      check();
+    });
+    child.on('exit', (code) => reject(new Error(`the service exited (${code}) before it listened:\n${output}`)));
+  });
+}
+
+/** The probe's arguments for a placed case: its module, or the running service it attaches to. */
+export function corpusProbeArgs(kase: CorpusCase, dir: string, attached: AttachedCase | null): string[] {
+  const target = attached ? ['--attach', attached.inspector, '--base', attached.base] : [path.join(dir, kase.module!)];
+  return [...target, ...kase.requests.flatMap((request) => ['--request', request]), ...(kase.args ?? [])];
 }
 
 /** Everything a finding says, as one string to search for the case's names. */
