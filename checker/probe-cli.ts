@@ -35,7 +35,7 @@ file descriptors and handles that grow in both.
         {n%K} cycles K keys: "GET /thumbnails/{n%4}.png" asks for the same four again and again
         @bodyfile sends that file as the body; abort=1MiB hangs up after 1 MiB of the body
         (or of the response, for a request without a body), as a dropped client does
-  --header "name: value"   sent with every --request (repeatable)
+  --header "name: value"   sent with every --request (repeatable); {n} and {n%K} work in the value too
   --traffic FILE           requests from a JSON file:
         { "requests": ["GET /a", { "method": "PUT", "path": "/b/{n}", "body": "x.bin",
           "headers": { "content-type": "image/jpeg" }, "abort": "1MiB" }], "rounds": 8 }

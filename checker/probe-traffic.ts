@@ -123,9 +123,14 @@ export function readTrafficFile(file: string): TrafficFile {
   return { requests, rounds: count(object.rounds, 'rounds'), warmup: count(object.warmup, 'warmup') };
 }
 
-/** The request line with the round number filled in: {n} is the round, {n%K} the round modulo K. */
+/** A path or header value with the round number filled in: {n} is the round, {n%K} the round modulo K. */
+export function fillRound(text: string, round: number): string {
+  return text.replaceAll('{n}', String(round)).replace(/\{n%(\d+)\}/g, (_, keys: string) => String(round % Number(keys)));
+}
+
+/** The request line with the round number filled in. */
 export function requestPath(request: ProbeRequest, round: number): string {
-  return request.path.replaceAll('{n}', String(round)).replace(/\{n%(\d+)\}/g, (_, keys: string) => String(round % Number(keys)));
+  return fillRound(request.path, round);
 }
 
 /**
@@ -170,7 +175,9 @@ export async function sendRound(http: HttpClient, requests: readonly ProbeReques
   for (const request of requests) {
     const target = requestPath(request, round);
     const cookie = jar?.header();
-    const headers = { ...(cookie ? { cookie } : {}), ...request.headers };
+    const headers: Record<string, string> = { ...(cookie ? { cookie } : {}) };
+    // Headers vary by round too: a cache keyed by User-Agent or tenant sees a new client each round.
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = fillRound(value, round);
     let body: Buffer | undefined;
     if (request.bodyFile) {
       body = bodies.get(request.bodyFile);
