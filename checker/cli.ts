@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
+import { SYMBOLS } from './format.ts';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args.ts';
 import { npmTookNote } from './command-args.ts';
 import { checkFile, findScenario, SCENARIOS, serverFile, type Scenario } from './course.ts';
@@ -116,7 +117,7 @@ async function checkAll(args: CliArgs): Promise<number> {
     const verdict = await runCheck({ serverFile: serverFile(scenario, side), checkFile: checkFile(scenario) });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
     if (side === 'scenario') recordVerdict(scenario, verdict);
-    const line = verdict.status === 'pass' ? pc.green('✓ PASS') : verdict.status === 'fail' ? pc.red('✗ FAIL') : pc.yellow('? COULD NOT CHECK');
+    const line = verdict.status === 'pass' ? pc.green(`${SYMBOLS.pass} PASS`) : verdict.status === 'fail' ? pc.red(`${SYMBOLS.fail} FAIL`) : pc.yellow('? COULD NOT CHECK');
     const leaks = verdict.status !== 'could-not-check' && verdict.leaks ? ` (${verdict.leaks.fixed} of ${verdict.leaks.total} leaks fixed)` : '';
     console.log(`${line}  ${scenario.number} ${scenario.title}${leaks}${verdict.status === 'could-not-check' ? `: ${verdict.sentence}` : ''}`);
     worst = Math.max(worst, verdict.status === 'pass' ? 0 : verdict.status === 'fail' ? 1 : 2);

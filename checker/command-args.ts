@@ -2,10 +2,12 @@
  * Arguments for every command of the kit (check, hint, reset, demo): Node's
  * parseArgs, with two things a learner meets on the first day made plain.
  *
- * - \`npm run hint 1 --all\` (no \`--\` before the option, or PowerShell with npm
- *   10, which drops the \`--\`) does not pass --all on: npm keeps it as its own
+ * - \`npm run hint 1 --all\` (no \`--\` before the option, or PowerShell, whose
+ *   npm.ps1 drops the \`--\`) does not pass --all on: npm keeps it as its own
  *   setting and puts it in the environment as npm_config_all. The options are
- *   read back from there, and the command says so.
+ *   read back from there (a string option's value, which npm leaves behind as
+ *   a word, by its place or its look), and the command says so. npm answers
+ *   --help itself: \`npm run check help\` asks the command.
  * - parseArgs' own messages are written for programmers; these say what to
  *   type instead.
  */
@@ -15,12 +17,16 @@ import { UsageError } from './errors.ts';
 export interface OptionSpec {
   readonly type: 'boolean' | 'string';
   readonly short?: string;
+  /** A string option that may be given more than once (--request a --request b). */
+  readonly multiple?: boolean;
   /** For a string option: an example value, for the message when it is missing ("30"). */
   readonly example?: string;
+  /** For a string option: how its values look, to tell them apart from other words npm left behind. */
+  readonly looksLike?: RegExp;
 }
 
 export interface ParsedArgs {
-  readonly values: Record<string, string | boolean | undefined>;
+  readonly values: Record<string, string | string[] | boolean | undefined>;
   readonly positionals: string[];
   /** Options npm kept for itself and the command read back ("--solution"). */
   readonly fromNpm: string[];
@@ -61,27 +67,49 @@ export function parseCommandArgs(
   const extra: string[] = [];
   let positionals = argv.filter((arg) => !arg.startsWith('-'));
   if (env.npm_lifecycle_event) {
+    // npm keeps `--name value` as npm_config_name=true (one "true" per time it was given) and leaves value behind as a word.
+    const leftBehind: Array<{ name: string; spec: OptionSpec; count: number }> = [];
     for (const [name, spec] of Object.entries(options)) {
       const value = env[`npm_config_${name}`];
       if (value === undefined || argv.includes(`--${name}`)) continue;
       if (spec.type === 'boolean' && value === 'true') {
         extra.push(`--${name}`);
         fromNpm.push(`--${name}`);
-      } else if (spec.type === 'string' && value !== 'true' && value !== '') {
+      } else if (spec.type === 'string' && value !== '' && !/^true(\n\ntrue)*$/.test(value)) {
         extra.push(`--${name}`, value);
         fromNpm.push(`--${name}`);
-      } else if (spec.type === 'string' && value === 'true' && positionals.length >= 2) {
-        // npm took `--server` as a flag and left its value behind as the last positional.
-        const taken = positionals.at(-1)!;
-        extra.push(`--${name}`, taken);
-        fromNpm.push(`--${name}`);
-        positionals = positionals.slice(0, -1);
+      } else if (spec.type === 'string' && value !== '') {
+        leftBehind.push({ name, spec, count: value.split('\n\n').length });
       }
     }
+    const claim = (name: string, taken: string[]): void => {
+      for (const word of taken) extra.push(`--${name}`, word);
+      fromNpm.push(`--${name}`);
+      positionals = positionals.filter((word) => !taken.includes(word));
+    };
+    for (const { name, spec, count } of leftBehind.filter((one) => one.spec.looksLike)) {
+      const taken = positionals.slice(1).filter((word) => spec.looksLike!.test(word)).slice(0, spec.multiple ? count : 1);
+      const rival = leftBehind.find((other) => other.name !== name && taken.some((word) => other.spec.looksLike?.test(word)));
+      if (rival) {
+        throw new UsageError(
+          `npm took --${name} and --${rival.name} as its own options and left ${taken.join(', ')} behind, which could be either: put -- before the command's options (npm run ${command} -- …). In PowerShell, type npm.cmd instead of npm.`,
+        );
+      }
+      if (taken.length) claim(name, taken);
+    }
+    const plain = leftBehind.filter((one) => !one.spec.looksLike);
+    if (plain.length === 1 && positionals.length >= 2) claim(plain[0]!.name, [positionals.at(-1)!]);
+  }
+  // `npm run check -- --help` reaches the command as `npm run check --help` where `--` is dropped, and npm answers it itself.
+  if (options.help && positionals.length === 1 && positionals[0] === 'help') {
+    positionals = [];
+    extra.push('--help');
   }
   const args = [...argv.filter((arg) => arg.startsWith('-') || positionals.includes(arg)), ...extra];
   try {
-    const config = Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]));
+    const config = Object.fromEntries(
+      Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+    );
     const parsed = parseArgs({ args, allowPositionals: true, options: config });
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals, fromNpm };
   } catch (error) {

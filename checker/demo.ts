@@ -11,7 +11,7 @@ import { checkFile, findScenario, listScenarios, originalServerFile, serverFile,
 import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { CouldNotCheck, UsageError } from './errors.ts';
 import { ensureFixtures } from './fixtures.ts';
-import { formatBytes, formatFigure } from './format.ts';
+import { formatBytes, formatFigure, SYMBOLS } from './format.ts';
 import type { Probe } from './protocol.ts';
 import { createCheckContext, loadCheck, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
@@ -37,7 +37,6 @@ ${listScenarios()}`;
 
 /** A server that has grown this much has made the point; stop before it strains the laptop. */
 const RSS_LIMIT = 1024 * 1024 * 1024;
-const SPARK = '▁▂▃▄▅▆▇█';
 const WIDTH = 36;
 
 interface Series {
@@ -51,7 +50,7 @@ export function sparkline(values: readonly number[], width = WIDTH): string {
   if (shown.length === 0) return '';
   const low = Math.min(...shown);
   const high = Math.max(...shown);
-  return shown.map((value) => SPARK[high === low ? 0 : Math.round(((value - low) / (high - low)) * (SPARK.length - 1))]).join('');
+  return shown.map((value) => SYMBOLS.spark[high === low ? 0 : Math.round(((value - low) / (high - low)) * (SYMBOLS.spark.length - 1))]).join('');
 }
 
 function seriesFor(spec: CheckSpec): Array<Series & { read: (probe: Probe) => number }> {

@@ -17,3 +17,28 @@ export function formatFigure(value: number, unit: 'bytes' | 'objects'): string {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * Whether the terminal can draw ✓, ✗ and the sparkline's blocks. The Windows
+ * 10 console (conhost) shows them as boxes; Windows Terminal (WT_SESSION),
+ * VS Code's terminal and ConEmu draw them. FG_ASCII=1 asks for ASCII anywhere.
+ */
+export function terminalDrawsSymbols(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+  if (env.FG_ASCII === '1') return false;
+  if (platform !== 'win32') return true;
+  return Boolean(env.WT_SESSION || env.TERM_PROGRAM === 'vscode' || env.ConEmuANSI === 'ON');
+}
+
+export interface Symbols {
+  readonly pass: string;
+  readonly fail: string;
+  /** A sparkline's levels, lowest first. */
+  readonly spark: string;
+}
+
+export function symbolsFor(drawsSymbols: boolean): Symbols {
+  return drawsSymbols ? { pass: '✓', fail: '✗', spark: '▁▂▃▄▅▆▇█' } : { pass: '+', fail: 'x', spark: '_.,:-=+*#' };
+}
+
+/** The one place that decides how a verdict's marks look in this terminal. */
+export const SYMBOLS: Symbols = symbolsFor(terminalDrawsSymbols());

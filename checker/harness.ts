@@ -4,15 +4,19 @@
  * exports its app), and answers the checker's commands over IPC.
  *
  * This module is kept apart from everything the learner writes: its own
- * closures sit on retainer paths only of what it owns (the HTTP server).
+ * closures sit on retainer paths only of what it owns (the HTTP server) and
+ * of what its recorders watch (the file store's emitter), and a retainer path
+ * never starts at its variables (checker/trace.ts).
  */
-import { readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import net from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { PeakSampler } from './peak-sampler.ts';
+import { DescriptorRecorder, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
+import { SlowDisk } from './slow-disk.ts';
+import { untilSteady } from './steady.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
 
 const serverFile = process.argv[2];
@@ -21,33 +25,14 @@ if (!serverFile || !process.send) {
   process.exit(64);
 }
 
+/** The server file's folder: a service may spread over several modules there, all the learner's. */
+const learnerFolder = path.dirname(path.resolve(serverFile));
+
 function send(event: HarnessEvent): Promise<void> {
   return new Promise((resolve) => {
     if (!process.connected) return resolve();
     process.send!(event, undefined, {}, () => resolve());
   });
-}
-
-/**
- * The first stack frame in the learner's code, as "scenarios/01-download-cache/server.ts:12:5":
- * the server file, or another module in its folder (a service spread over several files).
- */
-function locationIn(stack: string | undefined): string | undefined {
-  if (!stack) return undefined;
-  const folder = path.dirname(serverFile!) + path.sep;
-  for (const line of stack.split('\n')) {
-    const match = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (!match) continue;
-    let file = match[1]!;
-    try {
-      if (file.startsWith('file://')) file = fileURLToPath(file);
-    } catch {
-      continue;
-    }
-    if (!file.startsWith(folder) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return `${path.relative(process.cwd(), file).split(path.sep).join('/')}:${match[2]}:${match[3]}`;
-  }
-  return undefined;
 }
 
 function describe(error: unknown): { message: string; stack?: string } {
@@ -62,7 +47,7 @@ async function fail(problem: StartProblem): Promise<never> {
 
 async function crash(reason: 'uncaughtException' | 'unhandledRejection', error: unknown): Promise<void> {
   const { message, stack } = describe(error);
-  await send({ type: 'crash', reason, message, location: locationIn(stack), stack });
+  await send({ type: 'crash', reason, message, location: locationIn(stack, learnerFolder), stack });
   process.exit(70);
 }
 process.on('uncaughtException', (error) => void crash('uncaughtException', error));
@@ -72,6 +57,10 @@ process.on('unhandledRejection', (error) => void crash('unhandledRejection', err
 // the server is doing (even still loading): listen for it before anything else.
 process.on('disconnect', () => process.exit(0));
 if (!process.connected) process.exit(0);
+// The terminal's Ctrl-C reaches every process of the foreground group, this
+// one too: the checker alone decides what an interrupt means (the demo moves
+// on to the solution), and ends this process by disconnecting or killing it.
+process.on('SIGINT', () => undefined);
 
 // The harness listens, not the learner's module. A listen() from anywhere
 // else is recorded and refused, so a server that picks its own port can be
@@ -86,6 +75,20 @@ net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown
   selfListened.set(this, typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? ''));
   return this;
 } as typeof realListen;
+
+// Wrapped before the server loads, so that its imports of `fs` see the wrappers; nothing stalls until a check asks.
+const slowDisk = new SlowDisk(() => steadyReading());
+await slowDisk.install();
+// Recorders go in before the learner's code runs, so that everything it opens, starts and adds is seen being made.
+const descriptors = new DescriptorRecorder(learnerFolder);
+descriptors.install();
+const timers = new TimerRecorder(learnerFolder);
+timers.install();
+// The storage module the services share, loaded through the same specifier as
+// server.ts so both see one instance (its counters and emitters).
+const storage = await import('#service/storage');
+const listeners = new ListenerRecorder(learnerFolder);
+listeners.watch('fileEvents', storage.fileEvents);
 
 /** Names a module conventionally gives a function that builds its app or server. */
 const FACTORY_NAMES = ['createApp', 'createServer', 'buildApp', 'build', 'makeApp', 'makeServer', 'getApp'];
@@ -134,14 +137,14 @@ try {
   module = (await import(pathToFileURL(serverFile).href)) as Record<string, unknown>;
 } catch (error) {
   const { message, stack } = describe(error);
-  await fail({ kind: 'import-failed', message, location: locationIn(stack) });
+  await fail({ kind: 'import-failed', message, location: locationIn(stack, learnerFolder) });
 }
 let served: http.Server | null = null;
 try {
   served = await serverOf(module!);
 } catch (error) {
   const { message, stack } = describe(error);
-  await fail({ kind: 'import-failed', message, location: locationIn(stack) });
+  await fail({ kind: 'import-failed', message, location: locationIn(stack, learnerFolder) });
 }
 if (!served) await fail({ kind: 'no-export', exported: Object.keys(module!) });
 const server = served!;
@@ -178,22 +181,6 @@ function bufferedBytes(): number {
   return bytes;
 }
 
-// The storage module the services share, loaded through the same specifier as
-// server.ts so both see one instance (its counters and emitters).
-const storage = await import('#service/storage');
-
-function countOpenFileDescriptors(): number | null {
-  for (const dir of ['/proc/self/fd', '/dev/fd']) {
-    try {
-      // The listing itself opens one descriptor.
-      return readdirSync(dir).length - 1;
-    } catch {
-      // not on this platform; try the next
-    }
-  }
-  return null;
-}
-
 function countActive(): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
@@ -209,13 +196,20 @@ function collectGarbage(): void {
 
 const sampler = new PeakSampler({ bufferedBytes, collectGarbage });
 
+/** Wait until the server has done all it can without its slow client or disk, and read its memory then. */
+async function steadyReading(): Promise<boolean> {
+  const steady = await untilSteady({ responses: () => openResponses, bytesHeld: () => slowDisk.bytesHeld });
+  sampler.sampleCollected();
+  return steady;
+}
+
 function probe(): Probe {
   return {
     memory: process.memoryUsage(),
-    resources: { active: countActive(), fileDescriptors: countOpenFileDescriptors() },
+    resources: { active: countActive(), fileDescriptors: listDescriptors()?.open.size ?? null },
     openConnections: openSockets.size,
-    listeners: { 'fileEvents:changed': storage.fileEvents.listenerCount('changed') },
     storage: { ...storage.storageStats },
+    held: { descriptors: descriptors.held(), timers: timers.held(), listeners: listeners.held() },
   };
 }
 
@@ -268,6 +262,14 @@ async function run(command: HarnessCommand): Promise<unknown> {
       return null;
     case 'stop-sampling':
       return sampler.stop();
+    case 'until-steady':
+      return steadyReading();
+    case 'slow-disk':
+      slowDisk.stall(storage.UPLOADS_DIR, command.stallEveryBytes);
+      return null;
+    case 'fast-disk':
+      slowDisk.stop();
+      return null;
   }
 }
 

@@ -8,7 +8,7 @@
 import type { Scenario, Side } from './course.ts';
 import { formatBytes, formatFigure, formatSeconds } from './format.ts';
 import type { ReferenceFigure } from './reference.ts';
-import { describeSampledPeak } from './report.ts';
+import { describeSampledPeak, placeLines, rootDescription } from './report.ts';
 import type { MeasureResult, RetainerPath, TimelinePoint, Verdict } from './types.ts';
 
 export interface HtmlReportInput {
@@ -99,7 +99,7 @@ function figureBars(measure: MeasureResult, reference: ReferenceFigure | undefin
 /** The retainer path as boxes joined by arrows that say how each holds the next. */
 export function retainerChain(path: RetainerPath): string {
   const boxes = [
-    `<div class="box root"><div class="name">${escape(path.root.name)}</div><div class="what">${escape(path.root.description)}</div><div class="size">${escape(path.root.label === path.root.name ? formatBytes(path.root.retainedBytes) : `${path.root.label} · ${formatBytes(path.root.retainedBytes)}`)}</div></div>`,
+    `<div class="box root"><div class="name">${escape(path.root.name)}</div><div class="what">${escape(rootDescription(path.root))}</div><div class="size">${escape(path.root.label === path.root.name ? formatBytes(path.root.retainedBytes) : `${path.root.label} · ${formatBytes(path.root.retainedBytes)}`)}</div></div>`,
     ...path.steps.map(
       (step) =>
         `<div class="arrow"><span>${escape(step.via || 'holds')}</span></div><div class="box"><div class="name">${escape(step.label)}</div><div class="size">${escape(formatBytes(step.retainedBytes))}</div></div>`,
@@ -115,8 +115,9 @@ function measureSection(measure: MeasureResult, reference: ReferenceFigure | und
       ? `<p>${measure.objects} ${escape(measure.describe)} were created during the traffic and are still alive after it.</p>`
       : '';
   const sampled = measure.sampled ? describeSampledPeak(measure.sampled, measure.unit).map((sentence) => `<p>${escape(sentence)}</p>`).join('') : '';
+  const places = !measure.passed && measure.places ? `<h4>Where</h4><ul class="places" data-testid="places">${placeLines(measure.places).map((line) => `<li>${escape(line)}</li>`).join('')}</ul>` : '';
   const path = !measure.passed && measure.path ? `<h4>Why they stay</h4>${retainerChain(measure.path)}${measure.otherPaths ? `<p class="note">${measure.otherPaths} other path(s) keep some of them too.</p>` : ''}` : '';
-  return `<section class="measure"><h3>${mark} ${escape(measure.name)}</h3>${figureBars(measure, reference)}${stayed}${sampled}${path}</section>`;
+  return `<section class="measure"><h3>${mark} ${escape(measure.name)}</h3>${figureBars(measure, reference)}${stayed}${sampled}${places}${path}</section>`;
 }
 
 const STYLE = `
@@ -138,6 +139,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-siz
 .box.root{border-color:#2563eb;background:#eff6ff}.box .name{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace}
 .box .what,.box .size{font-size:12px;color:#4b5563}
 .arrow{margin-left:24px;padding:2px 0 2px 14px;border-left:2px solid #9ca3af;font-size:12px;color:#4b5563;font-family:ui-monospace,Menlo,Consolas,monospace}
+.places{margin:4px 0;padding-left:20px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 .chart svg{width:100%;height:auto}.grid{stroke:#e5e7eb}.key{margin-right:14px;font-size:13px}.swatch{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}
 .next{background:#f0fdf4;border:1px solid #bbf7d0;border-radius:6px;padding:10px 14px}.next.fail{background:#fff7ed;border-color:#fed7aa}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f3f4f6;padding:1px 4px;border-radius:3px}

@@ -1,30 +1,41 @@
 /**
- * Instruments for what a process holds outside the JavaScript heap: file
- * descriptors, open streams, libuv handles. A heap snapshot cannot see them;
- * each reads one figure from a probe of the running server, or answers null
+ * Instruments for what a process holds that a heap snapshot does not show as
+ * such: file descriptors, timers, listeners on shared emitters, libuv handles.
+ * Each reads one figure from a probe of the running server, or answers null
  * where the platform cannot give it, so that a measure can fall back on the
  * next instrument and the verdict can say which one it used.
  */
-import type { Probe } from './protocol.ts';
-import type { Instrument, MeasureResult, ResourceMeasure } from './types.ts';
-
-/** Descriptors the process has open (/proc/self/fd on Linux, /dev/fd on macOS). */
-export const openFileDescriptors: Instrument = {
-  name: 'open file descriptors',
-  read: (probe) => probe.resources.fileDescriptors,
-  unavailable: 'Windows cannot list a process\'s file descriptors',
-};
+import type { HeldResource, Probe } from './protocol.ts';
+import type { Instrument, MeasureResult, Place, ResourceMeasure } from './types.ts';
 
 /**
- * Read streams the file store opened (openStoredFile) that have not emitted
- * 'close'; works on every platform. A server that never reads through the
- * store would show 0 whatever it leaks, so then this instrument has no figure.
+ * File descriptors, each with the file it is open on and the line that opened
+ * it: the harness records every open and close through node:fs (the file
+ * store's streams included), and where the system lists a process's
+ * descriptors (/proc/self/fd, /dev/fd) also counts those opened any other way.
+ * Works on every platform, Windows included.
  */
-export const openFileStreams: Instrument = {
-  name: "the file store's read streams that were opened and never closed",
-  read: (probe) => (probe.storage.diskReads > 0 ? (probe.storage.openReadStreams ?? null) : null),
-  unavailable: 'the server did not read any file through the shared file store (openStoredFile)',
+export const openDescriptors: Instrument = {
+  name: 'the file descriptors your server opened and never closed',
+  read: (probe) => probe.held.descriptors.length,
+  held: (probe) => probe.held.descriptors,
+  verb: 'opened',
 };
+
+/** Every live Timeout the learner's code created, unref'd ones included (process.getActiveResourcesInfo leaves those out), with the line that created it. */
+export const liveTimers: Instrument = {
+  name: "the timers your code created and never cleared, unref'd ones included",
+  read: (probe) => probe.held.timers.length,
+  held: (probe) => probe.held.timers,
+  verb: 'created',
+};
+
+/** Listeners on one event of the file store's shared emitter (fileEvents), with the line that added each. */
+export function fileEventListeners(event: string): Instrument {
+  const what = `listener on fileEvents '${event}'`;
+  const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what);
+  return { name: `the listeners added to fileEvents '${event}'`, read: (probe) => on(probe).length, held: on, verb: 'added' };
+}
 
 /** Active libuv handles and requests of one kind, as `process.getActiveResourcesInfo()` lists them (TCPSocketWrap, Timeout, FSReqCallback…). */
 export function activeResources(kind: string): Instrument {
@@ -42,6 +53,8 @@ export interface ResourceReading {
   readonly value: number;
   /** Instruments the measure prefers but this platform or server lacks, with why. */
   readonly unavailable: readonly string[];
+  /** What the growth is made of, by place (instruments that record them). */
+  readonly places?: readonly Place[];
 }
 
 export function readResource(measure: ResourceMeasure, before: Probe, after: Probe): ResourceReading {
@@ -53,7 +66,9 @@ export function readResource(measure: ResourceMeasure, before: Probe, after: Pro
       unavailable.push(`${instrument.name} — ${instrument.unavailable ?? 'not available here'}`);
       continue;
     }
-    return { instrument, value: end - start, unavailable };
+    if (!instrument.held) return { instrument, value: end - start, unavailable };
+    const places = newPlaces(instrument.held(before), instrument.held(after), instrument.verb ?? 'made');
+    return { instrument, value: places.reduce((sum, place) => sum + place.count, 0), unavailable, places };
   }
   return { instrument: null, value: 0, unavailable };
 }
@@ -66,7 +81,21 @@ export function resourceResult(measure: ResourceMeasure, before: Probe, after: P
   const reading = readResource(measure, before, after);
   const base = { name: measure.name, unit: measure.unit, bar: measure.bar, unavailable: reading.unavailable };
   if (!reading.instrument) return { ...base, value: 0, passed: false, notMeasured: true };
-  return { ...base, value: reading.value, passed: reading.value <= measure.bar, instrument: reading.instrument.name };
+  return { ...base, value: reading.value, passed: reading.value <= measure.bar, instrument: reading.instrument.name, ...(reading.places?.length ? { places: reading.places } : {}) };
+}
+
+/** What is held after and was not before, grouped by what it is and the line that made it, most first. */
+export function newPlaces(before: readonly HeldResource[], after: readonly HeldResource[], verb: string): Place[] {
+  const old = new Set(before.map((held) => held.key));
+  const groups = new Map<string, Place>();
+  for (const held of after) {
+    if (old.has(held.key)) continue;
+    const key = `${held.what}\0${held.location}`;
+    const group = groups.get(key);
+    groups.set(key, { count: (group?.count ?? 0) + 1, what: held.what, verb, location: held.location });
+  }
+  // Most first; among equals, those with a line before those without, then by line.
+  return [...groups.values()].sort((a, b) => b.count - a.count || Number(a.location === null) - Number(b.location === null) || (a.location ?? '').localeCompare(b.location ?? '') || a.what.localeCompare(b.what));
 }
 
 /** True once every resource measure is back within its bar, the sign that closes still in flight have landed. */

@@ -11,12 +11,14 @@
  * on. A raw reading above the peak by more than a step triggers a garbage
  * collection, and only the reading after it can raise the peak: the peak is
  * exact for a server that holds little, and at most a step below the truth
- * for one that holds a lot.
+ * for one that holds a lot. At the moments that matter most (the server has
+ * done all it can while its slow client or disk makes it wait) the harness
+ * asks for a reading after a collection, whatever the raw figure says.
  */
 import type { SampledFigure, SampledPeaks, SampledValues } from './protocol.ts';
 
 /** Figures a garbage collection can lower: they count only what survives one. */
-const COLLECTED: readonly SampledFigure[] = ['heapUsed', 'external', 'arrayBuffers'];
+const COLLECTED: readonly SampledFigure[] = ['heapUsed', 'external', 'arrayBuffers', 'heapAndExternal'];
 
 /** How far a raw reading must rise above the peak before a collection confirms it. */
 export const CONFIRM_STEP_BYTES = 4 * 1024 * 1024;
@@ -33,13 +35,18 @@ export class PeakSampler {
   private before: SampledValues | null = null;
   private peak: SampledValues | null = null;
   private samples = 0;
+  private steadyReadings = 0;
   private started = 0;
 
   constructor(private readonly options: PeakSamplerOptions) {}
 
   private read(): SampledValues {
     const { heapUsed, external, arrayBuffers, rss } = process.memoryUsage();
-    return { heapUsed, external, arrayBuffers, rss, bufferedBytes: this.options.bufferedBytes() };
+    return { heapUsed, external, arrayBuffers, heapAndExternal: heapUsed + external, rss, bufferedBytes: this.options.bufferedBytes() };
+  }
+
+  private raise(peak: SampledValues, reading: SampledValues, figures: readonly SampledFigure[]): void {
+    for (const figure of figures) peak[figure] = Math.max(peak[figure], reading[figure]);
   }
 
   /** Start sampling every `intervalMs`; the first reading (after a collection) is the baseline. */
@@ -49,8 +56,10 @@ export class PeakSampler {
     this.before = this.read();
     this.peak = { ...this.before };
     this.samples = 0;
+    this.steadyReadings = 0;
     this.started = performance.now();
-    this.timer = setInterval(() => this.sample(), intervalMs);
+    // Unref'd: the sampler is no work of the server's, and the harness tells when the server is steady by the work it has left.
+    this.timer = setInterval(() => this.sample(), intervalMs).unref();
   }
 
   /** Take one reading now; the timer calls it, and so can code that knows a peak is near. */
@@ -62,10 +71,19 @@ export class PeakSampler {
     if (COLLECTED.some((figure) => reading[figure] > peak[figure] + CONFIRM_STEP_BYTES)) {
       this.options.collectGarbage();
       reading = this.read();
-      for (const figure of COLLECTED) peak[figure] = Math.max(peak[figure], reading[figure]);
+      this.raise(peak, reading, COLLECTED);
     }
-    peak.rss = Math.max(peak.rss, reading.rss);
-    peak.bufferedBytes = Math.max(peak.bufferedBytes, reading.bufferedBytes);
+    this.raise(peak, reading, ['rss', 'bufferedBytes']);
+  }
+
+  /** A reading after a collection, counted whatever the raw figures say: for a moment the caller knows to be a peak. */
+  sampleCollected(): void {
+    const peak = this.peak;
+    if (!peak) return;
+    this.options.collectGarbage();
+    this.samples += 1;
+    this.steadyReadings += 1;
+    this.raise(peak, this.read(), [...COLLECTED, 'rss', 'bufferedBytes']);
   }
 
   /** Take a last reading, stop the timer (nothing of the sampler stays scheduled) and report. */
@@ -74,7 +92,13 @@ export class PeakSampler {
     this.sample();
     clearInterval(this.timer);
     this.timer = null;
-    const result: SampledPeaks = { before: this.before, peak: this.peak, samples: this.samples, durationMs: performance.now() - this.started };
+    const result: SampledPeaks = {
+      before: this.before,
+      peak: this.peak,
+      samples: this.samples,
+      steadyReadings: this.steadyReadings,
+      durationMs: performance.now() - this.started,
+    };
     this.before = null;
     this.peak = null;
     return result;

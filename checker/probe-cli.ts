@@ -7,10 +7,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
+import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
-import { formatBytes, formatFigure, formatSeconds } from './format.ts';
+import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { runProbe, type Growth, type ProbeResult } from './probe.ts';
 import { parseHeader, parseRequest, readTrafficFile, type ProbeRequest } from './probe-traffic.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
@@ -73,32 +74,40 @@ function wholeNumber(text: string | undefined, name: string, min: number): numbe
   return value;
 }
 
+const OPTIONS = {
+  request: { type: 'string', multiple: true, short: 'r', example: '"GET /files/a.jpg"', looksLike: /^[A-Za-z]+ \S/ },
+  header: { type: 'string', multiple: true, short: 'H', example: '"x-api-key: 42"', looksLike: /^[\w-]+:\s/ },
+  traffic: { type: 'string', example: 'traffic.json', looksLike: /\.json$/i },
+  rounds: { type: 'string', example: '8' },
+  warmup: { type: 'string', example: '3' },
+  json: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  'no-cookies': { type: 'boolean' },
+  cwd: { type: 'string', example: 'services/orders' },
+  attach: { type: 'string', example: '127.0.0.1:9229', looksLike: /^(ws:\/\/|[\w.[\]:-]+:\d+$)/ },
+  base: { type: 'string', example: 'http://127.0.0.1:3000', looksLike: /^https?:\/\// },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** null: --help was asked for. */
-export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        request: { type: 'string', multiple: true, short: 'r' },
-        header: { type: 'string', multiple: true, short: 'H' },
-        traffic: { type: 'string' },
-        rounds: { type: 'string' },
-        warmup: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        keep: { type: 'boolean', default: false },
-        'no-cookies': { type: 'boolean', default: false },
-        cwd: { type: 'string' },
-        attach: { type: 'string' },
-        base: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${PROBE_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+export function parseProbeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ProbeArgs | null {
+  const parsed = parseCommandArgs('probe', argv, OPTIONS, env);
+  if (parsed.fromNpm.length) console.error(pc.dim(npmTookNote('probe', parsed.positionals, parsed.fromNpm)));
+  const { positionals } = parsed;
+  const values = parsed.values as {
+    request?: string[];
+    header?: string[];
+    traffic?: string;
+    rounds?: string;
+    warmup?: string;
+    json?: boolean;
+    keep?: boolean;
+    help?: boolean;
+    'no-cookies'?: boolean;
+    cwd?: string;
+    attach?: string;
+    base?: string;
+  };
   if (values.help) return null;
   let module: string;
   let attach: ProbeArgs['attach'];
@@ -137,8 +146,8 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs | null {
     requests,
     rounds: wholeNumber(values.rounds, 'rounds', 2) ?? traffic?.rounds ?? 8,
     warmup: wholeNumber(values.warmup, 'warmup', 0) ?? traffic?.warmup ?? 3,
-    json: values.json,
-    keep: values.keep,
+    json: values.json ?? false,
+    keep: values.keep ?? false,
   };
 }
 
@@ -171,6 +180,7 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
   if (finding.kind === 'probe') {
     return [
       `  ${index}. ${finding.name}: +${formatFigure(finding.a, finding.unit)} in batch A, +${formatFigure(finding.b, finding.unit)} in batch B (${perRound(finding.a + finding.b, 2 * rounds, finding.unit)} a round)`,
+      ...(finding.places ?? []).slice(0, 5).map((place) => `       ${place}`),
     ];
   }
   const total = { objects: finding.a.objects + finding.b.objects, bytes: finding.a.bytes + finding.b.bytes };
@@ -200,8 +210,8 @@ export function formatProbe(module: string, result: ProbeResult): string {
   const lines: string[] = [];
   lines.push(
     result.status === 'grows'
-      ? `${pc.red(pc.bold('✗ GROWS'))}  ${pc.dim(file)}: ${result.findings.length} thing(s) grew in both batches`
-      : `${pc.green(pc.bold('✓ STEADY'))}  ${pc.dim(file)}: nothing the requests created stayed in both batches`,
+      ? `${pc.red(pc.bold(`${SYMBOLS.fail} GROWS`))}  ${pc.dim(file)}: ${result.findings.length} thing(s) grew in both batches`
+      : `${pc.green(pc.bold(`${SYMBOLS.pass} STEADY`))}  ${pc.dim(file)}: nothing the requests created stayed in both batches`,
     '',
   );
   result.findings.forEach((finding, index) => lines.push(...findingLines(finding, index + 1, result.rounds), ''));
@@ -223,7 +233,7 @@ export function formatProbe(module: string, result: ProbeResult): string {
 }
 
 async function main(): Promise<number> {
-  const args = parseProbeArgs(process.argv.slice(2));
+  const args = parseProbeArgs(process.argv.slice(2), process.env);
   if (!args) {
     console.log(PROBE_USAGE);
     return 0;
@@ -250,7 +260,7 @@ async function main(): Promise<number> {
   return result.status === 'steady' ? 0 : result.status === 'grows' ? 1 : 2;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().then(
     (code) => {
       process.exitCode = code;

@@ -18,7 +18,7 @@ import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
 import { AttachedService } from './attach.ts';
 import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
-import type { Probe } from './protocol.ts';
+import type { HeldResource, Probe } from './protocol.ts';
 import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
@@ -96,6 +96,8 @@ export interface ProbeGrowth {
   readonly unit: 'bytes' | 'objects';
   readonly a: number;
   readonly b: number;
+  /** For what the harness records (descriptors, timers): what is new, by what it is and where it was made. */
+  readonly places?: readonly string[];
 }
 
 export type Growth = HeapGrowth | ProbeGrowth | OutOfMemory;
@@ -542,6 +544,8 @@ interface ProbeFigure {
   readonly name: string;
   readonly unit: 'bytes' | 'objects';
   readonly read: (probe: Probe) => number;
+  /** What the harness recorded of the things this figure counts, with where each was made. */
+  readonly held?: (probe: Probe) => readonly HeldResource[];
 }
 
 function probeFigures(probes: readonly Probe[]): ProbeFigure[] {
@@ -549,11 +553,25 @@ function probeFigures(probes: readonly Probe[]): ProbeFigure[] {
   return [
     { name: 'memory held by Buffers and typed arrays (arrayBuffers)', unit: 'bytes', read: (probe) => probe.memory.arrayBuffers },
     { name: 'memory outside the JavaScript heap (external)', unit: 'bytes', read: (probe) => probe.memory.external },
-    { name: 'open file descriptors', unit: 'objects', read: (probe) => probe.resources.fileDescriptors ?? 0 },
+    // Recorded as the service opens and closes them (every platform), each with its file and the line that opened it.
+    { name: 'open file descriptors', unit: 'objects', read: (probe) => probe.held.descriptors.length || (probe.resources.fileDescriptors ?? 0), held: (probe) => probe.held.descriptors },
+    { name: 'timers still running (unref\'d ones too)', unit: 'objects', read: (probe) => probe.held.timers.length, held: (probe) => probe.held.timers },
     ...[...kinds].sort().map(
       (kind): ProbeFigure => ({ name: `active ${kind} handles`, unit: 'objects', read: (probe) => probe.resources.active[kind] ?? 0 }),
     ),
   ];
+}
+
+/** What is held at the end and was not at the start, counted by what it is and where it was made: "16 × report.txt, opened at service.mjs:9:5". */
+function newPlaces(before: readonly HeldResource[], after: readonly HeldResource[]): string[] {
+  const old = new Set(before.map((resource) => resource.key));
+  const counts = new Map<string, number>();
+  for (const resource of after) {
+    if (old.has(resource.key)) continue;
+    const place = `${resource.what}${resource.location ? `, made at ${resource.location}` : ''}`;
+    counts.set(place, (counts.get(place) ?? 0) + 1);
+  }
+  return [...counts].sort((x, y) => y[1] - x[1]).map(([place, count]) => `${count} × ${place}`);
 }
 
 export function probeGrowth(p0: Probe, p1: Probe, p2: Probe, rounds: number): ProbeGrowth[] {
@@ -562,7 +580,12 @@ export function probeGrowth(p0: Probe, p1: Probe, p2: Probe, rounds: number): Pr
     const a = figure.read(p1) - figure.read(p0);
     const b = figure.read(p2) - figure.read(p1);
     const grows = figure.unit === 'bytes' ? a >= BYTES_FLOOR && b >= BYTES_FLOOR && comparable(a, b) : a >= objectFloor(rounds) && b >= objectFloor(rounds) && comparable(a, b);
-    if (grows) findings.push({ kind: 'probe', name: figure.name, unit: figure.unit, a, b });
+    if (grows) findings.push({ kind: 'probe', name: figure.name, unit: figure.unit, a, b, ...(figure.held ? { places: newPlaces(figure.held(p0), figure.held(p2)) } : {}) });
+  }
+  // The recorded timers are the active Timeout handles, with their lines, and unref'd ones too: say it once.
+  if (findings.some((finding) => finding.name.startsWith('timers still running'))) {
+    const handles = findings.findIndex((finding) => finding.name === 'active Timeout handles');
+    if (handles >= 0) findings.splice(handles, 1);
   }
   // external includes arrayBuffers: say it once, unless the rest grew on its own.
   const buffers = findings.find((finding) => finding.name.includes('arrayBuffers'));

@@ -3,6 +3,7 @@
  * stands with it, and the next one to do.
  */
 import pc from 'picocolors';
+import { SYMBOLS } from './format.ts';
 import { SCENARIOS, type Scenario } from './course.ts';
 import type { Progress, ScenarioProgress } from './progress.ts';
 
@@ -17,13 +18,13 @@ function ago(iso: string, now: Date): string {
 
 function status(progress: ScenarioProgress | undefined): { text: string; plain: string } {
   const outcome = progress?.lastCheck?.outcome;
-  if (outcome === 'passed') return { text: pc.green('✓ passed'), plain: '✓ passed' };
+  if (outcome === 'passed') return { text: pc.green(`${SYMBOLS.pass} passed`), plain: `${SYMBOLS.pass} passed` };
   const leaks = progress?.lastCheck?.leaks;
   if (outcome === 'failed' && leaks) {
-    const plain = `✗ ${leaks.fixed} of ${leaks.total} fixed`;
+    const plain = `${SYMBOLS.fail} ${leaks.fixed} of ${leaks.total} fixed`;
     return { text: pc.red(plain), plain };
   }
-  if (outcome === 'failed') return { text: pc.red('✗ not yet'), plain: '✗ not yet' };
+  if (outcome === 'failed') return { text: pc.red(`${SYMBOLS.fail} not yet`), plain: `${SYMBOLS.fail} not yet` };
   if (outcome === 'could-not-check') return { text: pc.yellow('? could not check'), plain: '? could not check' };
   return { text: pc.dim('· not tried'), plain: '· not tried' };
 }
@@ -49,7 +50,7 @@ export function formatProgress(progress: Progress, now: Date = new Date(), termi
     (row) =>
       `  ${row.scenario.number}  ${row.scenario.title.padEnd(titleWidth)}  ${row.status.text}${' '.repeat(statusWidth - row.status.plain.length)}  ${pc.dim(row.when.padEnd(11))}  ${pc.dim(fit(row.scenario.teaches))}`.trimEnd(),
   );
-  const passed = rows.filter((row) => row.status.plain.startsWith('✓')).length;
+  const passed = rows.filter((row) => row.status.plain.startsWith(SYMBOLS.pass)).length;
   const next = nextScenario(progress);
   return [
     `${pc.bold('forgotten-garbage')}  ${passed} of ${SCENARIOS.length} scenarios pass`,

@@ -23,7 +23,10 @@ export type HarnessCommand =
   | { type: 'settle' }
   | { type: 'emit-file-changed'; name: string }
   | { type: 'start-sampling'; intervalMs: number }
-  | { type: 'stop-sampling' };
+  | { type: 'stop-sampling' }
+  | { type: 'until-steady' }
+  | { type: 'slow-disk'; stallEveryBytes: number }
+  | { type: 'fast-disk' };
 
 export interface ResourceCounts {
   /** `process.getActiveResourcesInfo()`, counted by kind (Timeout, TCPSocketWrap, FSReqCallback…). */
@@ -32,29 +35,47 @@ export interface ResourceCounts {
   readonly fileDescriptors: number | null;
 }
 
+/** One thing the server holds (a descriptor, a timer, a listener), as the harness's recorders saw it made. */
+export interface HeldResource {
+  /** The same for the same thing in every probe of one process, so that a probe after the traffic can tell what is new. */
+  readonly key: string;
+  /** What it is: "video-1.mp4", "interval, every 250 ms, unref'd", "listener on fileEvents 'changed'". */
+  readonly what: string;
+  /** The first line of the learner's code that led to it: "scenarios/07-aborted-downloads/server.ts:18:16"; null when none did. */
+  readonly location: string | null;
+}
+
+/** What the server holds, recorded with where each was made. */
+export interface HeldResources {
+  /** Open file descriptors, on every platform (cross-checked with /proc/self/fd or /dev/fd where they exist). */
+  readonly descriptors: readonly HeldResource[];
+  /** Live Timeouts the learner's code created, unref'd ones included. */
+  readonly timers: readonly HeldResource[];
+  /** Listeners on the shared emitters the file store exports. */
+  readonly listeners: readonly HeldResource[];
+}
+
 /** What the harness reports about the running server. */
 export interface Probe {
   readonly memory: NodeJS.MemoryUsage;
   readonly resources: ResourceCounts;
   readonly openConnections: number;
-  /** Listener counts on the service's shared emitters, by `emitter:event`. */
-  readonly listeners: Record<string, number>;
+  readonly held: HeldResources;
   readonly storage: {
     readonly diskReads: number;
     readonly bytesRead: number;
     readonly uploadsWritten: number;
-    /** Read streams openStoredFile returned that have not emitted 'close' yet. */
-    readonly openReadStreams?: number;
   };
 }
 
 /**
  * Figures the harness samples while the traffic runs: the fields of
- * `process.memoryUsage()`, and the bytes the server has written that its
- * clients have not taken yet (`writableLength` of its open sockets and
- * responses).
+ * `process.memoryUsage()`, the process's memory as a whole (`heapUsed` +
+ * `external`, which counts `arrayBuffers`), and the bytes the server has
+ * written that its clients have not taken yet (`writableLength` of its open
+ * sockets and responses).
  */
-export type SampledFigure = 'heapUsed' | 'external' | 'arrayBuffers' | 'rss' | 'bufferedBytes';
+export type SampledFigure = 'heapUsed' | 'external' | 'arrayBuffers' | 'heapAndExternal' | 'rss' | 'bufferedBytes';
 
 export type SampledValues = Record<SampledFigure, number>;
 
@@ -65,5 +86,7 @@ export interface SampledPeaks {
   /** The highest value of each figure while the traffic ran. */
   readonly peak: SampledValues;
   readonly samples: number;
+  /** Of those, readings taken when the server was steady: it had done all it could while its slow client or disk made it wait. */
+  readonly steadyReadings: number;
   readonly durationMs: number;
 }

@@ -6,10 +6,10 @@ import path from 'node:path';
 import pc from 'picocolors';
 import type { Scenario, Side } from './course.ts';
 import { scenarioDir } from './course.ts';
-import { formatBytes, formatFigure, formatSeconds } from './format.ts';
+import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { ReferenceFigure } from './reference.ts';
-import type { MeasureResult, RetainerPath, SampledPeak, Verdict } from './types.ts';
+import type { MeasureResult, Place, RetainerPath, SampledPeak, Verdict } from './types.ts';
 
 export interface ReportInput {
   readonly scenario: Scenario;
@@ -24,6 +24,13 @@ function relative(file: string): string {
   return path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
 }
 
+/** "module variable in scenarios/12-the-incident/catalog.ts:21": the root's file with the line that declares it, where known. */
+export function rootDescription(root: RetainerPath['root']): string {
+  if (!root.declaredAt) return root.description;
+  const file = root.declaredAt.replace(/:\d+$/, '');
+  return root.description.endsWith(` ${file}`) ? `${root.description.slice(0, -file.length)}${root.declaredAt}` : `${root.description}, declared at ${root.declaredAt}`;
+}
+
 function pathLines(retainerPath: RetainerPath): string[] {
   const { root } = retainerPath;
   const rows = [
@@ -33,13 +40,13 @@ function pathLines(retainerPath: RetainerPath): string[] {
   const leftWidth = Math.max(...rows.map((row) => row.left.length)) + 2;
   const viaWidth = Math.max(...rows.map((row) => row.via.length)) + 2;
   return [
-    `${pc.bold(root.name)}  ${pc.dim(root.description)}${root.label === root.name ? `  ${formatFigure(root.retainedBytes, 'bytes')}` : ''}`,
+    `${pc.bold(root.name)}  ${pc.dim(rootDescription(root))}${root.label === root.name ? `  ${formatFigure(root.retainedBytes, 'bytes')}` : ''}`,
     ...rows.map((row) => `  ${row.left.padEnd(leftWidth)}${pc.dim(row.via.padEnd(viaWidth))}${formatFigure(row.bytes, 'bytes').padStart(9)}`),
   ];
 }
 
 function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined, leak?: string): string[] {
-  const mark = measure.passed ? pc.green('✓') : pc.red('✗');
+  const mark = measure.passed ? pc.green(SYMBOLS.pass) : pc.red(SYMBOLS.fail);
   const title = leak ? `${pc.bold(leak)} ${measure.passed ? pc.green('fixed') : pc.red('still there')}: ${measure.name}` : measure.name;
   const yours = formatFigure(measure.value, measure.unit);
   const figures = [
@@ -49,6 +56,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     `bar ${formatFigure(measure.bar, measure.unit)}`,
   ].filter(Boolean);
   const lines = [`  ${mark} ${title}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
+  if (!measure.passed && measure.places) lines.push(...placeLines(measure.places).map((line) => `        ${line}`));
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
@@ -83,20 +91,43 @@ const FIGURE_TEXT: Record<SampledPeak['figure'], string> = {
   arrayBuffers: 'the memory behind Buffers (arrayBuffers)',
   external: 'memory outside the JS heap (external)',
   heapUsed: 'the JS heap in use (heapUsed)',
+  heapAndExternal: 'the memory the server held (the JS heap and the memory outside it, Buffers included: heapUsed + external)',
   rss: 'the process\'s resident memory (rss)',
 };
 
 /** How a peak came about, in sentences: the figure before the traffic, its peak, and what to read it against. */
 export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['unit']): string[] {
+  const when = sampled.steadyReadings
+    ? `, ${sampled.steadyReadings} of them when the server had done all it could while its slow client or disk made it wait`
+    : '';
   const sentences = [
-    `Sampled ${sampled.samples} times while the traffic ran: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} to a peak of ${formatFigure(sampled.peak, unit)}.`,
+    `Read ${sampled.samples} times while the traffic ran${when}, counting only what survived a garbage collection: ${FIGURE_TEXT[sampled.figure]} went from ${formatFigure(sampled.before, unit)} before the traffic to a peak of ${formatFigure(sampled.peak, unit)}.`,
   ];
   if (sampled.compareTo) {
     const share = (sampled.peak - sampled.before) / sampled.compareTo.bytes;
     const percent = share >= 0.1 ? (share * 100).toFixed(0) : (share * 100).toFixed(1);
     sentences.push(`For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
   }
+  if (sampled.figure !== 'bufferedBytes' && sampled.bufferedBytes > 0) {
+    sentences.push(`Of what it held, at most ${formatBytes(sampled.bufferedBytes)} was written to a response and not yet taken by its client.`);
+  }
   return sentences;
+}
+
+/** Places shown under a failing measure; the rest are counted. */
+export const PLACES_SHOWN = 5;
+
+/** One place as the learner reads it: "20 × video-1.mp4, opened at scenarios/07-aborted-downloads/server.ts:18:16". */
+export function placeSentence(place: Place): string {
+  const where = place.location ? `at ${place.location}` : 'with no line of your code on the stack (by Node or a library on its own)';
+  return `${place.count} × ${place.what}, ${place.verb} ${where}`;
+}
+
+/** The places of a failing measure, most first, the few beyond PLACES_SHOWN summed up. */
+export function placeLines(places: readonly Place[]): string[] {
+  const rest = places.slice(PLACES_SHOWN);
+  const more = rest.reduce((sum, place) => sum + place.count, 0);
+  return [...places.slice(0, PLACES_SHOWN).map(placeSentence), ...(rest.length ? [`… and ${more} more from ${rest.length} other place(s)`] : [])];
 }
 
 /** Which instrument gave a resource measure's figure, and which it could not use here. */
@@ -128,7 +159,7 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     ].join('\n');
   }
   const lines: string[] = [];
-  const headline = verdict.status === 'pass' ? pc.green(pc.bold('✓ PASS')) : pc.red(pc.bold('✗ FAIL'));
+  const headline = verdict.status === 'pass' ? pc.green(pc.bold(`${SYMBOLS.pass} PASS`)) : pc.red(pc.bold(`${SYMBOLS.fail} FAIL`));
   lines.push(`${headline}  ${name}  ${pc.dim(`(${file})`)}`, '');
   if (verdict.leaks) {
     const { total, fixed } = verdict.leaks;
@@ -140,7 +171,7 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     lines.push(...measureLines(measure, reference?.[measure.name], leak), '');
   });
   if (verdict.breaches.length) {
-    lines.push(`  ${pc.red('✗')} the service must still do its job:`);
+    lines.push(`  ${pc.red(SYMBOLS.fail)} the service must still do its job:`);
     for (const breach of verdict.breaches) lines.push(`      ${breach}`);
     lines.push('');
   }

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import pc from 'picocolors';
+import { SYMBOLS } from './format.ts';
 import { findScenario, learnerFiles, listScenarios, originalFile, scenarioDir, SCENARIOS, type Scenario } from './course.ts';
 import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
@@ -79,7 +80,7 @@ function report(scenario: Scenario, result: ResetResult): string {
   }
   const restored = result.restored.map(relative);
   return [
-    `${pc.green('✓')} ${scenario.number} ${scenario.title}: ${restored.join(', ')} ${restored.length === 1 ? 'is' : 'are'} the original again.`,
+    `${pc.green(SYMBOLS.pass)} ${scenario.number} ${scenario.title}: ${restored.join(', ')} ${restored.length === 1 ? 'is' : 'are'} the original again.`,
     result.saved.length
       ? `  Your version${result.saved.length === 1 ? ' is' : 's are'} saved in ${result.saved.map(relative).join(', ')}`
       : `  (There was no ${restored.join(', ')}: ${restored.length === 1 ? 'it is' : 'they are'} back.)`,

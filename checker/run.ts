@@ -5,7 +5,7 @@
  * return the verdict. Everything started here is ended here.
  */
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { Probe, SampledPeaks } from './protocol.ts';
@@ -14,6 +14,8 @@ import { HttpClient } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
+import { parseStackFrame } from './stack-frame.ts';
+import { STEADY_WALL_CAP_MS } from './steady.ts';
 
 export type Phase = keyof PhaseTimes;
 
@@ -152,7 +154,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (unreadable) {
       throw new CouldNotCheck(
         'not measurable here',
-        `Nothing on this machine can measure "${unreadable.name}": ${(unreadable.unavailable ?? []).join('; ')}. Run this check on macOS, Linux or WSL, or read files through the file store (openStoredFile) as the original server does.`,
+        `Nothing on this machine can measure "${unreadable.name}": ${(unreadable.unavailable ?? []).join('; ')}. Nothing was measured, so nothing can be said about it: a leak there would go unseen.`,
       );
     }
     const passed = breaches.length === 0 && measures.every((measure) => measure.passed);
@@ -184,6 +186,17 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     http: new HttpClient(server.port, TIMEOUTS.requestMs),
     probe: () => server.probe(),
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+    // The harness bounds its wait by the server's work, and by STEADY_WALL_CAP_MS however busy the machine: wait that long.
+    untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS),
+    async withSlowDisk(stallEveryBytes, work) {
+      await server.command({ type: 'slow-disk', stallEveryBytes }, TIMEOUTS.requestMs);
+      try {
+        await work();
+      } finally {
+        // A server that died during the work has its own story to tell: a failed reply here must not replace it.
+        await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
+      }
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,
@@ -254,9 +267,8 @@ function loggedError(output: string): string | null {
   if (at < 0) return null;
   const message = lines[at]!.trim().replace(/^.*?\b(\w*Error)/, '$1');
   const frame = lines.slice(at + 1, at + 12).find((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line));
-  const location = frame ? /([^\s(]+\.[cm]?[tj]s):(\d+):(\d+)/.exec(frame) : null;
-  const file = location?.[1]?.startsWith('file://') ? fileURLToPath(location[1]) : location?.[1];
-  const where = location && file ? ` (at ${path.relative(process.cwd(), file)}:${location[2]}:${location[3]})` : '';
+  const location = frame ? parseStackFrame(frame) : null;
+  const where = location ? ` (at ${path.relative(process.cwd(), location.file)}:${location.line}:${location.column})` : '';
   return `${message}${where}`;
 }
 
@@ -356,6 +368,14 @@ function peakResult(measure: PeakMeasure, peaks: SampledPeaks): MeasureResult {
     value,
     bar: measure.bar,
     passed: value <= measure.bar,
-    sampled: { figure: measure.figure, before, peak, samples: peaks.samples, ...(measure.compareTo ? { compareTo: measure.compareTo } : {}) },
+    sampled: {
+      figure: measure.figure,
+      before,
+      peak,
+      samples: peaks.samples,
+      steadyReadings: peaks.steadyReadings,
+      bufferedBytes: peaks.peak.bufferedBytes,
+      ...(measure.compareTo ? { compareTo: measure.compareTo } : {}),
+    },
   };
 }

@@ -266,6 +266,9 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'emit-file-changed': 'telling it a file changed',
   'start-sampling': 'starting to sample its memory',
   'stop-sampling': 'reading its sampled memory',
+  'until-steady': 'waiting until it had done all it could without its client',
+  'slow-disk': 'slowing down its disk',
+  'fast-disk': 'giving its disk back its speed',
 };
 
 const OUT_OF_MEMORY = /heap out of memory|Reached heap limit/i;
@@ -292,7 +295,8 @@ function startFailure(relative: string, message: string, location: string | unde
 
 /** The compiler's first error: its text, and the file and line:column it names, when it names one. */
 function firstCompilerError(text: string): { text: string; file?: string; position?: string } {
-  const esbuild = /(\S+?):(\d+:\d+): ERROR: (.+)/.exec(text);
+  // esbuild starts the line with the file's path, which may hold spaces ("C:\\Users\\First Last\\…").
+  const esbuild = /^\s*(.+?):(\d+:\d+): ERROR: (.+)$/m.exec(text);
   if (esbuild) return { text: esbuild[3]!, file: esbuild[1]!, position: esbuild[2]! };
   const syntax = /SyntaxError: (.+)/.exec(text);
   if (syntax) return { text: syntax[1]! };

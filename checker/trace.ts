@@ -4,6 +4,7 @@
  * variable in a project file, a timer, an emitter, a socket) and drops V8's
  * internal plumbing (module records, hidden arrays, maps' backing tables).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IHeapEdge, IHeapNode } from '@memlab/core';
@@ -103,18 +104,55 @@ export function projectFile(script: string | null, root: string = PROJECT_ROOT):
   return relative.split(path.sep).join('/');
 }
 
-/** The file of the ES module whose export binding (a Cell) this is. */
-function moduleFileOfCell(cell: IHeapNode): string | null {
+/**
+ * The name and file of the ES module export whose binding (a Cell) this is.
+ * Every module that imports the name holds the same Cell (in its list of
+ * imports), so the first referrer V8 happens to list may be any importer:
+ * the declaring module is the one whose exports table pairs the Cell with
+ * its name (a hash table of name, Cell entries).
+ */
+function exportOfCell(cell: IHeapNode): { name: string; file: string | null } | null {
   for (const toCell of cell.referrers) {
-    for (const toArray of toCell.fromNode.referrers) {
-      const module = toArray.fromNode;
+    const table = toCell.fromNode;
+    // A table's slots are internal edges named by their index, as strings.
+    const slot = Number(toCell.name_or_index);
+    if (!Number.isInteger(slot)) continue;
+    const key = table.references.find((edge) => Number(edge.name_or_index) === slot - 1)?.toNode;
+    const name = key?.isString ? key.toStringNode()?.stringValue : undefined;
+    if (!name) continue;
+    for (const toTable of table.referrers) {
+      const module = toTable.fromNode;
       if (module.name !== 'system / SourceTextModule') continue;
       const generator = module.references.find((edge) => edge.toNode.name === 'Generator')?.toNode;
       const body = generator?.getReference('function')?.toNode;
-      if (body) return scriptOfClosure(body);
+      return { name, file: body ? scriptOfClosure(body) : null };
     }
   }
   return null;
+}
+
+/**
+ * An object a project module exports, by its export's name, whichever path
+ * V8 took to it: the shortest path may reach it through an importer or
+ * through the checker's own harness, and the name must not change with that.
+ */
+function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null {
+  for (const edge of node.referrers) {
+    if (edge.fromNode.name !== 'system / Cell' || edge.name_or_index !== 'value') continue;
+    const declared = exportOfCell(edge.fromNode);
+    const file = learnerVisibleFile(declared?.file ?? null, root);
+    if (declared && file) return { name: declared.name, description: `exported by ${file}`, file };
+  }
+  return null;
+}
+
+/** The checker's code in the server's process: it holds what it watches, and is never where a leak starts. */
+const HARNESS_FILES = new Set(['checker/harness.ts', 'checker/recorders.ts']);
+
+/** A project file whose variables may start a path the learner reads. */
+function learnerVisibleFile(script: string | null, root: string): string | null {
+  const file = projectFile(script, root);
+  return file && !HARNESS_FILES.has(file) ? file : null;
 }
 
 function isModuleScope(context: IHeapNode): boolean {
@@ -179,6 +217,28 @@ export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): strin
   return String(name);
 }
 
+interface Start {
+  readonly index: number;
+  readonly name: string;
+  readonly description: string;
+  /** The project file that declares the root's name, for the line it is declared on. */
+  readonly file?: string;
+}
+
+/** "scenarios/12-the-incident/catalog.ts:21": the line of a module-level declaration of `name` in a project file. */
+export function declarationLine(file: string, name: string, root: string = PROJECT_ROOT): string | undefined {
+  let source: string;
+  try {
+    source = readFileSync(path.join(root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const declaration = new RegExp(`^(?:export\\s+)?(?:async\\s+)?(?:const|let|var|function\\*?|class)\\s+${escaped}\\b`);
+  const index = source.split('\n').findIndex((line) => declaration.test(line));
+  return index < 0 ? undefined : `${file}:${index + 1}`;
+}
+
 /**
  * Where the learner's part of the path starts, in order of preference: a
  * module-level variable or export of a project file (the name the learner
@@ -187,23 +247,21 @@ export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): strin
  * V8 finds may pass through Node's objects first (an http.Server whose app
  * reaches the module scope): the learner's own name still wins.
  */
-function startOf(edges: readonly IHeapEdge[], root: string): { index: number; name: string; description: string } | null {
-  let recognised: { index: number; name: string; description: string } | null = null;
-  let innerVariable: { index: number; name: string; description: string } | null = null;
+function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
+  let recognised: Start | null = null;
+  let innerVariable: Start | null = null;
   for (let i = 0; i < edges.length; i++) {
     const edge = edges[i]!;
     const to = edge.toNode;
     if (edge.type === 'context' && edge.fromNode.name === 'system / Context') {
-      const file = projectFile(scriptOfContext(edge.fromNode), root);
+      const file = learnerVisibleFile(scriptOfContext(edge.fromNode), root);
       if (file) {
-        if (isModuleScope(edge.fromNode)) return { index: i, name: String(edge.name_or_index), description: `module variable in ${file}` };
+        if (isModuleScope(edge.fromNode)) return { index: i, name: String(edge.name_or_index), description: `module variable in ${file}`, file };
         innerVariable ??= { index: i, name: String(edge.name_or_index), description: `variable in ${file}` };
       }
     }
-    if (edge.fromNode.name === 'system / Cell' && edge.name_or_index === 'value') {
-      const file = projectFile(moduleFileOfCell(edge.fromNode), root);
-      if (file) return { index: i, name: nodeLabel(to), description: `exported by ${file}` };
-    }
+    const exported = exportedAs(to, root);
+    if (exported) return { index: i, ...exported };
     if (!recognised && RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
       // In a linked list of one kind (Node's timer lists), start at the last: the one that holds the leak.
       let last = i;
@@ -246,10 +304,12 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT): Reta
     folded = '';
   }
   const first = start ? edges[start.index]!.toNode : edges[0]?.toNode;
+  const declaredAt = start?.file ? declarationLine(start.file, start.name, root) : undefined;
   return {
     root: {
       name: start?.name ?? 'a V8 root',
       description: start?.description ?? 'no variable of yours is on the path',
+      ...(declaredAt ? { declaredAt } : {}),
       label: first ? nodeLabel(first) : '',
       retainedBytes: first?.retainedSize ?? 0,
     },

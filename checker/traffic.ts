@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly body?: Uint8Array;
   /** The check means this request to fail on the server (a corrupt upload, say): a 5xx answer is no sign of a broken server. */
   readonly expectServerError?: boolean;
+  /** How long the whole exchange may take, when the check makes it slow on purpose (a disk that stalls); the client's default otherwise. */
+  readonly timeoutMs?: number;
 }
 
 /** A 5xx answer the check did not ask for. */
@@ -48,10 +50,10 @@ export class HttpClient {
     return `${method} ${path}`;
   }
 
-  private noAnswer(method: string, path: string): CouldNotCheck {
+  private noAnswer(method: string, path: string, timeoutMs = this.timeoutMs): CouldNotCheck {
     return new CouldNotCheck(
       'request hung',
-      `${this.describe(method, path)} got no complete response within ${this.timeoutMs / 1000} s. Does every path through the handler end the response (res.send, res.end, next(error))?`,
+      `${this.describe(method, path)} got no complete response within ${timeoutMs / 1000} s. Does every path through the handler end the response (res.send, res.end, next(error))?`,
     );
   }
 
@@ -68,14 +70,15 @@ export class HttpClient {
   /** Send a request and read the whole response, hashing the body as it streams. */
   request(path: string, options: RequestOptions = {}): Promise<Response> {
     const method = options.method ?? (options.body ? 'PUT' : 'GET');
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body) headers['content-length'] = String(options.body.length);
       const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: false });
       const timer = setTimeout(() => {
         request.destroy();
-        reject(this.noAnswer(method, path));
-      }, this.timeoutMs);
+        reject(this.noAnswer(method, path, timeoutMs));
+      }, timeoutMs);
       request.on('error', (error) => {
         clearTimeout(timer);
         reject(this.refused(method, path, error));
@@ -161,6 +164,21 @@ export class HttpClient {
           if (received >= bytes) request.destroy();
         });
       });
+    });
+  }
+
+  /**
+   * Send a request and hang up as soon as it is sent, before any byte of the
+   * answer, as a client that gives up while the server is still reading the
+   * file would.
+   */
+  hangUpBeforeResponse(path: string): Promise<void> {
+    return new Promise((resolve) => {
+      const request = http.get({ host: this.host, port: this.port, path, agent: false });
+      request.on('error', () => undefined);
+      request.on('close', () => resolve());
+      // 'finish': the request is written to the socket, so the server gets it, then the hang-up.
+      request.on('finish', () => request.destroy());
     });
   }
 
@@ -265,7 +283,7 @@ export class HttpClient {
    * Announce an upload of `body.length` bytes, send the first `sendBytes`, then
    * hang up, as a client whose connection drops would.
    */
-  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<void> {
+  async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT', headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const request = http.request({
         host: this.host,
@@ -273,7 +291,7 @@ export class HttpClient {
         path,
         method,
         agent: false,
-        headers: { 'content-length': String(body.length) },
+        headers: { ...headers, 'content-length': String(body.length) },
       });
       request.on('error', () => undefined);
       request.on('close', () => resolve());
@@ -289,38 +307,54 @@ export class HttpClient {
   }
 
   /**
-   * Download the whole body no faster than `bytesPerSecond`, as a client on a
-   * slow link would: whenever it is ahead of that pace it pauses the socket,
-   * and the server's writes back up. The body is hashed as it arrives.
+   * Download the whole body as a client on a slow link would, slow on purpose
+   * and by the server's state rather than by a clock: it reads nothing until
+   * `untilSteady` resolves (the server has done all it can without this
+   * client), then reads `stallEveryBytes` and stops again, to the end. The
+   * body is hashed as it arrives. Once `untilSteady` answers false (the
+   * server never gets steady), it reads the rest without stopping.
    */
-  slowDownload(path: string, bytesPerSecond: number): Promise<Response> {
+  stallingDownload(path: string, stallEveryBytes: number, untilSteady: () => Promise<boolean>): Promise<Response> {
     return new Promise((resolve, reject) => {
       const request = http.get({ host: this.host, port: this.port, path, agent: false });
-      let pause: NodeJS.Timeout | undefined;
-      const timer = setTimeout(() => {
-        clearTimeout(pause);
-        request.destroy();
-        reject(this.noAnswer('GET', path));
-      }, this.timeoutMs);
-      request.on('error', (error) => {
+      // No bytes for this long, while the client is reading, means the server stopped sending.
+      let timer: NodeJS.Timeout | undefined;
+      const idle = (): void => {
         clearTimeout(timer);
-        clearTimeout(pause);
-        reject(this.refused('GET', path, error));
-      });
+        timer = setTimeout(() => {
+          request.destroy();
+          reject(this.noAnswer('GET', path));
+        }, this.timeoutMs);
+      };
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      idle();
+      request.on('error', (error) => fail(this.refused('GET', path, error)));
       request.on('response', (response) => {
         const hash = createHash('sha256');
         const kept: Buffer[] = [];
         let bytes = 0;
-        const started = performance.now();
+        let stalling = true;
+        let sinceStall = 0;
+        const stall = (): void => {
+          response.pause();
+          clearTimeout(timer);
+          untilSteady().then((steady) => {
+            stalling = steady;
+            sinceStall = 0;
+            idle();
+            response.resume();
+          }, fail);
+        };
         response.on('data', (chunk: Buffer) => {
+          idle();
           hash.update(chunk);
           if (bytes < KEEP_TEXT_BYTES) kept.push(chunk);
           bytes += chunk.length;
-          const aheadMs = started + (bytes / bytesPerSecond) * 1000 - performance.now();
-          if (aheadMs >= 1) {
-            response.pause();
-            pause = setTimeout(() => response.resume(), aheadMs);
-          }
+          sinceStall += chunk.length;
+          if (stalling && sinceStall >= stallEveryBytes) stall();
         });
         response.on('end', () => {
           clearTimeout(timer);
@@ -328,11 +362,8 @@ export class HttpClient {
           if (status >= 500) this.serverErrors.push({ request: this.describe('GET', path), status });
           resolve({ status, headers: response.headers, bytes, sha256: hash.digest('hex'), text: Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8') });
         });
-        response.on('error', (error) => {
-          clearTimeout(timer);
-          clearTimeout(pause);
-          reject(this.refused('GET', path, error));
-        });
+        response.on('error', (error) => fail(this.refused('GET', path, error)));
+        stall();
       });
     });
   }

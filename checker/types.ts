@@ -3,7 +3,7 @@
  * engine runs it and returns a Verdict. Data flows one way: spec in, verdict out.
  */
 import type { IHeapNode } from '@memlab/core';
-import type { Probe, SampledFigure } from './protocol.ts';
+import type { HeldResource, Probe, SampledFigure } from './protocol.ts';
 import type { HttpClient } from './traffic.ts';
 
 /** Which retained heap objects are the scenario's, and how to count them. */
@@ -45,7 +45,7 @@ export interface ProbeMeasure {
  */
 export interface PeakMeasure {
   readonly kind: 'peak';
-  /** "peak buffered bytes while a slow client reads the export". */
+  /** "peak memory above the baseline while a slow client downloaded the export (23.4 MiB)". */
   readonly name: string;
   readonly figure: SampledFigure;
   readonly unit: 'bytes';
@@ -65,6 +65,26 @@ export interface Instrument {
   readonly read: (probe: Probe) => number | null;
   /** Why `read` may answer null, for the verdict: "Windows does not let a process count its own descriptors". */
   readonly unavailable?: string;
+  /**
+   * What the figure counts, one by one, with where each was made (instruments
+   * fed by the harness's recorders). The measure's figure is then what the
+   * probe after the traffic holds that the one before did not, and the
+   * verdict lists it by place.
+   */
+  readonly held?: (probe: Probe) => readonly HeldResource[];
+  /** How a held thing came to be, for the verdict: "opened", "created", "added". */
+  readonly verb?: string;
+}
+
+/** Things a measure found held after the traffic, alike in what they are and in the line that made them. */
+export interface Place {
+  readonly count: number;
+  /** "video-1.mp4", "interval, every 250 ms, unref'd", "listener on fileEvents 'changed'". */
+  readonly what: string;
+  /** "opened", "created", "added". */
+  readonly verb: string;
+  /** "scenarios/07-aborted-downloads/server.ts:18:16"; null when no line of the learner's code led to them. */
+  readonly location: string | null;
 }
 
 /**
@@ -92,6 +112,17 @@ export interface CheckContext {
   probe(): Promise<Probe>;
   /** Emit the file store's `changed` event for a file, as if it had been replaced. */
   emitFileChanged(name: string): Promise<void>;
+  /**
+   * Wait until the server has done all it can without its clients (each request read or paused, each
+   * response ended or waiting for 'drain', no work of its own pending), and read its memory then, after
+   * a collection: the moment a peak measure must see. False when it never got there within the bound.
+   */
+  untilSteady(): Promise<boolean>;
+  /**
+   * Run `work` with a disk that stalls: writes to the uploads folder wait until the server is steady,
+   * then go through, and the disk stalls again after every `stallEveryBytes` more.
+   */
+  withSlowDisk(stallEveryBytes: number, work: () => Promise<void>): Promise<void>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */
@@ -140,6 +171,8 @@ export interface RetainerPath {
     readonly name: string;
     /** "module variable in scenarios/01-download-cache/server.ts". */
     readonly description: string;
+    /** Where its name is declared, for a module variable or export: "scenarios/01-download-cache/server.ts:14". */
+    readonly declaredAt?: string;
     /** What the root object is: "Map". */
     readonly label: string;
     readonly retainedBytes: number;
@@ -168,6 +201,8 @@ export interface MeasureResult {
   readonly unavailable?: readonly string[];
   /** No instrument could read this measure here: it fails, and the verdict says so. */
   readonly notMeasured?: boolean;
+  /** What makes up the figure, grouped by what it is and where it was made, most first (resource measures whose instrument records places). */
+  readonly places?: readonly Place[];
 }
 
 /** A peak measure's raw figures: the value before the traffic, the peak, and what to read them against. */
@@ -176,6 +211,10 @@ export interface SampledPeak {
   readonly before: number;
   readonly peak: number;
   readonly samples: number;
+  /** Of those, readings taken when the server had done all it could while its slow client or disk made it wait. */
+  readonly steadyReadings: number;
+  /** The most bytes the server had written and its clients had not taken yet, at any reading. */
+  readonly bufferedBytes: number;
   readonly compareTo?: { readonly describe: string; readonly bytes: number };
 }
 

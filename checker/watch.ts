@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, unwatchFile, watch, watchFile, t
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
+import { SYMBOLS } from './format.ts';
 import type { Scenario, Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { readReferenceFigures } from './reference.ts';
@@ -162,7 +163,7 @@ function report(options: WatchOptions, stdout: string, code: number | null): voi
   const reference = readReferenceFigures()?.scenarios[options.scenario.folder];
   console.log(formatVerdict({ scenario: options.scenario, side: options.side, serverFile: options.serverFile, verdict, reference }));
   const line =
-    verdict.status === 'pass' ? pc.green('✓ PASS') : verdict.status === 'fail' ? pc.red('✗ FAIL') : pc.yellow('? COULD NOT CHECK');
+    verdict.status === 'pass' ? pc.green(`${SYMBOLS.pass} PASS`) : verdict.status === 'fail' ? pc.red(`${SYMBOLS.fail} FAIL`) : pc.yellow('? COULD NOT CHECK');
   console.log(`${pc.bold(`${clock()}  ${line}`)}  ${options.scenario.number} ${options.scenario.title}. Watching for the next save…`);
   if (!existsSync(options.serverFile)) console.log(pc.yellow(`${options.serverFile} is gone; the next save of it will be checked.`));
 }

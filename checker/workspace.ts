@@ -14,7 +14,7 @@ import { stopAllServers, stopAllServersAndWait } from './server-process.ts';
  * Room a check needs for its three snapshots and uploads. FG_TEMP_SPACE_NEEDED
  * (bytes) raises it, for a machine whose servers are larger than the kit's.
  */
-const NEEDED_BYTES = Math.max(256 * 1024 * 1024, Number(process.env.FG_TEMP_SPACE_NEEDED) || 0);
+export const TEMP_SPACE_NEEDED = Math.max(256 * 1024 * 1024, Number(process.env.FG_TEMP_SPACE_NEEDED) || 0);
 
 const live = new Set<string>();
 
@@ -34,10 +34,10 @@ export interface Workspace {
 export function createWorkspace(): Workspace {
   const parent = os.tmpdir();
   const free = freeBytes(parent);
-  if (free !== null && free < NEEDED_BYTES) {
+  if (free !== null && free < TEMP_SPACE_NEEDED) {
     throw new CouldNotCheck(
       'disk full',
-      `The temporary folder ${parent} has ${formatBytes(free)} free; a check needs about ${formatBytes(NEEDED_BYTES)} for its heap snapshots. Free some space and run the check again.`,
+      `The temporary folder ${parent} has ${formatBytes(free)} free; a check needs about ${formatBytes(TEMP_SPACE_NEEDED)} for its heap snapshots. Free some space and run the check again.`,
     );
   }
   removeOrphanedWorkspaces(parent);
@@ -52,11 +52,9 @@ export function createWorkspace(): Workspace {
     dispose(keepSnapshots) {
       live.delete(dir);
       if (keepSnapshots) {
-        rmSync(path.join(dir, OWNER_FILE), { force: true });
-        rmSync(path.join(dir, 'uploads'), { recursive: true, force: true });
-        rmSync(path.join(dir, 'memlab'), { recursive: true, force: true });
+        for (const name of [OWNER_FILE, 'uploads', 'memlab']) removeQuietly(path.join(dir, name));
       } else {
-        rmSync(dir, { recursive: true, force: true });
+        removeQuietly(dir);
       }
     },
   };
@@ -82,7 +80,7 @@ function removeOrphanedWorkspaces(parent: string): void {
     } catch {
       continue;
     }
-    if (Number.isSafeInteger(owner) && owner > 0 && !isAlive(owner)) rmSync(dir, { recursive: true, force: true });
+    if (Number.isSafeInteger(owner) && owner > 0 && !isAlive(owner)) removeQuietly(dir, { silent: true });
   }
 }
 
@@ -95,7 +93,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function freeBytes(dir: string): number | null {
+/** Bytes free on the disk that holds `dir`, or null where the system cannot say. */
+export function freeBytes(dir: string): number | null {
   try {
     const stats = statfsSync(dir);
     return stats.bavail * stats.bsize;
@@ -104,10 +103,24 @@ function freeBytes(dir: string): number | null {
   }
 }
 
+/**
+ * Delete a file or folder, retrying while Windows holds it (an antivirus
+ * scanning a fresh snapshot, a file whose delete is still pending: EBUSY,
+ * EPERM). A folder that still cannot go is named on stderr and left: the
+ * verdict already reached stays the verdict.
+ */
+export function removeQuietly(target: string, { silent = false } = {}): void {
+  try {
+    rmSync(target, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch (error) {
+    if (!silent) process.stderr.write(`Could not delete ${target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); delete it by hand when nothing uses it any more.\n`);
+  }
+}
+
 /** Synchronous, so it also runs from process.on('exit'). */
 export function cleanUpEverything(): void {
   stopAllServers();
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  for (const dir of live) removeQuietly(dir);
   live.clear();
 }
 

@@ -6,6 +6,7 @@
  * a PDF too. `npm run slides` serves the deck with marp's server instead:
  * press `p` in the browser for the presenter view and its speaker notes.
  */
+import { findBrowser } from '../checker/browsers.ts';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +18,8 @@ export const DIST_DIR = path.join(SLIDES_DIR, 'dist');
 
 /** The browser marp may use for the PDF, if there is one. */
 export function chromiumPath(): string | null {
-  const candidate = process.env.CHROME_PATH ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  return existsSync(candidate) ? candidate : null;
+  if (process.env.CHROME_PATH) return existsSync(process.env.CHROME_PATH) ? process.env.CHROME_PATH : null;
+  return findBrowser();
 }
 
 /** The deck's theme; inline HTML (the figure captions) is the deck's own; local files are the figures. */

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { parseCliArgs } from '../checker/cli-args.ts';
+import { parseProbeArgs } from '../checker/probe-cli.ts';
 import { findScenario, SCENARIOS } from '../checker/course.ts';
 import { UsageError } from '../checker/errors.ts';
+import { symbolsFor, terminalDrawsSymbols } from '../checker/format.ts';
 import { runCli, scratchTempDir } from './helpers.ts';
 
 describe('parseCliArgs', () => {
@@ -69,4 +71,32 @@ test('the command answers a wrong scenario number with the list, exit 2, and sta
   } finally {
     temp.remove();
   }
+});
+
+describe('symbols', () => {
+  test('the Windows 10 console gets ASCII marks; Windows Terminal, VS Code and other systems get the real ones', () => {
+    expect(terminalDrawsSymbols({}, 'win32')).toBe(false);
+    expect(terminalDrawsSymbols({ WT_SESSION: 'f00d' }, 'win32')).toBe(true);
+    expect(terminalDrawsSymbols({ TERM_PROGRAM: 'vscode' }, 'win32')).toBe(true);
+    expect(terminalDrawsSymbols({}, 'darwin')).toBe(true);
+    expect(terminalDrawsSymbols({ FG_ASCII: '1' }, 'linux')).toBe(false);
+    const ascii = symbolsFor(false);
+    expect(`${ascii.pass}${ascii.fail}${ascii.spark}`).toMatch(/^[\x20-\x7e]+$/);
+  });
+});
+
+describe('the same arguments with and without -- (PowerShell drops it)', () => {
+  const npm = (env: Record<string, string>): NodeJS.ProcessEnv => ({ npm_lifecycle_event: 'probe', ...env });
+  test('probe: requests, headers and a traffic file npm kept are told apart by their look', () => {
+    const withDashes = parseProbeArgs(['test/probe-services/sessions/app.ts', '--request', 'GET /a?v={n}', '--request', 'PUT /b @test/probe-services/sessions/cart-item.json', '--header', 'x-app: 1', '--rounds', '4']);
+    const without = parseProbeArgs(['test/probe-services/sessions/app.ts', 'GET /a?v={n}', 'PUT /b @test/probe-services/sessions/cart-item.json', 'x-app: 1', '4'], npm({ npm_config_request: 'true\n\ntrue', npm_config_header: 'true', npm_config_rounds: 'true' }));
+    expect(without).toEqual(withDashes);
+  });
+  test('two options whose values look alike cannot be told apart: a sentence says to put -- back', () => {
+    expect(() => parseProbeArgs(['app.ts', '8', '3'], npm({ npm_config_request: 'true', npm_config_rounds: 'true', npm_config_warmup: 'true' }))).toThrow(UsageError);
+  });
+  test('help as a word asks for help, where npm would answer --help itself', () => {
+    expect(parseCliArgs(['help']).help).toBe(true);
+    expect(parseProbeArgs(['help'])).toBeNull();
+  });
 });

@@ -2,7 +2,7 @@
  * Runs the real check command the way a learner does (a child process, real
  * HTTP, real snapshots, real memlab) and looks at what it left behind.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,47 @@ export function runCommand(script: string, args: readonly string[], options: { c
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface Interruptible {
+  readonly child: ChildProcess;
+  /** Everything the command has printed on stdout and stderr so far. */
+  output(): string;
+  readonly exited: Promise<number | null>;
+  /** Ctrl-C, as the command receives it from a terminal. */
+  interrupt(): void;
+}
+
+/**
+ * One of the kit's commands started as from a terminal, to be interrupted the
+ * way Ctrl-C interrupts it. On Windows a signal sent to another process is a
+ * hard kill, so there the command gets an IPC channel and the interrupt is
+ * its 'cancel' message (the one watch mode sends); elsewhere the real SIGINT.
+ * `group`: the command leads its own process group and the interrupt goes to
+ * the whole group, as a terminal sends it to every process in the foreground.
+ */
+export function startInterruptible(script: string, args: readonly string[], options: { env?: Record<string, string>; group?: boolean } = {}): Interruptible {
+  const viaMessage = process.platform === 'win32';
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', `${script}.ts`), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...learnerEnv(), NO_COLOR: '1', ...options.env },
+    stdio: viaMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    detached: Boolean(options.group) && !viaMessage,
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    interrupt() {
+      if (viaMessage) child.send('cancel');
+      else if (options.group) process.kill(-child.pid!, 'SIGINT');
+      else child.kill('SIGINT');
+    },
+  };
 }
 
 /** What a command printed with --json, or null if it printed no JSON. */

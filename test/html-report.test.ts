@@ -80,10 +80,20 @@ test('names from the server are shown as text, never as markup', () => {
           passed: false,
           path: { root: { name: '<script>x</script>', description: 'd', label: 'Map', retainedBytes: 1 }, steps: [{ via: '"a"', label: '<b>', retainedBytes: 1 }] },
         },
+        {
+          name: 'descriptors',
+          unit: 'objects',
+          value: 2,
+          bar: 0,
+          passed: false,
+          places: [{ count: 2, what: '<img src=y>.mp4', verb: 'opened', location: 'scenarios/x/server.ts:3:7' }],
+        },
       ],
     },
   });
   expect(html).not.toContain('<script>');
   expect(html).not.toContain('<img');
   expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
+  // A failing measure's places are listed, as text.
+  expect(html).toContain('<li>2 × &lt;img src=y&gt;.mp4, opened at scenarios/x/server.ts:3:7</li>');
 });

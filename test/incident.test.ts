@@ -6,12 +6,14 @@
  * modules as shipped and the fixed ones, in test/variants/12-the-incident/
  * partly-fixed-*.ts.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { checkFile, findScenario } from '../checker/course.ts';
 import { loadCheck } from '../checker/run.ts';
 import type { CheckSpec } from '../checker/types.ts';
-import { runCli, scratchTempDir } from './helpers.ts';
+import { PROJECT_ROOT } from '../checker/fixtures.ts';
+import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
 const scenario = findScenario('12');
 const variants = path.join('test', 'variants', scenario.folder);
@@ -59,5 +61,18 @@ describe('12 the incident: each fix counts on its own', () => {
     expect(run.stdout).toMatch(/✓ Leak 1 of 3 fixed: memory held by Buffers/);
     expect(run.stdout).toMatch(/✗ Leak 2 of 3 still there: file descriptors still open/);
     expect(run.stdout).toMatch(/✓ Leak 3 of 3 fixed: event listeners/);
+  });
+
+  test('each leak is named by its module and line', async () => {
+    const leaky = shippedServer(scenario);
+    const folder = path.dirname(leaky).split(path.sep).join('/');
+    /** The line of one of the service's modules that holds `code`. */
+    const line = (module: string, code: string): number => readFileSync(path.join(PROJECT_ROOT, path.dirname(leaky), module), 'utf8').split('\n').findIndex((text) => text.includes(code)) + 1;
+    const run = await runCli([scenario.number, '--server', leaky], temp.dir);
+    expect(run.code).toBe(1);
+    const text = run.stdout.replace(/[ \t]+/g, ' ');
+    expect(text).toContain(`files module variable in ${folder}/catalog.ts:${line('catalog.ts', 'const files =')}`);
+    expect(text).toMatch(new RegExp(`\\d+ × all-hands-2026-10\\.mp4, opened at ${folder}/downloads\\.ts:${line('downloads.ts', 'await openUploadedFile(')}:\\d+`));
+    expect(text).toMatch(new RegExp(`\\d+ × listener on fileEvents 'changed', added at ${folder}/thumbnails\\.ts:${line('thumbnails.ts', "fileEvents.on('changed'")}:\\d+`));
   });
 });

@@ -1,26 +1,40 @@
 /**
  * Resource measures read the first instrument the platform has, name it, and
- * never pass without one.
+ * never pass without one; an instrument that records where each thing was
+ * made lists what the traffic left, grouped by place.
  */
 import { describe, expect, test } from 'vitest';
-import { activeResources, openFileDescriptors, openFileStreams, resourceResult, resourcesSettled } from '../checker/instruments.ts';
-import type { Probe } from '../checker/protocol.ts';
-import type { ResourceMeasure } from '../checker/types.ts';
+import { activeResources, newPlaces, openDescriptors, resourceResult, resourcesSettled } from '../checker/instruments.ts';
+import type { HeldResource, Probe } from '../checker/protocol.ts';
+import { placeLines, PLACES_SHOWN } from '../checker/report.ts';
+import type { Instrument, ResourceMeasure } from '../checker/types.ts';
 
-function probe(fileDescriptors: number | null, openReadStreams?: number): Probe {
+/** Two instruments as a platform may have them: the first only where the system lists descriptors, the second everywhere the server reads files. */
+const listedDescriptors: Instrument = {
+  name: 'listed descriptors',
+  read: (probe) => probe.resources.fileDescriptors,
+  unavailable: 'this system does not list them',
+};
+const diskReads: Instrument = {
+  name: 'disk reads',
+  read: (probe) => (probe.storage.diskReads > 0 ? probe.storage.bytesRead : null),
+  unavailable: 'the server read nothing',
+};
+
+function probe(fileDescriptors: number | null, bytesRead = 0, descriptors: readonly HeldResource[] = []): Probe {
   return {
     memory: process.memoryUsage(),
     resources: { active: {}, fileDescriptors },
     openConnections: 0,
-    listeners: {},
-    storage: { diskReads: 1, bytesRead: 0, uploadsWritten: 0, ...(openReadStreams === undefined ? {} : { openReadStreams }) },
+    storage: { diskReads: 1, bytesRead, uploadsWritten: 0 },
+    held: { descriptors, timers: [], listeners: [] },
   };
 }
 
 const measure: ResourceMeasure = {
   kind: 'resources',
   name: 'file descriptors left open',
-  instruments: [openFileDescriptors, openFileStreams],
+  instruments: [listedDescriptors, diskReads],
   unit: 'objects',
   bar: 4,
 };
@@ -28,13 +42,13 @@ const measure: ResourceMeasure = {
 describe('resource measures', () => {
   test('use the first instrument the platform has, and name it', () => {
     const result = resourceResult(measure, probe(20, 0), probe(40, 20));
-    expect(result).toMatchObject({ value: 20, passed: false, instrument: openFileDescriptors.name, unavailable: [] });
+    expect(result).toMatchObject({ value: 20, passed: false, instrument: listedDescriptors.name, unavailable: [] });
   });
 
   test('fall back where descriptors cannot be counted, and say so', () => {
     const result = resourceResult(measure, probe(null, 1), probe(null, 17));
-    expect(result).toMatchObject({ value: 16, passed: false, instrument: openFileStreams.name });
-    expect(result.unavailable).toEqual([`${openFileDescriptors.name} — ${openFileDescriptors.unavailable}`]);
+    expect(result).toMatchObject({ value: 16, passed: false, instrument: diskReads.name });
+    expect(result.unavailable).toEqual([`${listedDescriptors.name} — ${listedDescriptors.unavailable}`]);
   });
 
   test('a measure no instrument can read fails, and says it was not measured', () => {
@@ -55,5 +69,36 @@ describe('resource measures', () => {
   test('settled once every figure is back to its baseline', () => {
     expect(resourcesSettled([measure], probe(20, 0), probe(21, 1))).toBe(false);
     expect(resourcesSettled([measure], probe(20, 0), probe(20, 0))).toBe(true);
+  });
+});
+
+const video = (key: string, location: string | null = 'scenarios/07-aborted-downloads/server.ts:18:16'): HeldResource => ({ key, what: 'video-1.mp4', location });
+
+describe('places', () => {
+  test('what is held after and was not before counts, grouped by what and where, most first', () => {
+    const before = [video('#1'), video('#2')];
+    const after = [video('#2'), video('#3'), video('#4'), { key: '#5', what: 'photo-1.jpg', location: 'scenarios/07-aborted-downloads/server.ts:30:3' }, video('#6', null)];
+    expect(newPlaces(before, after, 'opened')).toEqual([
+      { count: 2, what: 'video-1.mp4', verb: 'opened', location: 'scenarios/07-aborted-downloads/server.ts:18:16' },
+      { count: 1, what: 'photo-1.jpg', verb: 'opened', location: 'scenarios/07-aborted-downloads/server.ts:30:3' },
+      { count: 1, what: 'video-1.mp4', verb: 'opened', location: null },
+    ]);
+  });
+
+  test('a recording instrument measures what is new, not the difference of totals, and lists it', () => {
+    const descriptorsMeasure: ResourceMeasure = { ...measure, instruments: [openDescriptors] };
+    // One closed and one opened: the totals are equal, and still one descriptor leaked.
+    const result = resourceResult(descriptorsMeasure, probe(null, 0, [video('#1')]), probe(null, 0, [video('#2')]));
+    expect(result).toMatchObject({ value: 1, instrument: openDescriptors.name, places: [{ count: 1, what: 'video-1.mp4', verb: 'opened' }] });
+    expect(resourceResult(descriptorsMeasure, probe(null, 0, [video('#1')]), probe(null, 0, [video('#1')])).places).toBeUndefined();
+  });
+
+  test('the report says each place in a sentence, and sums up those beyond the first few', () => {
+    const places = Array.from({ length: PLACES_SHOWN + 2 }, (_, i) => ({ count: 10 - i, what: `photo-${i}.jpg`, verb: 'opened', location: `scenarios/07-aborted-downloads/server.ts:${i + 1}:5` }));
+    const lines = placeLines([{ count: 20, what: 'video-1.mp4', verb: 'opened', location: null }, ...places]);
+    expect(lines[0]).toBe('20 × video-1.mp4, opened with no line of your code on the stack (by Node or a library on its own)');
+    expect(lines[1]).toBe('10 × photo-0.jpg, opened at scenarios/07-aborted-downloads/server.ts:1:5');
+    expect(lines).toHaveLength(PLACES_SHOWN + 1);
+    expect(lines.at(-1)).toBe(`… and ${places.slice(PLACES_SHOWN - 1).reduce((sum, place) => sum + place.count, 0)} more from 3 other place(s)`);
   });
 });

@@ -2,13 +2,12 @@
  * Ctrl-C at any phase of a check, two checks at once, a full disk: the checker ends
  * every process it started and deletes every file it wrote.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, expect, test } from 'vitest';
-import { PROJECT_ROOT } from '../checker/fixtures.ts';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { SCENARIOS } from '../checker/course.ts';
-import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
+import { runCli, scratchTempDir, shippedServer, startInterruptible, tempEnv } from './helpers.ts';
 
 const temp = scratchTempDir();
 
@@ -42,19 +41,35 @@ const phases: { phase: string; reached: () => boolean }[] = [
 ];
 
 test.each(phases)('Ctrl-C during $phase cleans up', async ({ phase, reached }) => {
-  const { NODE_ENV: _testRunnerEnv, ...env } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), '1', '--server', shippedServer(SCENARIOS[0]!)], {
-    cwd: PROJECT_ROOT,
-    env: { ...env, TMPDIR: temp.dir, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const check = startInterruptible('cli', ['1', '--server', shippedServer(SCENARIOS[0]!)], { env: tempEnv(temp.dir) });
+  await until(phase, reached, check.child);
+  check.interrupt();
+  expect(await check.exited).toBe(130);
+  expect(check.output()).toContain('Check interrupted: the server was stopped and its snapshots deleted.');
+});
+
+// A terminal sends Ctrl-C to every process in its foreground group, the
+// servers the kit started too: they must leave the decision to the kit.
+describe.skipIf(process.platform === 'win32')('Ctrl-C from a terminal reaches the server too', () => {
+  test('the check says it was interrupted, not that the server stopped', async () => {
+    const check = startInterruptible('cli', ['7', '--server', shippedServer(SCENARIOS[6]!)], { env: tempEnv(temp.dir), group: true });
+    await until('the server process is up', () => temp.serversLeft().length > 0, check.child);
+    check.interrupt();
+    expect(await check.exited).toBe(130);
+    expect(check.output()).toContain('Check interrupted: the server was stopped and its snapshots deleted.');
   });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  await until(phase, reached, child);
-  child.kill('SIGINT');
-  expect(await exited).toBe(130);
-  expect(stderr).toContain('Check interrupted: the server was stopped and its snapshots deleted.');
+
+  test('the demo moves on to the solution because of Ctrl-C, not because the server died', async () => {
+    const demo = startInterruptible('demo', ['7', '--seconds', '120'], { env: tempEnv(temp.dir), group: true });
+    await until('the leaky server\'s first round', () => /leaky round 1:/.test(demo.output()), demo.child, 60_000);
+    demo.interrupt();
+    await until('the solution\'s first round', () => /fixed round 1:/.test(demo.output()), demo.child, 60_000);
+    demo.interrupt();
+    expect(await demo.exited).toBe(130);
+    const leakySide = demo.output().slice(0, demo.output().indexOf('fixed round 0:'));
+    expect(leakySide).toContain('stopped: Ctrl-C');
+    expect(demo.output()).not.toMatch(/killed by SIGINT|The demo stopped/);
+  });
 });
 
 test('two checks at once each get their own verdict', async () => {

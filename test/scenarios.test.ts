@@ -17,6 +17,16 @@ import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 /** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
 const CONTRACT_HALF_FIX = 'half-fix-contract-';
 
+/**
+ * Scenarios whose leak is also a broken promise the contract reads, so a
+ * server that keeps the leak (the leaky one, a half fix) may break it too:
+ * 01's cache keyed by URL reads a photo asked for with a new query string from
+ * disk, 03's timer keeps a dropped upload's progress on show, 10's trace line
+ * is written by the code that would let go of the request, so a request never
+ * let go of is never traced.
+ */
+const LEAK_BREAKS_A_PROMISE = new Set(['01-download-cache', '03-upload-heartbeat', '10-request-tracing']);
+
 const temp = scratchTempDir();
 afterEach(() => {
   expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
@@ -37,8 +47,9 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     const verdict = run.verdict!;
     expect(verdict.status).toBe('fail');
     if (verdict.status === 'could-not-check') return;
-    // The leaky server still does its job: it fails on memory, not on the contract.
-    expect(verdict.breaches).toEqual([]);
+    // The leaky server still does its job: it fails on memory, not on the contract,
+    // except where the leak itself breaks a promise of the README.
+    if (!LEAK_BREAKS_A_PROMISE.has(folder)) expect(verdict.breaches).toEqual([]);
     // Every instrument the scenario reads catches the leak, with room to spare;
     // a heap measure also names the retainer the scenario is about.
     expect(spec.measures.length).toBeGreaterThan(0);
@@ -51,6 +62,11 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
         expect(result.sampled?.figure).toBe(measure.figure);
         expect(result.sampled!.samples).toBeGreaterThan(0);
         expect(result.sampled!.peak - result.sampled!.before).toBe(result.value);
+      }
+      if (measure.kind === 'resources') {
+        // It says where: what stayed, grouped by the line of the server's folder that made it.
+        expect(result.places?.length, `${measure.name} lists where`).toBeGreaterThan(0);
+        for (const place of result.places!) expect(place.location, `${measure.name}: ${place.what}`).toMatch(new RegExp(`^${path.dirname(shippedServer(scenario)).split(path.sep).join('/')}/`));
       }
       if (measure.kind !== 'heap') continue;
       expect(result.path, `${measure.name} has a retainer path`).toBeDefined();
@@ -98,7 +114,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     const verdict = run.verdict!;
     expect(verdict.status).toBe('fail');
     if (verdict.status === 'could-not-check') return;
-    expect(verdict.breaches).toEqual([]);
+    if (!LEAK_BREAKS_A_PROMISE.has(folder)) expect(verdict.breaches).toEqual([]);
     expect(verdict.measures.some((measure) => !measure.passed)).toBe(true);
   });
 

@@ -19,12 +19,15 @@ import { scratchTempDir } from './helpers.ts';
 const temp = scratchTempDir();
 afterAll(() => temp.remove());
 
+/** Text as the kit writes it: a checkout that turned LF into CRLF has not changed a slide. */
+const lf = (text: string): string => text.replaceAll('\r\n', '\n');
+
 test('the committed deck and its figures are what the sources and figures.json make, with a section for every scenario', () => {
   const deck = assembleDeck();
-  expect(readFileSync(DECK_FILE, 'utf8'), 'slides/deck.md is out of date: run npm run slides:assemble').toBe(deck);
+  expect(lf(readFileSync(DECK_FILE, 'utf8')), 'slides/deck.md is out of date: run npm run slides:assemble').toBe(lf(deck));
   const figures = readDeckFigures();
   for (const [file, svg] of figureFiles(Object.values(figures?.scenarios ?? {}))) {
-    expect(readFileSync(path.join(FIGURES_DIR, file), 'utf8'), `slides/figures/${file} is out of date: run npm run slides:assemble`).toBe(svg);
+    expect(lf(readFileSync(path.join(FIGURES_DIR, file), 'utf8')), `slides/figures/${file} is out of date: run npm run slides:assemble`).toBe(lf(svg));
   }
   for (const scenario of deckScenarios()) {
     const recorded = figures?.scenarios[scenario.folder];

@@ -1,11 +1,12 @@
 /**
  * Scenario 02's check. Traffic: documents downloaded in full, one after the
- * other, and large downloads the client drops halfway. What must not stay: the listeners those downloads added to the file
+ * other, and large downloads the client drops halfway or before the first byte. What must not stay: the listeners those downloads added to the file
  * store's emitter, and the file bytes their closures keep.
  * Contract: downloads are byte-exact, and a download still in flight when its
  * file changes is cut off.
  */
 import { fixtureSha256 } from '../../checker/fixtures.ts';
+import { fileEventListeners } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -33,6 +34,8 @@ const check: CheckSpec = {
     for (let i = 0; i < 24; i++) await download(context, DOCUMENTS[i % DOCUMENTS.length]!);
     // Clients that give up: a download that never ends must let go of its listener too.
     for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.abortedDownload(`/files/${LARGE_DOCUMENT}`, MiB);
+    // And clients that give up before the first byte, while the server still reads the file.
+    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.hangUpBeforeResponse(`/files/${LARGE_DOCUMENT}`);
   },
 
   async contract(context) {
@@ -53,9 +56,9 @@ const check: CheckSpec = {
 
   measures: [
     {
-      kind: 'probe',
+      kind: 'resources',
       name: 'file-change listeners added and never removed',
-      read: (probe) => probe.listeners['fileEvents:changed'] ?? 0,
+      instruments: [fileEventListeners('changed')],
       unit: 'objects',
       bar: 0,
     },

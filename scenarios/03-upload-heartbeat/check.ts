@@ -3,12 +3,13 @@
  * connection drops halfway, as on a phone. What must not stay: the progress
  * timers of finished and dropped uploads, and the bytes their closures keep.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
- * hash; progress is reported while an upload runs; oversized and unnamed
- * uploads are refused.
+ * hash; progress is reported while an upload runs, and no longer once it is
+ * over, finished or dropped; oversized and unnamed uploads are refused.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { liveTimers } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -18,6 +19,12 @@ const PHOTO_BYTES = 3 * MiB;
 function photo(index: number): { name: string; body: Buffer } {
   const name = `upload-${index}.jpg`;
   return { name, body: generateBytes(name, PHOTO_BYTES) };
+}
+
+const DROPPED = Array.from({ length: 8 }, (_, index) => index);
+
+function droppedName(index: number): string {
+  return `dropped-${index}.jpg`;
 }
 
 async function upload(context: CheckContext, index: number): Promise<void> {
@@ -31,6 +38,33 @@ async function upload(context: CheckContext, index: number): Promise<void> {
   if (!stored || sha256(stored) !== sha256(body)) context.breach(`The upload ${name} was not stored byte-exact.`);
 }
 
+function receivedBytes(progressJson: string): number {
+  try {
+    return Number((JSON.parse(progressJson) as { received?: unknown }).received ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Poll the upload's progress, as the app does, until it reports `bytes` received; false if it never does within 5 s. */
+async function progressReported(context: CheckContext, name: string, bytes: number): Promise<boolean> {
+  const deadline = performance.now() + 5_000;
+  while (performance.now() < deadline) {
+    const progress = await context.http.get(`/uploads/${name}/progress`);
+    if (progress.status === 200 && receivedBytes(progress.text) >= bytes) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/** An upload from a phone that drops after 2 of its 3 MiB, once the app has shown its progress. */
+async function droppedUpload(context: CheckContext, index: number): Promise<void> {
+  const name = droppedName(index);
+  const running = await context.http.startUpload(`/uploads/${name}`, photo(20 + index).body, 2 * MiB);
+  await progressReported(context, name, 2 * MiB);
+  running.abort();
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 0);
@@ -38,10 +72,8 @@ const check: CheckSpec = {
   },
 
   async traffic(context) {
-    for (let i = 0; i < 8; i++) {
-      await upload(context, 10 + i);
-      await context.http.abortedUpload(`/uploads/dropped-${i}.jpg`, photo(20 + i).body, 2 * MiB);
-    }
+    for (const i of DROPPED) await upload(context, 10 + i);
+    await Promise.all(DROPPED.map((i) => droppedUpload(context, i)));
   },
 
   async contract(context) {
@@ -55,23 +87,25 @@ const check: CheckSpec = {
     // While an upload runs, its progress can be polled.
     const { name, body } = photo(98);
     const running = await http.startUpload(`/uploads/${name}`, body, MiB);
-    const deadline = performance.now() + 5_000;
-    let reported = 0;
-    while (performance.now() < deadline && reported < MiB) {
-      const progress = await http.get(`/uploads/${name}/progress`);
-      if (progress.status === 200) reported = Number((JSON.parse(progress.text) as { received?: number }).received ?? 0);
-      if (reported < MiB) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (reported < MiB) breach(`While an upload had sent 1 MiB, GET /uploads/${name}/progress never reported it (within 5 s).`);
+    if (!(await progressReported(context, name, MiB))) breach(`While an upload had sent 1 MiB, GET /uploads/${name}/progress never reported it (within 5 s).`);
     const finished = await running.finish();
     if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
+
+    // Once an upload is over, finished or dropped, the app must stop drawing its progress bar.
+    for (const over of [name, ...DROPPED.map((index) => droppedName(index))]) {
+      const progress = await http.get(`/uploads/${over}/progress`);
+      if (progress.status === 200) {
+        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
+        break;
+      }
+    }
   },
 
   measures: [
     {
-      kind: 'probe',
+      kind: 'resources',
       name: 'timers still running after the uploads ended',
-      read: (probe) => probe.resources.active.Timeout ?? 0,
+      instruments: [liveTimers],
       unit: 'objects',
       bar: 0,
     },

@@ -10,7 +10,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR, parseAccessLog, type AccessLogEntry } from '../../checker/fixtures.ts';
-import { formatBytes } from '../../checker/format.ts';
 import { stringsRetaining } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -91,10 +90,10 @@ const check: CheckSpec = {
   measures: [
     {
       kind: 'heap',
-      name: `string bytes kept for the recent request IDs (they need ${formatBytes(RECENT_LIMIT * ID_LENGTH)})`,
+      name: 'log text kept by the recent request IDs',
       select: stringsRetaining(4 * 1024),
       unit: 'bytes',
-      // The IDs need RECENT_LIMIT × ID_LENGTH bytes of characters; allow 8 times that.
+      // The IDs need RECENT_LIMIT × ID_LENGTH bytes of characters, each in a string too small to select; allow 8 times that.
       bar: 8 * RECENT_LIMIT * ID_LENGTH,
       retainer: 'recentRequestIds',
     },

@@ -2,13 +2,12 @@
  * Scenario 07's check. Traffic: photo downloads that complete, and video
  * downloads whose clients hang up after a few hundred KiB, four at a time, as
  * players that seek or close do. What must not stay: the files those aborted
- * downloads opened (their descriptors, counted by the process, or where the
- * platform cannot count them, by the file store's count of open streams).
+ * downloads opened (their descriptors, each with the line that opened it).
  * Contract: complete downloads are byte-exact with the right type and length;
  * unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
-import { openFileDescriptors, openFileStreams } from '../../checker/instruments.ts';
+import { openDescriptors } from '../../checker/instruments.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -60,7 +59,7 @@ const check: CheckSpec = {
     {
       kind: 'resources',
       name: 'file descriptors left open after the aborted downloads',
-      instruments: [openFileDescriptors, openFileStreams],
+      instruments: [openDescriptors],
       unit: 'objects',
       bar: 4,
     },

@@ -6,9 +6,10 @@
  * request objects (IncomingMessage) of requests that are over, whatever their
  * ending, nor the memory they keep with their responses and sockets.
  * Contract: downloads are byte-exact and uploads stored byte-exact; responses
- * carry an X-Request-Id; GET /trace/recent lists a successful request's id,
- * route, status, duration and user agent; missing files are 404, unsafe names
- * 400, oversized uploads 413.
+ * carry an X-Request-Id; GET /trace/recent lists every request, a success, a
+ * 404 and one whose client hung up alike, with its id, route, status,
+ * duration and user agent; missing files are 404, unsafe names 400, oversized
+ * uploads 413.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +21,8 @@ const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
 const MiB = 1024 * 1024;
 const UPLOAD_BYTES = 3 * MiB;
 const USER_AGENT = 'StudioApp/4.2 (check)';
+const CANCELLED_DOWNLOAD = 'StudioApp/4.2 (check; download cancelled)';
+const CANCELLED_UPLOAD = 'StudioApp/4.2 (check; upload cancelled)';
 
 interface TraceLine {
   id?: unknown;
@@ -83,6 +86,14 @@ const check: CheckSpec = {
     const { http, breach } = context;
     const downloaded = { request: 'GET /files/photo-2.jpg', status: 200, id: await download(context, 'photo-2.jpg') };
     const uploaded = { request: 'PUT /uploads/contract.jpg', status: 201, id: await upload(context, 'contract.jpg') };
+    const notFound = await http.get('/files/no-such-photo.jpg', { 'user-agent': USER_AGENT });
+    if (notFound.status !== 404) breach(`GET /files/no-such-photo.jpg answered ${notFound.status} instead of 404.`);
+    const missing = { request: 'GET /files/no-such-photo.jpg', status: 404, id: requestId(notFound.headers['x-request-id']) };
+    // Clients that hang up are traced too, by their user agent: an abandoned upload never got an id to match.
+    await http.abortedDownload('/files/video-1.mp4', MiB, { 'user-agent': CANCELLED_DOWNLOAD });
+    await http.abortedUpload('/uploads/contract-dropped.jpg', generateBytes('contract-dropped.jpg', UPLOAD_BYTES), MiB, 'PUT', { 'user-agent': CANCELLED_UPLOAD });
+    // The server learns of a hang-up when it reads it: wait until it has closed those connections.
+    await context.settle();
     const recent = await http.get('/trace/recent');
     let lines: TraceLine[] = [];
     if (recent.status !== 200) breach(`GET /trace/recent answered ${recent.status} instead of 200 with the latest trace lines.`);
@@ -94,7 +105,7 @@ const check: CheckSpec = {
       }
     }
     if (!Array.isArray(lines)) lines = [];
-    for (const expected of [downloaded, uploaded]) {
+    for (const expected of [downloaded, uploaded, missing]) {
       if (!expected.id) {
         breach(`${expected.request} was answered without an X-Request-Id header.`);
         continue;
@@ -108,8 +119,14 @@ const check: CheckSpec = {
         breach(`GET /trace/recent lists ${expected.request} as ${JSON.stringify(line)}; expected its route, status ${expected.status}, duration (ms) and user agent "${USER_AGENT}".`);
       }
     }
-    const missing = await http.get('/files/no-such-photo.jpg');
-    if (missing.status !== 404) breach(`GET /files/no-such-photo.jpg answered ${missing.status} instead of 404.`);
+    for (const [request, userAgent] of [
+      ['GET /files/video-1.mp4', CANCELLED_DOWNLOAD],
+      ['PUT /uploads/contract-dropped.jpg', CANCELLED_UPLOAD],
+    ] as const) {
+      if (recent.status === 200 && !lines.some((line) => line.route === request && line.userAgent === userAgent)) {
+        breach(`GET /trace/recent has no line for ${request} from "${userAgent}", whose client hung up after 1 MiB: a request that ends early must be traced too.`);
+      }
+    }
     const traversal = await http.get('/files/..%2f..%2fpackage.json');
     if (traversal.status !== 400) breach(`GET /files/..%2f..%2fpackage.json answered ${traversal.status}: names with a path must be refused (400).`);
     const oversized = await http.request('/uploads/huge.jpg', { method: 'PUT', headers: { 'content-length': String(64 * MiB) } }).catch(() => null);

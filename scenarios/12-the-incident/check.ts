@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fixtureBytes, generateBytes, sha256 } from '../../checker/fixtures.ts';
-import { openFileDescriptors, openFileStreams } from '../../checker/instruments.ts';
+import { openDescriptors, fileEventListeners } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import { detectFileType, SNIFF_BYTES } from '../../checker/service/file-types.ts';
 import { makeThumbnail, THUMBNAIL_TYPE } from '../../checker/service/thumbnails.ts';
@@ -183,14 +183,14 @@ const check: CheckSpec = {
     {
       kind: 'resources',
       name: 'file descriptors still open after the traffic',
-      instruments: [openFileDescriptors, openFileStreams],
+      instruments: [openDescriptors],
       unit: 'objects',
       bar: 4,
     },
     {
-      kind: 'probe',
+      kind: 'resources',
       name: 'event listeners added during the traffic and never removed',
-      read: (probe) => probe.listeners['fileEvents:changed'] ?? 0,
+      instruments: [fileEventListeners('changed')],
       unit: 'objects',
       bar: 0,
     },

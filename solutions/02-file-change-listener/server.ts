@@ -4,6 +4,7 @@
  * cut off, so the client retries instead of saving half old, half new bytes.
  */
 import express from 'express';
+import { finished } from 'node:stream';
 import { fileEvents, readStoredFile } from '#service/storage';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
 import { answerErrors } from '#service/http-errors';
@@ -21,7 +22,7 @@ app.get('/files/:name', async (req, res) => {
     }
   };
   fileEvents.on('changed', onFileChanged);
-  res.on('close', () => fileEvents.off('changed', onFileChanged));
+  finished(res, () => fileEvents.off('changed', onFileChanged));
 
   res.type(name).send(file);
 });

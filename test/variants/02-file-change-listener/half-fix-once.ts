@@ -1,10 +1,12 @@
 /**
- * Scenario 02, fixed another way: stream.finished() removes the listener when
- * the response ends or fails, whichever comes first. Must pass.
+ * RED-TEAM VARIANT
+ * half-fix (still leaks). Intent: `once` so the listener removes itself.
+ * Actually: it only goes away when SOME file changes; downloads that finish normally keep theirs.
+ * Proof: 24 full downloads -> 24 listeners, 48 MiB; ... 37 listeners, 224 MiB before any 'changed'. Check: FAIL 26 / 112 MiB (caught).
  */
 import express from 'express';
-import { finished } from 'node:stream';
 import { fileEvents, readStoredFile } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
 import { answerErrors } from '#service/http-errors';
 
 const app = express();
@@ -19,8 +21,8 @@ app.get('/files/:name', async (req, res) => {
       res.destroy();
     }
   };
-  fileEvents.on('changed', onFileChanged);
-  finished(res, () => fileEvents.off('changed', onFileChanged));
+  // once: the listener removes itself after it has fired
+  fileEvents.once('changed', onFileChanged);
 
   res.type(name).send(file);
 });
@@ -28,3 +30,5 @@ app.get('/files/:name', async (req, res) => {
 app.use(answerErrors);
 
 export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/files/photo-1.jpg');

@@ -1,0 +1,296 @@
+/**
+ * Runs in the server's process, installed by the harness before the learner's
+ * code loads: records what the server holds outside the heap's plain view
+ * (file descriptors, timers, listeners on the service's shared emitters), each
+ * with the first line of the learner's code that led to it, so that a failing
+ * measure can say where to look, on every platform.
+ */
+import { createHook } from 'node:async_hooks';
+import type { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HeldResource } from './protocol.ts';
+import { parseStackFrame } from './stack-frame.ts';
+
+/** Deep enough to pass Node's stream and timer internals and reach the learner's `await` (async frames included). */
+const STACK_DEPTH = 64;
+
+/**
+ * The first stack frame in the learner's folder, as "scenarios/01-download-cache/server.ts:12:5":
+ * the server file, or another module beside it (a service spread over several files).
+ */
+export function locationIn(stack: string | undefined, learnerFolder: string): string | undefined {
+  if (!stack) return undefined;
+  const folder = learnerFolder + path.sep;
+  for (const line of stack.split('\n')) {
+    const frame = parseStackFrame(line);
+    if (!frame) continue;
+    const file = frame.file;
+    if (!file.startsWith(folder) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return `${path.relative(process.cwd(), file).split(path.sep).join('/')}:${frame.line}:${frame.column}`;
+  }
+  return undefined;
+}
+
+/** The learner's line that is running now, or null when none of theirs is on the stack. */
+function currentLocation(learnerFolder: string): string | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_DEPTH;
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, currentLocation);
+  Error.stackTraceLimit = limit;
+  return locationIn(holder.stack, learnerFolder) ?? null;
+}
+
+let serial = 0;
+
+interface DescriptorRecord {
+  readonly serial: number;
+  readonly file: string;
+  location: string | null;
+}
+
+type Callback = (error: NodeJS.ErrnoException | null, fd?: number) => void;
+
+/**
+ * Descriptors opened through node:fs and not closed yet, by number: fs.open,
+ * openSync, fs.promises.open (its FileHandle), and the streams, which open
+ * and close through fs.open and fs.close a tick after they are made (Node 20
+ * and 24 alike), so their place is taken when the stream is created.
+ */
+export class DescriptorRecorder {
+  private readonly open = new Map<number, DescriptorRecord>();
+  /** Closes asked for and not done yet (they run on libuv's thread pool): still listed, already let go of. */
+  private readonly closing = new Set<number>();
+
+  constructor(private readonly learnerFolder: string) {}
+
+  install(): void {
+    const recorder = this;
+    const realOpen = fs.open;
+    const realOpenSync = fs.openSync;
+    const realClose = fs.close;
+    const realCloseSync = fs.closeSync;
+    const realPromisesOpen = fs.promises.open;
+    const realCreateReadStream = fs.createReadStream;
+    const realCreateWriteStream = fs.createWriteStream;
+    let fileHandlePatched = false;
+
+    fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
+      // A call without a callback is Node's to refuse, with its own error.
+      if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
+      const location = currentLocation(recorder.learnerFolder);
+      const callback = rest.pop() as Callback;
+      const wrapped: Callback = (error, fd) => {
+        if (!error && fd !== undefined) recorder.opened(fd, file, location);
+        callback(error, fd);
+      };
+      return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, wrapped);
+    } as typeof fs.open;
+    fs.openSync = function openSync(file: fs.PathLike, ...rest: unknown[]) {
+      const fd = (realOpenSync as (...args: unknown[]) => number).call(fs, file, ...rest);
+      recorder.opened(fd, file, currentLocation(recorder.learnerFolder));
+      return fd;
+    } as typeof fs.openSync;
+    // Forgotten at the call, not in the callback: by then another open may have been given the same number.
+    fs.close = function close(fd: number, ...rest: unknown[]) {
+      recorder.closed(fd);
+      const callback = rest.at(-1);
+      if (typeof callback !== 'function') return (realClose as (...args: unknown[]) => void).call(fs, fd, ...rest);
+      recorder.closing.add(fd);
+      return realClose.call(fs, fd, (error) => {
+        recorder.closing.delete(fd);
+        (callback as Callback)(error);
+      });
+    } as typeof fs.close;
+    fs.closeSync = function closeSync(fd: number) {
+      recorder.closed(fd);
+      return realCloseSync.call(fs, fd);
+    };
+    fs.promises.open = async function open(file: fs.PathLike, ...rest: unknown[]) {
+      const location = currentLocation(recorder.learnerFolder);
+      const handle = await (realPromisesOpen as (...args: unknown[]) => Promise<fs.promises.FileHandle>).call(fs.promises, file, ...rest);
+      if (!fileHandlePatched) {
+        fileHandlePatched = true;
+        const prototype = Object.getPrototypeOf(handle) as fs.promises.FileHandle;
+        const realHandleClose = prototype.close;
+        prototype.close = function close(this: fs.promises.FileHandle) {
+          const fd = this.fd;
+          recorder.closed(fd);
+          recorder.closing.add(fd);
+          return realHandleClose.call(this).finally(() => recorder.closing.delete(fd));
+        };
+      }
+      recorder.opened(handle.fd, file, location);
+      return handle;
+    } as typeof fs.promises.open;
+    const placeStreams = <T extends fs.ReadStream | fs.WriteStream>(create: (...args: never[]) => T) =>
+      function createStream(...args: unknown[]): T {
+        const stream = (create as (...args: unknown[]) => T).apply(fs, args);
+        const location = currentLocation(recorder.learnerFolder);
+        (stream as NodeJS.EventEmitter).once('open', (fd: number) => recorder.placed(fd, location));
+        return stream;
+      };
+    fs.createReadStream = placeStreams(realCreateReadStream) as typeof fs.createReadStream;
+    fs.createWriteStream = placeStreams(realCreateWriteStream) as typeof fs.createWriteStream;
+    // Named imports (import { createReadStream } from 'node:fs') read the patched functions too.
+    syncBuiltinESMExports();
+  }
+
+  private opened(fd: number, file: fs.PathLike, location: string | null): void {
+    this.open.set(fd, { serial: ++serial, file: String(file), location });
+  }
+
+  private closed(fd: number): void {
+    this.open.delete(fd);
+  }
+
+  private placed(fd: number, location: string | null): void {
+    const record = this.open.get(fd);
+    if (record && location) record.location = location;
+  }
+
+  /**
+   * Every descriptor the process has open. Where the platform lists them
+   * (/proc/self/fd, /dev/fd), the listing decides what is open and the record
+   * names it; one the record lacks (opened outside node:fs) is named by what
+   * its link points at, unless its close is under way. Elsewhere, the record
+   * alone. Either way a close counts from the moment it is asked for, so the
+   * figure does not depend on how soon the thread pool gets to it.
+   */
+  held(): HeldResource[] {
+    const listing = listDescriptors();
+    if (!listing) return [...this.open].map(([fd, record]) => describeRecord(fd, record));
+    for (const fd of this.open.keys()) if (!listing.open.has(fd)) this.open.delete(fd);
+    const held: HeldResource[] = [];
+    for (const [fd, target] of listing.open) {
+      const record = this.open.get(fd);
+      if (record) held.push(describeRecord(fd, record));
+      else if (!this.closing.has(fd)) held.push({ key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null });
+    }
+    return held;
+  }
+}
+
+function describeRecord(fd: number, record: DescriptorRecord): HeldResource {
+  return { key: `#${record.serial} fd ${fd}`, what: path.basename(record.file), location: record.location };
+}
+
+/** Set to 1 to check as on Windows, where a process cannot list its own descriptors (the tests compare both). */
+const HIDE_LISTING = process.env.FG_HIDE_FD_LISTING === '1';
+
+/** The process's open descriptors and what each points at, where the platform lists them. */
+export function listDescriptors(): { dir: string; open: Map<number, string> } | null {
+  if (HIDE_LISTING) return null;
+  for (const dir of ['/proc/self/fd', '/dev/fd']) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    const open = new Map<number, string>();
+    for (const name of names) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(`${dir}/${name}`);
+      } catch (error) {
+        // macOS lists descriptors as devices, not links; gone (the listing's own descriptor) otherwise.
+        if ((error as NodeJS.ErrnoException).code !== 'EINVAL') continue;
+        target = `descriptor ${name}`;
+      }
+      // The listing's own descriptor, still open while it is read.
+      if (target === dir || /^\/proc\/\d+\/fd$/.test(target)) continue;
+      open.set(Number(name), target);
+    }
+    return { dir, open };
+  }
+  return null;
+}
+
+/** Node's Timeout, with the fields it sets when a timer is made, cleared, or fires for the last time. */
+type Timeout = NodeJS.Timeout & { _destroyed?: boolean; _repeat?: number | null; _idleTimeout?: number };
+
+interface TimerRecord {
+  readonly serial: number;
+  readonly timer: WeakRef<Timeout>;
+  readonly location: string;
+}
+
+/**
+ * Every Timeout the learner's code made that V8 still holds, ref'd or unref'd
+ * (process.getActiveResourcesInfo leaves unref'd ones out), from setTimeout,
+ * setInterval and timers/promises alike: an async hook sees each one made. Held weakly, so the record keeps
+ * nothing alive; a timer that fired for the last time or was cleared is
+ * marked destroyed by Node.
+ */
+export class TimerRecorder {
+  private readonly timers: TimerRecord[] = [];
+
+  constructor(private readonly learnerFolder: string) {}
+
+  install(): void {
+    createHook({
+      init: (_id, type, _trigger, resource) => {
+        if (type !== 'Timeout') return;
+        // Only the learner's: Node makes short-lived ones of its own (the HTTP Date header's cache, socket timeouts) at any moment.
+        const location = currentLocation(this.learnerFolder);
+        if (location) this.timers.push({ serial: ++serial, timer: new WeakRef(resource as Timeout), location });
+      },
+    }).enable();
+  }
+
+  held(): HeldResource[] {
+    const live: HeldResource[] = [];
+    for (let i = this.timers.length - 1; i >= 0; i--) {
+      const record = this.timers[i]!;
+      const timer = record.timer.deref();
+      if (!timer || timer._destroyed) {
+        this.timers.splice(i, 1);
+        continue;
+      }
+      const kind = timer._repeat ? `interval, every ${timer._repeat} ms` : `timeout of ${timer._idleTimeout ?? '?'} ms`;
+      live.push({ key: `#${record.serial}`, what: `${kind}${timer.hasRef() ? '' : ", unref'd"}`, location: record.location });
+    }
+    return live.reverse();
+  }
+}
+
+/**
+ * Listeners on the emitters a service module exports (the file store's
+ * fileEvents), each with the line that added it. once() and events.on() add
+ * through on(), prependOnceListener through prependListener.
+ */
+export class ListenerRecorder {
+  private readonly added = new WeakMap<Function, { serial: number; location: string | null }>();
+  private readonly emitters: Array<{ name: string; emitter: EventEmitter }> = [];
+
+  constructor(private readonly learnerFolder: string) {}
+
+  watch(name: string, emitter: EventEmitter): void {
+    this.emitters.push({ name, emitter });
+    for (const method of ['on', 'addListener', 'prependListener'] as const) {
+      const real = emitter[method];
+      emitter[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
+        this.added.set(listener, { serial: ++serial, location: currentLocation(this.learnerFolder) });
+        return real.call(emitter, event, listener);
+      };
+    }
+  }
+
+  held(): HeldResource[] {
+    const held: HeldResource[] = [];
+    for (const { name, emitter } of this.emitters) {
+      for (const event of emitter.eventNames()) {
+        emitter.rawListeners(event).forEach((listener, index) => {
+          const record = this.added.get(listener);
+          const what = `listener on ${name} '${String(event)}'`;
+          held.push(record ? { key: `#${record.serial}`, what, location: record.location } : { key: `${name} ${String(event)} [${index}]`, what, location: null });
+        });
+      }
+    }
+    return held;
+  }
+}

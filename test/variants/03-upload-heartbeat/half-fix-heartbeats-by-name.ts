@@ -1,0 +1,69 @@
+/**
+ * RED-TEAM VARIANT
+ * half-fix (still leaks). Intent: keep the intervals in a Map by upload name and stop them from 'end' and 'close'.
+ * Actually: a retry of the same name while the dropped connection is still open overwrites the handle; the first interval is never
+ * cleared (and the dropped one's close stops the retry's progress instead).
+ * Proof: dropped 'retry.jpg' overlapping a second 'retry.jpg' that completes (201): live Timeouts 2 -> 4, arrayBuffers 3 -> 5.0 MiB,
+ * forever. Check: PASS quiet and loaded -> SLIPPED (check uses distinct names).
+ */
+import express from 'express';
+import { createHash } from 'node:crypto';
+import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
+
+const app = express();
+
+const uploadProgress = new Map<string, { received: number; expected: number }>();
+const heartbeats = new Map<string, NodeJS.Timeout>();
+
+function stopHeartbeat(name: string) {
+  clearInterval(heartbeats.get(name));
+  heartbeats.delete(name);
+  uploadProgress.delete(name);
+}
+
+app.put('/uploads/:name', (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const expected = Number(req.headers['content-length']);
+  if (!Number.isSafeInteger(expected)) {
+    res.status(411).json({ error: 'send the upload with a Content-Length' });
+    return;
+  }
+  if (expected > MAX_UPLOAD_BYTES) {
+    res.status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+
+  heartbeats.set(name, setInterval(() => {
+    uploadProgress.set(name, { received, expected });
+  }, 250));
+  req.on('close', () => stopHeartbeat(name));
+
+  req.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  });
+  req.on('end', () => {
+    stopHeartbeat(name);
+    const photo = Buffer.concat(chunks);
+    writeUpload(name, photo).then(
+      () => res.status(201).json({ name, bytes: photo.length, sha256: createHash('sha256').update(photo).digest('hex') }),
+      next,
+    );
+  });
+});
+
+app.get('/uploads/:name/progress', (req, res) => {
+  const progress = uploadProgress.get(req.params.name);
+  if (progress) res.json(progress);
+  else res.status(404).json({ error: 'no upload in progress' });
+});
+
+app.use(answerErrors);
+
+export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/uploads/photo.jpg');
