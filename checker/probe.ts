@@ -23,7 +23,7 @@ import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCo
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import { edgeLabel, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, sourceLineOf } from './trace.ts';
+import { edgeLabel, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, scriptOfContext, sourceLineOf } from './trace.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
@@ -411,19 +411,22 @@ const DICTIONARY_PROPERTIES = 8;
  * `queue[]`). Every link of a chain, every entry of a dictionary, every
  * element of a list hangs from the same place that way, however deep it sits.
  */
-function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { container: IHeapNode | null; key: string } {
+function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { container: IHeapNode | null; key: string; kits: boolean } {
   const edges = pathFromRoot(node);
   for (let i = edges.length - 1; i >= 0; i--) {
     const edge = edges[i]!;
     const from = edge.fromNode;
     if (!bornBefore(from.id) || from.type === 'synthetic') continue;
+    // The nearest scope above the container says whose it is: the harness's own bookkeeping is not the service's.
+    const scope = edges.slice(0, i).reverse().find((above) => above.fromNode.name === 'system / Context')?.fromNode;
+    const kits = scope ? (projectFile(scriptOfContext(scope))?.startsWith('checker/') ?? false) : false;
     let name: string;
     if (edge.type === 'element' || edge.type === 'hidden') name = '[]';
     else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '.<key>';
     else name = `${edge.type}:${edge.name_or_index}`;
-    return { container: from, key: `${from.id} ${name}` };
+    return { container: from, key: `${from.id} ${name}`, kits };
   }
-  return { container: null, key: '' };
+  return { container: null, key: '', kits: false };
 }
 
 /** The file and line of the code behind an object: a function, a timer's callback, a listener. */
@@ -487,7 +490,8 @@ async function heapGrowth(api: HeapApi, workspace: Workspace, rounds: number, ro
   for (const [batch, nodes] of [['a', bornInA], ['b', bornInB]] as const) {
     const members = likeMembers(nodes);
     for (const node of outermost(nodes)) {
-      const { container, key } = attachmentOf(node, (id) => inS0.has(id));
+      const { container, key, kits } = attachmentOf(node, (id) => inS0.has(id));
+      if (kits) continue;
       let cluster = clusters.get(key);
       if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node, container }));
       cluster[batch].objects += members.get(node.id) ?? 1;
