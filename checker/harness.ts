@@ -69,11 +69,12 @@ process.on('SIGINT', () => undefined);
 // told so instead of failing with EADDRINUSE or being unreachable.
 const realListen = net.Server.prototype.listen;
 let harnessListening = false;
-let selfListenPort: string | undefined;
+/** Servers the module tried to listen with, and the port each asked for. */
+const selfListened = new Map<net.Server, string>();
 net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
   if (harnessListening) return realListen.apply(this, args as Parameters<typeof realListen>);
   const first = args[0];
-  selfListenPort = typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? '');
+  selfListened.set(this, typeof first === 'object' && first !== null ? String((first as net.ListenOptions).port ?? '?') : String(first ?? ''));
   return this;
 } as typeof realListen;
 
@@ -91,6 +92,48 @@ const storage = await import('#service/storage');
 const listeners = new ListenerRecorder(learnerFolder);
 listeners.watch('fileEvents', storage.fileEvents);
 
+/** Names a module conventionally gives a function that builds its app or server. */
+const FACTORY_NAMES = ['createApp', 'createServer', 'buildApp', 'build', 'makeApp', 'makeServer', 'getApp'];
+
+/**
+ * The HTTP server to listen with, from what the module exports, in the shapes
+ * real services have: an http.Server (listening already or not), an Express
+ * app or any request listener, a Koa app (`app.callback()`), a Fastify
+ * instance (`await app.ready()`, then `app.server`), or a factory of one of
+ * these that takes no arguments (default export or a conventional name).
+ */
+async function serverOf(exports: Record<string, unknown>): Promise<http.Server | null> {
+  const candidates = [exports.default, exports.app, exports.server, ...FACTORY_NAMES.map((name) => exports[name])];
+  for (const candidate of candidates) {
+    const found = await fromValue(candidate, true);
+    if (found) return found;
+  }
+  return null;
+}
+
+async function fromValue(value: unknown, mayCall: boolean): Promise<http.Server | null> {
+  if (value instanceof Promise) return fromValue(await value, mayCall);
+  if (value instanceof http.Server) return value;
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return null;
+  const object = value as { callback?: unknown; ready?: unknown; server?: unknown; handle?: unknown; default?: unknown };
+  // Koa: an object whose callback() is the request listener.
+  if (typeof object.callback === 'function' && typeof value === 'object') return http.createServer((object.callback as () => http.RequestListener).call(value));
+  // Fastify: ready() loads its plugins; its own http.Server then routes requests.
+  if (typeof object.ready === 'function' && object.server instanceof http.Server) {
+    await (object.ready as () => Promise<unknown>).call(value);
+    return object.server;
+  }
+  if (typeof value === 'function') {
+    // An Express app, or any (req, res) listener, takes the request; a factory takes nothing.
+    const isListener = value.length >= 2 || typeof object.handle === 'function';
+    if (isListener) return http.createServer(value as http.RequestListener);
+    if (mayCall) return fromValue((value as () => unknown)(), false);
+  }
+  // A CommonJS module imported from ESM may arrive wrapped once more.
+  if (mayCall && object.default !== undefined) return fromValue(object.default, true);
+  return null;
+}
+
 let module: Record<string, unknown>;
 try {
   module = (await import(pathToFileURL(serverFile).href)) as Record<string, unknown>;
@@ -98,20 +141,21 @@ try {
   const { message, stack } = describe(error);
   await fail({ kind: 'import-failed', message, location: locationIn(stack, learnerFolder) });
 }
-if (selfListenPort !== undefined) await fail({ kind: 'self-listen', port: selfListenPort });
-
-const exported = module!.default ?? module!.app;
-let server: http.Server;
-if (exported instanceof http.Server) {
-  server = exported;
-} else if (typeof exported === 'function') {
-  server = http.createServer(exported as http.RequestListener);
-} else {
-  await fail({ kind: 'no-export', exported: Object.keys(module!) });
+let served: http.Server | null = null;
+try {
+  served = await serverOf(module!);
+} catch (error) {
+  const { message, stack } = describe(error);
+  await fail({ kind: 'import-failed', message, location: locationIn(stack, learnerFolder) });
 }
+if (!served) await fail({ kind: 'no-export', exported: Object.keys(module!) });
+const server = served!;
+// A module may start its own server when it is loaded, if that is the server it exports: the harness listens with it instead.
+const elsewhere = [...selfListened].find(([listened]) => listened !== server);
+if (elsewhere) await fail({ kind: 'self-listen', port: elsewhere[1] });
 
 const openSockets = new Set<net.Socket>();
-server!.on('connection', (socket) => {
+server.on('connection', (socket) => {
   openSockets.add(socket);
   socket.once('close', () => {
     openSockets.delete(socket);
@@ -122,7 +166,7 @@ const settleWaiters: Array<() => void> = [];
 
 // Responses in flight, for the bytes written to them that no client has taken yet.
 const openResponses = new Set<http.ServerResponse>();
-server!.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
   openResponses.add(response);
   response.once('close', () => openResponses.delete(response));
 });
@@ -253,8 +297,8 @@ process.on('message', (message: { id: number; command: HarnessCommand }) => {
 });
 
 harnessListening = true;
-server!.on('error', (error) => void crash('uncaughtException', error));
-server!.listen(0, '127.0.0.1', () => {
+server.on('error', (error) => void crash('uncaughtException', error));
+server.listen(0, '127.0.0.1', () => {
   const address = server.address() as net.AddressInfo;
   void send({ type: 'ready', port: address.port });
 });

@@ -12,7 +12,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FIX_GROWS_BY_DESIGN, PROBE_OUT_OF_REACH, SMALL_GROWTH_BYTES, alternativeFixes, pathText, runProbeCli, scenarioProbeArgs, SERVICE_PROBES, type ProbeRun } from '../test/probe-cases.ts';
+import {
+  alternativeFixes,
+  corpusCases,
+  corpusProbeArgs,
+  findingText,
+  FIX_GROWS_BY_DESIGN,
+  pathText,
+  placeCorpusCase,
+  PROBE_OUT_OF_REACH,
+  runProbeCli,
+  scenarioProbeArgs,
+  SERVICE_PROBES,
+  SMALL_GROWTH_BYTES,
+  startAttached,
+  type AttachedCase,
+  type CorpusCase,
+  type ProbeRun,
+} from '../test/probe-cases.ts';
 import { checkFile, SCENARIOS, serverFile } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { loadCheck } from './run.ts';
@@ -26,6 +43,8 @@ interface Case {
   readonly outOfReach?: string;
   /** A fix that keeps a small record per request by design: small growth is its right answer. */
   readonly growsByDesign?: boolean;
+  /** A service of the probe's corpus, placed outside the kit (and started by its own command, for --attach) before it is probed. */
+  readonly corpus?: CorpusCase;
 }
 
 async function cases(bodies: string): Promise<Case[]> {
@@ -53,6 +72,7 @@ async function cases(bodies: string): Promise<Case[]> {
     }
   }
   for (const service of SERVICE_PROBES) found.push({ name: service.name, args: [service.module, ...service.args], leak: service.leak ? [service.leak] : null });
+  for (const kase of corpusCases()) found.push({ name: `corpus ${kase.name}`, args: [], leak: kase.expect === 'grows' ? [...(kase.names ?? [])] : null, corpus: kase });
   return found;
 }
 
@@ -62,7 +82,13 @@ function summary(run: ProbeRun): string {
   if (result.status === 'could-not-probe') return `could not probe: ${result.sentence}`;
   if (result.status === 'steady') return 'steady';
   return result.findings
-    .map((finding) => (finding.kind === 'heap' ? `${finding.a.objects}+${finding.b.objects} ${finding.what} via ${finding.path.root.name}` : `${finding.name} +${finding.a}/+${finding.b}`))
+    .map((finding) =>
+      finding.kind === 'heap'
+        ? `${finding.a.objects}+${finding.b.objects} ${finding.what} via ${finding.path.root.name}`
+        : finding.kind === 'out-of-memory'
+          ? `out of memory during ${finding.during}`
+          : `${finding.name} +${finding.a}/+${finding.b}`,
+    )
     .join('; ');
 }
 
@@ -77,12 +103,21 @@ export async function runProbeBench(argv: readonly string[]): Promise<number> {
   let outOfReach = 0;
   let smallGrowth = 0;
   let runs = 0;
+  const corpus = { leaks: 0, found: 0, steady: 0, alarms: 0 };
   const times: number[] = [];
   try {
     console.log(`Node ${process.version}, ${os.cpus().length} cores; ${repeat} probe(s) of each case: node --import tsx checker/probe-cli.ts <module> <requests> --json\n`);
     for (const item of await cases(path.join(tmp, 'bodies'))) {
       for (let i = 0; i < repeat; i++) {
-        const run = await runProbeCli([...item.args, '--json'], tmp);
+        let args = item.args;
+        let attached: AttachedCase | null = null;
+        if (item.corpus) {
+          const dir = placeCorpusCase(item.corpus, path.join(tmp, `corpus-${runs}`));
+          if (item.corpus.attach) attached = await startAttached(dir, item.corpus.attach.start);
+          args = corpusProbeArgs(item.corpus, dir, attached);
+        }
+        const run = await runProbeCli([...args, '--json'], tmp).finally(() => attached?.child.kill());
+        const named = item.corpus ? findingText(run.result) : pathText(run.result);
         runs++;
         times.push(run.wallMs);
         const status = run.result?.status;
@@ -93,7 +128,7 @@ export async function runProbeBench(argv: readonly string[]): Promise<number> {
         } else if (item.outOfReach) {
           outOfReach++;
           verdict = status === 'steady' ? 'out of reach (known)' : 'found, though out of reach';
-        } else if (item.leak && (status !== 'grows' || !item.leak.every((name) => pathText(run.result).includes(name)))) {
+        } else if (item.leak && (status !== 'grows' || !item.leak.every((name) => named.includes(name)))) {
           falseNegatives++;
           verdict = status === 'grows' ? 'FALSE NEGATIVE (retainer not named)' : 'FALSE NEGATIVE';
         } else if (item.growsByDesign && run.result.status === 'grows' && run.result.findings.every((finding) => finding.kind === 'heap' && Math.max(finding.a.bytes, finding.b.bytes) < SMALL_GROWTH_BYTES)) {
@@ -103,6 +138,15 @@ export async function runProbeBench(argv: readonly string[]): Promise<number> {
           falsePositives++;
           verdict = 'FALSE POSITIVE';
         }
+        if (item.corpus) {
+          if (item.leak) {
+            corpus.leaks++;
+            if (verdict === 'right') corpus.found++;
+          } else {
+            corpus.steady++;
+            if (verdict !== 'right') corpus.alarms++;
+          }
+        }
         console.log(`${item.name.padEnd(50)} ${(item.leak ? 'leaks' : 'steady').padEnd(7)} ${verdict.padEnd(6)} ${(run.wallMs / 1000).toFixed(1).padStart(5)} s  ${summary(run)}`);
       }
     }
@@ -111,6 +155,7 @@ export async function runProbeBench(argv: readonly string[]): Promise<number> {
   }
   const sorted = [...times].sort((a, b) => a - b);
   console.log(`\n${runs} probes: ${falseNegatives} false negative(s), ${falsePositives} false positive(s), ${couldNot} could not probe; ${outOfReach} of a leak known to be out of the probe's reach (${numbersOf(PROBE_OUT_OF_REACH)}); ${smallGrowth} of a fix with small growth by design (${numbersOf(FIX_GROWS_BY_DESIGN)}); median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s a probe.`);
+  console.log(`The corpus of services outside the kit (test/probe-corpus): ${corpus.found} of ${corpus.leaks} leak probes found and named (recall ${corpus.leaks ? Math.round((100 * corpus.found) / corpus.leaks) : 100} %), ${corpus.alarms} false alarm(s) in ${corpus.steady} probes of steady services.`);
   return falseNegatives + falsePositives + couldNot > 0 ? 1 : 0;
 }
 

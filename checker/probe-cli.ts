@@ -18,6 +18,7 @@ import type { RetainerPath, RetainerStep } from './types.ts';
 import { installCleanupHandlers } from './workspace.ts';
 
 export const PROBE_USAGE = `npm run probe -- <module> --request "METHOD /path" [options]
+       npm run probe -- --attach 127.0.0.1:9229 --base http://127.0.0.1:3000 --request "METHOD /path" [options]
 
 Finds what a Node HTTP service keeps after the requests you give it. <module>
 (TypeScript or JavaScript) exports an Express app, a request listener or an
@@ -31,13 +32,22 @@ they are kept, that grow in BOTH batches; and the memory outside the heap,
 file descriptors and handles that grow in both.
 
   --request "METHOD /path [@bodyfile] [abort=SIZE]"   a request of each round (repeatable)
-        {n} in the path is the round number: "GET /files/a.jpg?v={n}" sends fresh URLs
+        {n} in the path is the round number: "GET /files/a.jpg?v={n}" sends fresh URLs;
+        {n%K} cycles K keys: "GET /thumbnails/{n%4}.png" asks for the same four again and again
         @bodyfile sends that file as the body; abort=1MiB hangs up after 1 MiB of the body
         (or of the response, for a request without a body), as a dropped client does
-  --header "name: value"   sent with every --request (repeatable)
+  --header "name: value"   sent with every --request (repeatable); {n} and {n%K} work in the value too
   --traffic FILE           requests from a JSON file:
         { "requests": ["GET /a", { "method": "PUT", "path": "/b/{n}", "body": "x.bin",
           "headers": { "content-type": "image/jpeg" }, "abort": "1MiB" }], "rounds": 8 }
+  --no-cookies             keep no cookies between requests, as a bot or a health check (by default
+                           the probe keeps the cookies each response sets, as a browser does)
+  --cwd DIR                the folder the service runs in (default: the module's own folder)
+  --attach ADDRESS --base URL
+                           probe a service that is already running under node --inspect, started by
+                           its own scripts: ADDRESS is what node --inspect prints (ws://127.0.0.1:9229/…)
+                           or its host:port; URL is where the service answers (http://127.0.0.1:3000).
+                           Give no module then. Snapshots go over the inspector; nothing is installed.
   --rounds N               rounds in each batch (default 8)
   --warmup N               warm-up rounds before the first snapshot (default 3)
   --json                   the result as JSON
@@ -47,6 +57,9 @@ Exit codes: 0 nothing grows, 1 something grows, 2 could not probe.`;
 
 export interface ProbeArgs {
   readonly module: string;
+  readonly attach?: { readonly inspector: string; readonly base: URL };
+  readonly cwd?: string;
+  readonly cookies: boolean;
   readonly requests: readonly ProbeRequest[];
   readonly rounds: number;
   readonly warmup: number;
@@ -69,6 +82,10 @@ const OPTIONS = {
   warmup: { type: 'string', example: '3' },
   json: { type: 'boolean' },
   keep: { type: 'boolean' },
+  'no-cookies': { type: 'boolean' },
+  cwd: { type: 'string', example: 'services/orders' },
+  attach: { type: 'string', example: '127.0.0.1:9229', looksLike: /^(ws:\/\/|[\w.[\]:-]+:\d+$)/ },
+  base: { type: 'string', example: 'http://127.0.0.1:3000', looksLike: /^https?:\/\// },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -77,20 +94,55 @@ export function parseProbeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   const parsed = parseCommandArgs('probe', argv, OPTIONS, env);
   if (parsed.fromNpm.length) console.error(pc.dim(npmTookNote('probe', parsed.positionals, parsed.fromNpm)));
   const { positionals } = parsed;
-  const values = parsed.values as { request?: string[]; header?: string[]; traffic?: string; rounds?: string; warmup?: string; json?: boolean; keep?: boolean; help?: boolean };
+  const values = parsed.values as {
+    request?: string[];
+    header?: string[];
+    traffic?: string;
+    rounds?: string;
+    warmup?: string;
+    json?: boolean;
+    keep?: boolean;
+    help?: boolean;
+    'no-cookies'?: boolean;
+    cwd?: string;
+    attach?: string;
+    base?: string;
+  };
   if (values.help) return null;
-  if (positionals.length !== 1) {
-    throw new UsageError(positionals.length ? `Give one module to probe (got ${positionals.join(', ')}).` : `Give the module to probe.\n\n${PROBE_USAGE}`);
+  let module: string;
+  let attach: ProbeArgs['attach'];
+  if (values.attach !== undefined) {
+    if (positionals.length) throw new UsageError(`With --attach the service is already running: give no module (got ${positionals.join(', ')}).`);
+    if (!values.base) throw new UsageError('With --attach, give the address the service answers on too: --base http://127.0.0.1:3000');
+    let base: URL;
+    try {
+      base = new URL(values.base);
+    } catch {
+      throw new UsageError(`--base ${values.base} is not an address; write it as http://127.0.0.1:3000`);
+    }
+    if (base.protocol !== 'http:') throw new UsageError(`--base ${values.base}: the probe speaks plain http (http://…).`);
+    attach = { inspector: values.attach, base };
+    module = base.origin;
+  } else {
+    if (values.base) throw new UsageError('--base goes with --attach (a service already running); to start a module, give its file.');
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length ? `Give one module to probe (got ${positionals.join(', ')}).` : `Give the module to probe (or --attach to a running service).\n\n${PROBE_USAGE}`);
+    }
+    module = path.resolve(positionals[0]!);
+    if (!existsSync(module) || !statSync(module).isFile()) throw new UsageError(`There is no file ${module} to probe.`);
   }
-  const module = path.resolve(positionals[0]!);
-  if (!existsSync(module) || !statSync(module).isFile()) throw new UsageError(`There is no file ${module} to probe.`);
   const headers = Object.fromEntries((values.header ?? []).map(parseHeader));
   const requests = (values.request ?? []).map((text) => parseRequest(text, headers));
   const traffic = values.traffic ? readTrafficFile(values.traffic) : null;
   if (traffic) requests.push(...traffic.requests.map((request) => ({ ...request, headers: { ...headers, ...request.headers } })));
   if (requests.length === 0) throw new UsageError('Give the requests to repeat: --request "GET /some/path" (or --traffic file.json).');
+  const cwd = values.cwd === undefined ? undefined : path.resolve(values.cwd);
+  if (cwd !== undefined && (!existsSync(cwd) || !statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${values.cwd}: there is no such folder.`);
   return {
     module,
+    ...(attach ? { attach } : {}),
+    ...(cwd ? { cwd } : {}),
+    cookies: !values['no-cookies'],
     requests,
     rounds: wholeNumber(values.rounds, 'rounds', 2) ?? traffic?.rounds ?? 8,
     warmup: wholeNumber(values.warmup, 'warmup', 0) ?? traffic?.warmup ?? 3,
@@ -119,15 +171,26 @@ function perRound(value: number, rounds: number, unit: 'bytes' | 'objects'): str
 }
 
 function findingLines(finding: Growth, index: number, rounds: number): string[] {
+  if (finding.kind === 'out-of-memory') {
+    return [
+      `  ${index}. The service ran out of heap (the probe caps it at ${finding.heapCapMb} MiB) during ${finding.during}, after ${finding.rounds} rounds of the same requests:`,
+      '     what it keeps grows with every request, fast. Probe again with fewer --rounds (or --keep) to see what it is.',
+    ];
+  }
   if (finding.kind === 'probe') {
     return [
       `  ${index}. ${finding.name}: +${formatFigure(finding.a, finding.unit)} in batch A, +${formatFigure(finding.b, finding.unit)} in batch B (${perRound(finding.a + finding.b, 2 * rounds, finding.unit)} a round)`,
+      ...(finding.places ?? []).slice(0, 5).map((place) => `       ${place}`),
     ];
   }
   const total = { objects: finding.a.objects + finding.b.objects, bytes: finding.a.bytes + finding.b.bytes };
   return [
     `  ${index}. ${total.objects} ${finding.what} (${formatBytes(total.bytes)}) born during the traffic and still alive:`,
     `     ${finding.a.objects} (${formatBytes(finding.a.bytes)}) from batch A, ${finding.b.objects} (${formatBytes(finding.b.bytes)}) from batch B: ${perRound(total.objects, 2 * rounds, 'objects')} a round, ${perRound(total.bytes, 2 * rounds, 'bytes')} a round`,
+    ...(finding.held
+      ? [`     What they hang from held ${formatBytes(finding.held[0])} before batch A, ${formatBytes(finding.held[1])} after it, ${formatBytes(finding.held[2])} after batch B.`]
+      : []),
+    ...(finding.madeAt ? [`     Made by the code at ${finding.madeAt}.`] : []),
     '     Kept by (the shortest path from a root to the largest of them):',
     ...pathLines(finding.path).map((line) => `       ${line}`),
     ...(finding.holds.length
@@ -140,7 +203,7 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
 }
 
 export function formatProbe(module: string, result: ProbeResult): string {
-  const file = path.relative(process.cwd(), module) || module;
+  const file = /^https?:\/\//.test(module) ? module : path.relative(process.cwd(), module) || module;
   if (result.status === 'could-not-probe') {
     return [`${pc.yellow(pc.bold('? COULD NOT PROBE'))}  ${pc.dim(file)}`, '', `  ${result.sentence}`, '', pc.dim('  Nothing was measured.')].join('\n');
   }
@@ -182,6 +245,9 @@ async function main(): Promise<number> {
   });
   const result = await runProbe({
     module: args.module,
+    ...(args.attach ? { attach: args.attach } : {}),
+    ...(args.cwd ? { cwd: args.cwd } : {}),
+    cookies: args.cookies,
     requests: args.requests,
     rounds: args.rounds,
     warmupRounds: args.warmup,

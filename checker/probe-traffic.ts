@@ -4,6 +4,7 @@
  *
  *   "GET /files/photo-1.jpg"                      a request, read to the end
  *   "GET /files/photo-{n}.jpg?v={n}"               {n} is the round number (1, 2, 3…): fresh URLs every round
+ *   "GET /thumbnails/{n%4}.png"                    {n%K} cycles through K keys (0 … K-1): the same few URLs again and again
  *   "PUT /uploads/photo-{n}.jpg @photo.jpg"        the body is the file's bytes
  *   "PUT /uploads/dropped-{n}.jpg @photo.jpg abort=1MiB"
  *                                                  the client hangs up after 1 MiB of the body (or, for a
@@ -122,9 +123,42 @@ export function readTrafficFile(file: string): TrafficFile {
   return { requests, rounds: count(object.rounds, 'rounds'), warmup: count(object.warmup, 'warmup') };
 }
 
+/** A path or header value with the round number filled in: {n} is the round, {n%K} the round modulo K. */
+export function fillRound(text: string, round: number): string {
+  return text.replaceAll('{n}', String(round)).replace(/\{n%(\d+)\}/g, (_, keys: string) => String(round % Number(keys)));
+}
+
 /** The request line with the round number filled in. */
 export function requestPath(request: ProbeRequest, round: number): string {
-  return request.path.replaceAll('{n}', String(round));
+  return fillRound(request.path, round);
+}
+
+/**
+ * The cookies a client keeps from one response to the next request, as a
+ * browser does (by name; attributes such as Path and Expires are not
+ * weighed). A probe without one plays a client that keeps none: a bot, a
+ * health check, a script.
+ */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  /** Keep what a response's Set-Cookie headers set; a cookie set to expire is dropped. */
+  take(setCookie: string | readonly string[] | undefined): void {
+    for (const line of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
+      const pair = line.split(';', 1)[0]!;
+      const at = pair.indexOf('=');
+      if (at <= 0) continue;
+      const name = pair.slice(0, at).trim();
+      const expired = /;\s*max-age=0\b/i.test(line) || /;\s*expires=Thu, 01 Jan 1970/i.test(line);
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(at + 1).trim());
+    }
+  }
+
+  /** The Cookie header to send, or undefined when there is none. */
+  header(): string | undefined {
+    return this.cookies.size ? [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') : undefined;
+  }
 }
 
 export function describeRequest(request: ProbeRequest): string {
@@ -137,9 +171,13 @@ export function describeRequest(request: ProbeRequest): string {
 export type StatusCounts = Map<string, Map<string, number>>;
 
 /** Send every request once, one after the other, each on its own connection. */
-export async function sendRound(http: HttpClient, requests: readonly ProbeRequest[], round: number, bodies: Map<string, Buffer>, statuses: StatusCounts): Promise<void> {
+export async function sendRound(http: HttpClient, requests: readonly ProbeRequest[], round: number, bodies: Map<string, Buffer>, statuses: StatusCounts, jar: CookieJar | null): Promise<void> {
   for (const request of requests) {
     const target = requestPath(request, round);
+    const cookie = jar?.header();
+    const headers: Record<string, string> = { ...(cookie ? { cookie } : {}) };
+    // Headers vary by round too: a cache keyed by User-Agent or tenant sees a new client each round.
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = fillRound(value, round);
     let body: Buffer | undefined;
     if (request.bodyFile) {
       body = bodies.get(request.bodyFile);
@@ -150,10 +188,11 @@ export async function sendRound(http: HttpClient, requests: readonly ProbeReques
       await http.abortedUpload(target, body, Math.min(request.abortAfterBytes, Math.max(body.length - 1, 0)), request.method);
       status = 'hung up';
     } else if (request.abortAfterBytes) {
-      await http.abortedDownload(target, request.abortAfterBytes);
+      await http.abortedDownload(target, request.abortAfterBytes, headers);
       status = 'hung up';
     } else {
-      const response = await http.request(target, { method: request.method, headers: { ...request.headers }, ...(body ? { body } : {}) });
+      const response = await http.request(target, { method: request.method, headers, ...(body ? { body } : {}) });
+      jar?.take(response.headers['set-cookie']);
       status = String(response.status);
     }
     const key = describeRequest(request);

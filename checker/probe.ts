@@ -15,25 +15,41 @@
  * most; what is replaced over time (the HTTP Date header's cached string and
  * its timer) never has A-born objects alive after B.
  */
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { IHeapNode } from '@memlab/core';
+import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
+import { AttachedService } from './attach.ts';
 import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
-import { bornAfter } from './heap-ids.ts';
-import type { Probe } from './protocol.ts';
-import { describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
-import { guard, numberHeap, settle, TIMEOUTS } from './run.ts';
+import { bornAfter, highestNodeId } from './heap-ids.ts';
+import type { HeldResource, Probe } from './protocol.ts';
+import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
+import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
+import { edgeLabel, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, scriptOfContext, sourceLineOf } from './trace.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
 const MiB = 1024 * 1024;
 
 export interface ProbeOptions {
-  /** The module exporting an Express app, a request listener or an http.Server (default or `app`). */
+  /**
+   * The module exporting its app or server (default, `app`, `server`, or a
+   * factory): an Express or Koa app, a Fastify instance, a request listener,
+   * an http.Server.
+   */
   readonly module: string;
+  /**
+   * Probe a service already running under node --inspect instead of starting
+   * `module`: its inspector's address, and the address it serves on.
+   */
+  readonly attach?: { readonly inspector: string; readonly base: URL };
+  /** The folder the service runs in (its own folder unless told otherwise): relative paths it opens are read from there. */
+  readonly cwd?: string;
   readonly requests: readonly ProbeRequest[];
+  /** Keep the cookies each response sets for the next request, as a browser does (off: a client that keeps none). */
+  readonly cookies?: boolean;
   /** Rounds in each of the two measured batches. */
   readonly rounds: number;
   readonly warmupRounds: number;
@@ -57,6 +73,24 @@ export interface HeapGrowth {
   readonly path: RetainerPath;
   /** What the largest of them holds: the chain of its largest parts, while each keeps most of the bytes. */
   readonly holds: readonly RetainerStep[];
+  /**
+   * What the structure they hang from retained in each snapshot (before
+   * batch A, after it, after batch B): it rose in both batches. Absent where
+   * they hang from nothing older than the batches.
+   */
+  readonly held?: readonly [number, number, number];
+  /** Where the code that made them is: "routes/jobs.js:12" (a function, a timer's callback, a listener). */
+  readonly madeAt?: string;
+}
+
+/** The service ran out of heap while the probe repeated its requests: the strongest sign of growth there is. */
+export interface OutOfMemory {
+  readonly kind: 'out-of-memory';
+  /** "batch A", "batch B", "the warm-up". */
+  readonly during: string;
+  /** Rounds sent before it died. */
+  readonly rounds: number;
+  readonly heapCapMb: number;
 }
 
 /** A figure from the harness's probe (memory outside the heap, handles, descriptors) that grew in both batches. */
@@ -66,9 +100,11 @@ export interface ProbeGrowth {
   readonly unit: 'bytes' | 'objects';
   readonly a: number;
   readonly b: number;
+  /** For what the harness records (descriptors, timers): what is new, by what it is and where it was made. */
+  readonly places?: readonly string[];
 }
 
-export type Growth = HeapGrowth | ProbeGrowth;
+export type Growth = HeapGrowth | ProbeGrowth | OutOfMemory;
 
 export type ProbeResult =
   | {
@@ -107,9 +143,13 @@ export function growsInBoth(a: BatchFigure, b: BatchFigure, rounds: number): boo
   return byCount || byBytes;
 }
 
+/** The probe's cap on the service's old generation: a leak that fills it is found, not waited for. */
+export const PROBE_HEAP_CAP_MB = 768;
+
 export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   let workspace: Workspace | null = null;
   let server: ServerProcess | null = null;
+  let stopTarget: (() => Promise<void>) | null = null;
   let keep = false;
   const times: Record<string, number> = {};
   let phase: { name: string; started: number } | null = null;
@@ -118,74 +158,134 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     phase = name ? { name, started: performance.now() } : null;
     if (name) options.onPhase?.(name);
   };
+  const probes: Probe[] = [];
+  const statuses: StatusCounts = new Map();
+  let round = 0;
+  let batchName = 'the warm-up';
+  const summary = () => ({
+    rounds: options.rounds,
+    warmupRounds: options.warmupRounds,
+    requests: options.requests.map(describeRequest),
+    statuses: Object.fromEntries([...statuses].map(([request, counts]) => [request, Object.fromEntries(counts)])),
+    times,
+  });
   try {
     workspace = createWorkspace();
+    const kitService = !options.attach && !path.relative(PROJECT_ROOT, options.module).startsWith('..');
     // The kit's own services read the generated fixtures; a service of yours does not need them.
-    if (!path.relative(PROJECT_ROOT, options.module).startsWith('..')) ensureFixtures();
+    if (kitService) ensureFixtures();
     enter('start');
-    const starting = ServerProcess.start(options.module, { startTimeoutMs: TIMEOUTS.startMs, env: { FG_UPLOADS_DIR: workspace.uploadsDir } });
-    // memlab takes a few hundred milliseconds to load: load it while the server starts.
+    // memlab takes a few hundred milliseconds to load: load it while the service starts.
     const analysis = import('./analysis.ts');
     analysis.catch(() => undefined);
-    server = await starting;
-    const running = server;
-    const http = new HttpClient(running.port, TIMEOUTS.requestMs);
+    const target = options.attach ? await attachedTarget(options.attach, options.cwd) : await startedTarget(options, kitService, workspace.uploadsDir);
+    stopTarget = () => target.stop();
+    if (target.server) server = target.server;
+    const http = new HttpClient(target.port, TIMEOUTS.requestMs, target.host);
     const bodies = new Map<string, Buffer>();
-    const statuses: StatusCounts = new Map();
-    let round = 0;
+    const jar = options.cookies === false ? null : new CookieJar();
     const batch = async (rounds: number): Promise<void> => {
-      for (let i = 0; i < rounds; i++) await guard(running, sendRound(http, options.requests, ++round, bodies, statuses));
-      await settle(running);
+      for (let i = 0; i < rounds; i++) await target.guard(sendRound(http, options.requests, ++round, bodies, statuses, jar));
+      await target.settle();
       refuseServerErrors(http);
     };
-    const keeping = options.keepSnapshots ?? false;
-    /** Read the process, then number its heap (written to a file only when kept). */
-    const numbered = async (name: 'baseline' | 'target'): Promise<{ probe: Probe; highestId: number }> => {
-      const probe = await running.probe();
-      return { probe, highestId: await numberHeap(running, keeping ? workspace!.snapshot(name) : undefined) };
+    const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<void> => {
+      probes.push(await target.probe());
+      await target.snapshot(workspace!.snapshot(name));
     };
 
     enter('warm-up');
     await batch(options.warmupRounds);
     enter('snapshots');
-    const s0 = await numbered('baseline');
-    enter('batch A');
+    await snapshot('baseline');
+    enter((batchName = 'batch A'));
     await batch(options.rounds);
     enter('snapshots');
-    const s1 = await numbered('target');
-    enter('batch B');
+    await snapshot('target');
+    enter((batchName = 'batch B'));
     await batch(options.rounds);
     enter('snapshots');
-    const p2 = await running.probe();
-    await running.command({ type: 'snapshot', file: workspace.snapshot('final') }, TIMEOUTS.snapshotMs);
-    await server.stop();
+    await snapshot('final');
+    await target.stop();
+    stopTarget = null;
     server = null;
 
     enter('analysis');
-    const { heap, ignored } = await heapGrowth(await analysis, workspace.snapshot('final'), [s0.highestId, s1.highestId], options.rounds);
+    const { heap, ignored } = await heapGrowth(await analysis, workspace, options.rounds, target.root);
     enter(null);
-    const findings: Growth[] = [...heap, ...probeGrowth(s0.probe, s1.probe, p2, options.rounds)];
-    keep = keeping;
+    const findings: Growth[] = [...heap, ...probeGrowth(probes[0]!, probes[1]!, probes[2]!, options.rounds)];
+    keep = options.keepSnapshots ?? false;
     return {
       status: findings.length ? 'grows' : 'steady',
       findings,
-      rounds: options.rounds,
-      warmupRounds: options.warmupRounds,
-      requests: options.requests.map(describeRequest),
-      statuses: Object.fromEntries([...statuses].map(([request, counts]) => [request, Object.fromEntries(counts)])),
+      ...summary(),
       ignored,
-      times,
       ...(keep ? { snapshots: (['baseline', 'target', 'final'] as const).map((name) => workspace!.snapshot(name)) } : {}),
     };
   } catch (error) {
     enter(null);
     const reason = (server?.ended && !(error instanceof CouldNotCheck && error.reason === 'request hung') ? server.ended : null) ?? error;
+    // Running out of heap while the same requests repeat is growth, not a broken service: say what was seen up to then.
+    if (reason instanceof CouldNotCheck && reason.reason === 'out of memory' && batchName !== 'the warm-up') {
+      const seen = probes.length >= 2 ? probeGrowth(probes[0]!, probes[1]!, probes[1]!, options.rounds).filter((growth) => growth.a > 0) : [];
+      return { status: 'grows', findings: [{ kind: 'out-of-memory', during: batchName, rounds: round, heapCapMb: PROBE_HEAP_CAP_MB }, ...seen], ...summary(), ignored: 0 };
+    }
     if (reason instanceof CouldNotCheck) return { status: 'could-not-probe', reason: reason.reason, sentence: reason.sentence };
     throw error;
   } finally {
-    await server?.stop();
+    await stopTarget?.().catch(() => undefined);
     workspace?.dispose(keep);
   }
+}
+
+/** What the probe does to the service it measures, started here under the harness or attached to. */
+interface ProbeTarget {
+  /** The folder whose code is the service's own: paths are named relative to it. */
+  readonly root: string;
+  readonly host: string;
+  readonly port: number;
+  /** The harness's process, for a service the probe started (its end explains a failure). */
+  readonly server?: ServerProcess;
+  probe(): Promise<Probe>;
+  snapshot(file: string): Promise<void>;
+  settle(): Promise<void>;
+  guard(step: Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startedTarget(options: ProbeOptions, kitService: boolean, uploadsDir: string): Promise<ProbeTarget> {
+  const server = await ServerProcess.start(options.module, {
+    startTimeoutMs: TIMEOUTS.startMs,
+    env: { FG_UPLOADS_DIR: uploadsDir },
+    // A service of yours runs from its own folder, with your environment (NODE_OPTIONS included), as it does at work.
+    ...(kitService ? {} : { cwd: options.cwd ?? path.dirname(options.module), keepNodeOptions: true, audience: 'service' as const }),
+    maxOldSpaceMb: PROBE_HEAP_CAP_MB,
+  });
+  return {
+    root: kitService ? PROJECT_ROOT : (options.cwd ?? path.dirname(options.module)),
+    host: '127.0.0.1',
+    port: server.port,
+    server,
+    probe: () => server.probe(),
+    snapshot: async (file) => void (await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs)),
+    settle: () => settle(server),
+    guard: (step) => guard(server, step),
+    stop: () => server.stop(),
+  };
+}
+
+async function attachedTarget(attach: NonNullable<ProbeOptions['attach']>, cwd: string | undefined): Promise<ProbeTarget> {
+  const service = await AttachedService.connect(attach.inspector);
+  return {
+    root: cwd ?? (await service.workingFolder()),
+    host: attach.base.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(attach.base.port || (attach.base.protocol === 'https:' ? 443 : 80)),
+    probe: () => service.probe(),
+    snapshot: (file) => service.snapshot(file),
+    settle: () => service.settle(),
+    guard: (step) => step,
+    stop: () => service.close(),
+  };
 }
 
 function refuseServerErrors(http: HttpClient): void {
@@ -202,7 +302,8 @@ function refuseServerErrors(http: HttpClient): void {
 
 /** V8's own objects (compiled code, shapes, feedback, backing stores): never the program's data. */
 function isProgramObject(node: IHeapNode): boolean {
-  if (node.type === 'synthetic' || node.type === 'code' || node.type === 'hidden' || node.type === 'object shape') return false;
+  // Native objects (Node's bindings, parser buffers, module wraps) are Node's; what they cost outside the heap is a probe figure.
+  if (node.type === 'synthetic' || node.type === 'code' || node.type === 'hidden' || node.type === 'object shape' || node.type === 'native') return false;
   if (node.type === 'array' && (node.name === '' || node.name.startsWith('('))) return false;
   return !node.name.startsWith('system / ') || node.name === 'system / Context';
 }
@@ -229,6 +330,8 @@ interface Cluster {
   b: { objects: number; bytes: number };
   names: Map<string, number>;
   largest: IHeapNode;
+  /** The object older than the batches that the new ones hang from (null: none on their path). */
+  container: IHeapNode | null;
 }
 
 function nameOf(node: IHeapNode): string {
@@ -243,16 +346,84 @@ function nameOf(node: IHeapNode): string {
 }
 
 /**
- * The clusters of objects born in batch A (numbered above S0's highest id, not
- * above S1's) or in batch B (above S1's) that are alive in the final heap.
+ * How many objects each outermost one stands for: itself and the objects of
+ * its own kind it retains (the older links of a chain, the entries of a list
+ * it heads), so that a chain of sixteen counts sixteen, not one.
  */
-async function heapGrowth(
-  { readHeap, outermost }: typeof import('./analysis.ts'),
-  final: string,
-  [highestInS0, highestInS1]: readonly [number, number],
-  rounds: number,
-): Promise<{ heap: HeapGrowth[]; ignored: number }> {
-  const { pathSignature, readablePath, nodeLabel, edgeLabel, isPlumbing } = await import('./trace.ts');
+function likeMembers(nodes: readonly IHeapNode[], outermost: (nodes: readonly IHeapNode[]) => IHeapNode[]): Map<number, number> {
+  const outer = new Set(outermost(nodes).map((node) => node.id));
+  const counts = new Map<number, number>();
+  for (const node of nodes) {
+    let dominator: IHeapNode | null = node;
+    for (let depth = 0; dominator && depth < 10_000; depth++) {
+      if (outer.has(dominator.id)) {
+        if (dominator === node || nameOf(dominator) === nameOf(node)) counts.set(dominator.id, (counts.get(dominator.id) ?? 0) + 1);
+        break;
+      }
+      if (dominator.dominatorNode?.id === dominator.id) break;
+      dominator = dominator.dominatorNode;
+    }
+  }
+  return counts;
+}
+
+/** An object used as a dictionary (`sessions[id] = …`): its property names are data, not the program's names. */
+const DICTIONARY_PROPERTIES = 8;
+
+/**
+ * How new objects hang from the heap as it was before the batches: the
+ * deepest object on their retainer path that is older than batch A, and the
+ * edge from it, with keys and positions left out (`sessions.<key>`,
+ * `queue[]`). Every link of a chain, every entry of a dictionary, every
+ * element of a list hangs from the same place that way, however deep it sits.
+ */
+function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { container: IHeapNode | null; key: string; kits: boolean } {
+  const edges = pathFromRoot(node);
+  for (let i = edges.length - 1; i >= 0; i--) {
+    const edge = edges[i]!;
+    const from = edge.fromNode;
+    if (!bornBefore(from.id) || from.type === 'synthetic') continue;
+    // The nearest scope above the container says whose it is: the harness's own bookkeeping is not the service's.
+    const scope = edges.slice(0, i).reverse().find((above) => above.fromNode.name === 'system / Context')?.fromNode;
+    const kits = scope ? (projectFile(scriptOfContext(scope))?.startsWith('checker/') ?? false) : false;
+    let name: string;
+    if (edge.type === 'element' || edge.type === 'hidden') name = '[]';
+    else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '.<key>';
+    else name = `${edge.type}:${edge.name_or_index}`;
+    return { container: from, key: `${from.id} ${name}`, kits };
+  }
+  return { container: null, key: '', kits: false };
+}
+
+/** The file and line of the code behind an object: a function, a timer's callback, a listener. */
+function madeAt(node: IHeapNode, root: string): string | undefined {
+  const closure =
+    node.type === 'closure'
+      ? node
+      : (node.references.find((edge) => edge.type === 'property' && ['_onTimeout', 'listener', 'callback', 'fn'].includes(String(edge.name_or_index)) && edge.toNode.type === 'closure')?.toNode ?? null);
+  if (!closure) return undefined;
+  const file = projectFile(scriptOfClosure(closure), root);
+  const location = sourceLineOf(closure);
+  if (!file || !location) return undefined;
+  return `${file}:${location.line}`;
+}
+
+/** What a structure that gains many new objects in each batch must still rise by, in each: a bounded one replaces, it does not rise. */
+const SMALL_RISE_BYTES = 512;
+
+/** The floor a structure must grow by, in each batch, to count: about a KiB a round. */
+export function heldFloor(rounds: number): number {
+  return Math.max(4 * 1024, rounds * 1024);
+}
+
+/**
+ * The clusters of objects born in batch A (numbered above S0's highest id, not
+ * above S1's) or in batch B (above S1's) that are alive in the final heap,
+ * grouped by where they hang from the older heap, and those whose structure
+ * held more in both batches.
+ */
+async function heapGrowth({ readHeap, outermost }: typeof import('./analysis.ts'), workspace: Workspace, rounds: number, root: string): Promise<{ heap: HeapGrowth[]; ignored: number }> {
+  const [highestInS0, highestInS1] = (await Promise.all((['baseline', 'target'] as const).map((name) => highestNodeId(createReadStream(workspace.snapshot(name)))))) as [number, number];
   /** Down the dominator tree from `node`: the largest part, then its largest part, while each keeps half the bytes or more. */
   const holds = (node: IHeapNode): RetainerStep[] => {
     const steps: RetainerStep[] = [];
@@ -280,7 +451,7 @@ async function heapGrowth(
     // A Buffer holding its own bytes says nothing new.
     return steps.every((step) => step.label === 'ArrayBuffer' || step.label === 'the bytes (outside the JS heap)') ? [] : steps;
   };
-  const heap = await readHeap(final);
+  const heap = await readHeap(workspace.snapshot('final'));
   const bornInA: IHeapNode[] = [];
   const bornInB: IHeapNode[] = [];
   heap.nodes.forEach((node) => {
@@ -289,24 +460,55 @@ async function heapGrowth(
   });
   const clusters = new Map<string, Cluster>();
   for (const [batch, nodes] of [['a', bornInA], ['b', bornInB]] as const) {
+    const members = likeMembers(nodes, outermost);
     for (const node of outermost(nodes)) {
-      const key = pathSignature(readablePath(node));
+      const { container, key, kits } = attachmentOf(node, (id) => !bornAfter(id, highestInS0));
+      if (kits) continue;
       let cluster = clusters.get(key);
-      if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node }));
-      cluster[batch].objects += 1;
+      if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node, container }));
+      cluster[batch].objects += members.get(node.id) ?? 1;
       cluster[batch].bytes += node.retainedSize;
       const name = nameOf(node);
       cluster.names.set(name, (cluster.names.get(name) ?? 0) + 1);
       if (node.retainedSize > cluster.largest.retainedSize) cluster.largest = node;
     }
   }
-  const growing = [...clusters.values()].filter((cluster) => growsInBoth(cluster.a, cluster.b, rounds));
+  // New objects from both batches still alive, hanging from one place: does what that place holds rise in both batches?
+  // (A bounded cache that is full keeps its newest entries and drops older ones: what it holds stays level.)
+  const floor = heldFloor(rounds);
+  const candidates = [...clusters.values()].filter(
+    (cluster) => cluster.a.objects > 0 && cluster.b.objects > 0 && (cluster.a.bytes + cluster.b.bytes >= floor || Math.min(cluster.a.objects, cluster.b.objects) >= objectFloor(rounds)),
+  );
+  const earlier = candidates.some((cluster) => cluster.container) ? [await readHeap(workspace.snapshot('baseline')), await readHeap(workspace.snapshot('target'))] : [];
+  const growing: Array<{ cluster: Cluster; held?: [number, number, number] }> = [];
+  for (const cluster of candidates) {
+    if (!cluster.container) {
+      // Nothing older holds them: only many objects and real bytes in both batches count (V8's own bookkeeping comes in crumbs).
+      if (growsInBoth(cluster.a, cluster.b, rounds) && Math.min(cluster.a.bytes, cluster.b.bytes) >= floor) growing.push({ cluster });
+      continue;
+    }
+    const held: [number, number, number] = [earlier[0]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, earlier[1]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, cluster.container.retainedSize];
+    const risesInBoth = (by: number): boolean => held[1] - held[0] >= by && held[2] - held[1] >= by;
+    // Many small things a round (listeners, timers, entries) count by number; a few large ones by bytes.
+    const manyEachBatch = Math.min(cluster.a.objects, cluster.b.objects) >= objectFloor(rounds);
+    if (risesInBoth(floor) || (manyEachBatch && risesInBoth(SMALL_RISE_BYTES))) growing.push({ cluster, held });
+  }
   const heapFindings = growing
-    .sort((x, y) => y.a.bytes + y.b.bytes - (x.a.bytes + x.b.bytes))
-    .map((cluster): HeapGrowth => {
+    .sort((x, y) => y.cluster.a.bytes + y.cluster.b.bytes - (x.cluster.a.bytes + x.cluster.b.bytes))
+    .map(({ cluster, held }): HeapGrowth => {
       const names = [...cluster.names].sort((x, y) => y[1] - x[1]);
       const what = names.slice(0, 3).map(([name]) => name).join(', ') + (names.length > 3 ? ', …' : '');
-      return { kind: 'heap', what, a: cluster.a, b: cluster.b, path: readablePath(cluster.largest), holds: holds(cluster.largest) };
+      const where = madeAt(cluster.largest, root);
+      return {
+        kind: 'heap',
+        what,
+        a: cluster.a,
+        b: cluster.b,
+        path: readablePath(cluster.largest, root),
+        holds: holds(cluster.largest),
+        ...(held ? { held } : {}),
+        ...(where ? { madeAt: where } : {}),
+      };
     });
   return { heap: heapFindings, ignored: clusters.size - growing.length };
 }
@@ -318,6 +520,8 @@ interface ProbeFigure {
   readonly name: string;
   readonly unit: 'bytes' | 'objects';
   readonly read: (probe: Probe) => number;
+  /** What the harness recorded of the things this figure counts, with where each was made. */
+  readonly held?: (probe: Probe) => readonly HeldResource[];
 }
 
 function probeFigures(probes: readonly Probe[]): ProbeFigure[] {
@@ -325,11 +529,25 @@ function probeFigures(probes: readonly Probe[]): ProbeFigure[] {
   return [
     { name: 'memory held by Buffers and typed arrays (arrayBuffers)', unit: 'bytes', read: (probe) => probe.memory.arrayBuffers },
     { name: 'memory outside the JavaScript heap (external)', unit: 'bytes', read: (probe) => probe.memory.external },
-    { name: 'open file descriptors', unit: 'objects', read: (probe) => probe.resources.fileDescriptors ?? 0 },
+    // Recorded as the service opens and closes them (every platform), each with its file and the line that opened it.
+    { name: 'open file descriptors', unit: 'objects', read: (probe) => probe.held.descriptors.length || (probe.resources.fileDescriptors ?? 0), held: (probe) => probe.held.descriptors },
+    { name: 'timers still running (unref\'d ones too)', unit: 'objects', read: (probe) => probe.held.timers.length, held: (probe) => probe.held.timers },
     ...[...kinds].sort().map(
       (kind): ProbeFigure => ({ name: `active ${kind} handles`, unit: 'objects', read: (probe) => probe.resources.active[kind] ?? 0 }),
     ),
   ];
+}
+
+/** What is held at the end and was not at the start, counted by what it is and where it was made: "16 × report.txt, opened at service.mjs:9:5". */
+function newPlaces(before: readonly HeldResource[], after: readonly HeldResource[]): string[] {
+  const old = new Set(before.map((resource) => resource.key));
+  const counts = new Map<string, number>();
+  for (const resource of after) {
+    if (old.has(resource.key)) continue;
+    const place = `${resource.what}${resource.location ? `, made at ${resource.location}` : ''}`;
+    counts.set(place, (counts.get(place) ?? 0) + 1);
+  }
+  return [...counts].sort((x, y) => y[1] - x[1]).map(([place, count]) => `${count} × ${place}`);
 }
 
 export function probeGrowth(p0: Probe, p1: Probe, p2: Probe, rounds: number): ProbeGrowth[] {
@@ -338,7 +556,12 @@ export function probeGrowth(p0: Probe, p1: Probe, p2: Probe, rounds: number): Pr
     const a = figure.read(p1) - figure.read(p0);
     const b = figure.read(p2) - figure.read(p1);
     const grows = figure.unit === 'bytes' ? a >= BYTES_FLOOR && b >= BYTES_FLOOR && comparable(a, b) : a >= objectFloor(rounds) && b >= objectFloor(rounds) && comparable(a, b);
-    if (grows) findings.push({ kind: 'probe', name: figure.name, unit: figure.unit, a, b });
+    if (grows) findings.push({ kind: 'probe', name: figure.name, unit: figure.unit, a, b, ...(figure.held ? { places: newPlaces(figure.held(p0), figure.held(p2)) } : {}) });
+  }
+  // The recorded timers are the active Timeout handles, with their lines, and unref'd ones too: say it once.
+  if (findings.some((finding) => finding.name.startsWith('timers still running'))) {
+    const handles = findings.findIndex((finding) => finding.name === 'active Timeout handles');
+    if (handles >= 0) findings.splice(handles, 1);
   }
   // external includes arrayBuffers: say it once, unless the rest grew on its own.
   const buffers = findings.find((finding) => finding.name.includes('arrayBuffers'));

@@ -20,6 +20,12 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Cap on the server's old generation, so a runaway heap fails fast. */
   readonly maxOldSpaceMb?: number;
+  /** The folder the server runs in (default: the checker's). */
+  readonly cwd?: string;
+  /** Pass the user's NODE_OPTIONS on (a service of theirs may need them); the workshop's servers run without. */
+  readonly keepNodeOptions?: boolean;
+  /** Whom the sentences about a server that will not start speak to: a learner's scenario server, or a service of the user's. */
+  readonly audience?: 'learner' | 'service';
 }
 
 interface Pending {
@@ -75,7 +81,8 @@ export class ServerProcess {
     const execArgv = ['--expose-gc', '--import', TSX_LOADER, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
     const child = fork(HARNESS, [serverFile], {
       execArgv,
-      env: { ...process.env, ...options.env, NODE_OPTIONS: '' },
+      env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }) },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -113,17 +120,22 @@ export class ServerProcess {
           if (problem.kind === 'import-failed') {
             reject(startFailure(relative, problem.message, problem.location, output));
           } else if (problem.kind === 'no-export') {
+            const exported = problem.exported.length ? problem.exported.join(', ') : 'nothing';
             reject(
               new CouldNotCheck(
                 'no app exported',
-                `${relative} does not export its app. Keep \`export default app;\` at the end of the file (it exports ${problem.exported.length ? problem.exported.join(', ') : 'nothing'}).`,
+                options.audience === 'service'
+                  ? `${relative} exports no app or server the probe can run (it exports ${exported}). Export one, as \`export default\`, \`module.exports\`, or a named \`app\` or \`server\`: an Express or Koa app, a Fastify instance, a request listener \`(req, res) => …\`, an http.Server, or a function createApp() / createServer() that returns one of these.`
+                  : `${relative} does not export its app. Keep \`export default app;\` at the end of the file (it exports ${exported}).`,
               ),
             );
           } else {
             reject(
               new CouldNotCheck(
                 'listens on its own port',
-                `${relative} calls listen(${problem.port}) when it is loaded. The checker starts the server on a free port of its own: export the app and listen only when the file is run directly, as the original server.ts does.`,
+                options.audience === 'service'
+                  ? `${relative} calls listen(${problem.port}) when it is loaded, on a server it does not export. The probe listens on a free port of its own: export that server (or the app), or probe the running service with --attach.`
+                  : `${relative} calls listen(${problem.port}) when it is loaded. The checker starts the server on a free port of its own: export the app and listen only when the file is run directly, as the original server.ts does.`,
               ),
             );
           }
@@ -178,7 +190,8 @@ export class ServerProcess {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.exitReason ??= new CouldNotCheck('exited', `The server stopped while handling traffic: ${describeExit(code, signal, this.readOutput())}`);
+    const outOfMemory = OUT_OF_MEMORY.test(this.readOutput());
+    this.exitReason ??= new CouldNotCheck(outOfMemory ? 'out of memory' : 'exited', `The server stopped while handling traffic: ${describeExit(code, signal, this.readOutput())}`);
     for (const pending of this.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(this.exitReason);
@@ -259,8 +272,10 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'fast-disk': 'giving its disk back its speed',
 };
 
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit/i;
+
 function describeExit(code: number | null, signal: NodeJS.Signals | null, output: string): string {
-  if (/heap out of memory|Reached heap limit/i.test(output)) return 'it ran out of heap memory (JavaScript heap out of memory).';
+  if (OUT_OF_MEMORY.test(output)) return 'it ran out of heap memory (JavaScript heap out of memory).';
   if (signal) return `it was killed by ${signal}.`;
   return `it exited with code ${code}${code === 0 ? '' : ''} (does something call process.exit?).`;
 }

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from './fixtures.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 
 /** Objects a learner knows as roots of long-lived memory, even without a variable name. */
-const RECOGNISED_CLASSES = new Set(['Timeout', 'Immediate', 'EventEmitter', 'Server', 'Socket', 'IncomingMessage', 'ServerResponse', 'ReadStream', 'WriteStream', 'Gzip', 'AsyncLocalStorage']);
+const RECOGNISED_CLASSES = new Set(['process', 'Timeout', 'Immediate', 'EventEmitter', 'Server', 'Socket', 'IncomingMessage', 'ServerResponse', 'ReadStream', 'WriteStream', 'Gzip', 'AsyncLocalStorage']);
 
 /** Internal containers that a JavaScript reader never sees. */
 export function isPlumbing(node: IHeapNode): boolean {
@@ -43,6 +43,38 @@ export function scriptOfClosure(closure: IHeapNode): string | null {
   return name.toStringNode()?.stringValue ?? null;
 }
 
+/** The raw arrays of a parsed snapshot that memlab keeps (for what its API does not give right). */
+interface RawSnapshot {
+  readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly location_fields: readonly string[] } };
+  readonly locations: ArrayLike<number>;
+}
+
+const sourceLines = new WeakMap<object, Map<number, { line: number; column: number }>>();
+
+/**
+ * Where a function was defined (1-based line and column), from the snapshot's
+ * `locations`. memlab 2.0.5's `node.location` maps a location by the node's
+ * offset in the nodes array as if it were its index, so it answers for almost
+ * no node: read the table here instead.
+ */
+export function sourceLineOf(closure: IHeapNode): { line: number; column: number } | null {
+  const heap = closure.snapshot as unknown as { snapshot?: RawSnapshot };
+  const raw = heap.snapshot;
+  if (!raw?.locations) return null;
+  let lines = sourceLines.get(heap);
+  if (!lines) {
+    lines = new Map();
+    const nodeFields = raw.snapshot.meta.node_fields.length;
+    const fields = raw.snapshot.meta.location_fields;
+    const [object, line, column] = ['object_index', 'line', 'column'].map((name) => fields.indexOf(name)) as [number, number, number];
+    for (let at = 0; at + fields.length <= raw.locations.length; at += fields.length) {
+      lines.set(raw.locations[at + object]! / nodeFields, { line: raw.locations[at + line]! + 1, column: raw.locations[at + column]! + 1 });
+    }
+    sourceLines.set(heap, lines);
+  }
+  return lines.get((closure as unknown as { idx: number }).idx) ?? null;
+}
+
 /** Closures created in a scope (they point at its Context). */
 function closuresOf(context: IHeapNode): IHeapNode[] {
   return context.referrers.filter((edge) => edge.type === 'internal' && edge.name_or_index === 'context' && edge.fromNode.type === 'closure').map((edge) => edge.fromNode);
@@ -57,13 +89,17 @@ export function scriptOfContext(context: IHeapNode): string | null {
   return null;
 }
 
-/** A project-relative path for a script name (file URL or path); null for Node's own and dependencies' code. */
-export function projectFile(script: string | null): string | null {
+/**
+ * A path relative to `root` (the kit's folder, or the folder of a service the
+ * probe runs) for a script name (file URL or path); null for Node's own code,
+ * dependencies' code and anything outside `root`.
+ */
+export function projectFile(script: string | null, root: string = PROJECT_ROOT): string | null {
   if (!script) return null;
   let file = script;
   if (script.startsWith('file://')) file = fileURLToPath(script);
   if (!path.isAbsolute(file)) return null;
-  const relative = path.relative(PROJECT_ROOT, file);
+  const relative = path.relative(root, file);
   if (relative.startsWith('..') || relative.split(path.sep).includes('node_modules')) return null;
   return relative.split(path.sep).join('/');
 }
@@ -100,11 +136,11 @@ function exportOfCell(cell: IHeapNode): { name: string; file: string | null } | 
  * V8 took to it: the shortest path may reach it through an importer or
  * through the checker's own harness, and the name must not change with that.
  */
-function exportedAs(node: IHeapNode): Omit<Start, 'index'> | null {
+function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null {
   for (const edge of node.referrers) {
     if (edge.fromNode.name !== 'system / Cell' || edge.name_or_index !== 'value') continue;
     const declared = exportOfCell(edge.fromNode);
-    const file = learnerVisibleFile(declared?.file ?? null);
+    const file = learnerVisibleFile(declared?.file ?? null, root);
     if (declared && file) return { name: declared.name, description: `exported by ${file}`, file };
   }
   return null;
@@ -114,8 +150,8 @@ function exportedAs(node: IHeapNode): Omit<Start, 'index'> | null {
 const HARNESS_FILES = new Set(['checker/harness.ts', 'checker/recorders.ts']);
 
 /** A project file whose variables may start a path the learner reads. */
-function learnerVisibleFile(script: string | null): string | null {
-  const file = projectFile(script);
+function learnerVisibleFile(script: string | null, root: string): string | null {
+  const file = projectFile(script, root);
   return file && !HARNESS_FILES.has(file) ? file : null;
 }
 
@@ -190,10 +226,10 @@ interface Start {
 }
 
 /** "scenarios/12-the-incident/catalog.ts:21": the line of a module-level declaration of `name` in a project file. */
-export function declarationLine(file: string, name: string): string | undefined {
+export function declarationLine(file: string, name: string, root: string = PROJECT_ROOT): string | undefined {
   let source: string;
   try {
-    source = readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+    source = readFileSync(path.join(root, file), 'utf8');
   } catch {
     return undefined;
   }
@@ -211,26 +247,26 @@ export function declarationLine(file: string, name: string): string | undefined 
  * V8 finds may pass through Node's objects first (an http.Server whose app
  * reaches the module scope): the learner's own name still wins.
  */
-function startOf(edges: readonly IHeapEdge[]): Start | null {
+function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
   let recognised: Start | null = null;
   let innerVariable: Start | null = null;
   for (let i = 0; i < edges.length; i++) {
     const edge = edges[i]!;
     const to = edge.toNode;
     if (edge.type === 'context' && edge.fromNode.name === 'system / Context') {
-      const file = learnerVisibleFile(scriptOfContext(edge.fromNode));
+      const file = learnerVisibleFile(scriptOfContext(edge.fromNode), root);
       if (file) {
         if (isModuleScope(edge.fromNode)) return { index: i, name: String(edge.name_or_index), description: `module variable in ${file}`, file };
         innerVariable ??= { index: i, name: String(edge.name_or_index), description: `variable in ${file}` };
       }
     }
-    const exported = exportedAs(to);
+    const exported = exportedAs(to, root);
     if (exported) return { index: i, ...exported };
     if (!recognised && RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
       // In a linked list of one kind (Node's timer lists), start at the last: the one that holds the leak.
       let last = i;
       while (last + 1 < edges.length && edges[last + 1]!.toNode.name === to.name && edges[last + 1]!.toNode.type === 'object') last++;
-      const description = to.name === 'Timeout' ? 'a timer: Node keeps it until it is cleared' : 'kept by Node while it is in use';
+      const description = to.name === 'Timeout' ? 'a timer: Node keeps it until it is cleared' : to.name === 'process' ? "Node's process object: it lives as long as the program" : 'kept by Node while it is in use';
       recognised = { index: last, name: to.name, description };
     }
   }
@@ -242,10 +278,10 @@ function isFoldable(node: IHeapNode, via: string): boolean {
   return (node.name === 'Object' || node.name === 'Array') && (via.startsWith('.') || via.startsWith('['));
 }
 
-/** The readable retainer path to `node`; the full V8 path when nothing recognisable is on it. */
-export function readablePath(node: IHeapNode): RetainerPath {
+/** The readable retainer path to `node`, named from the code under `root`; the full V8 path when nothing recognisable is on it. */
+export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT): RetainerPath {
   const edges = pathFromRoot(node);
-  const start = startOf(edges);
+  const start = startOf(edges, root);
   const steps: RetainerStep[] = [];
   let skipped: IHeapNode[] = [];
   let folded = '';
@@ -268,7 +304,7 @@ export function readablePath(node: IHeapNode): RetainerPath {
     folded = '';
   }
   const first = start ? edges[start.index]!.toNode : edges[0]?.toNode;
-  const declaredAt = start?.file ? declarationLine(start.file, start.name) : undefined;
+  const declaredAt = start?.file ? declarationLine(start.file, start.name, root) : undefined;
   return {
     root: {
       name: start?.name ?? 'a V8 root',

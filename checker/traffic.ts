@@ -42,6 +42,8 @@ export class HttpClient {
   constructor(
     readonly port: number,
     private readonly timeoutMs: number,
+    /** Loopback: the server under the harness listens on 127.0.0.1; an attached service on its own address. */
+    readonly host = '127.0.0.1',
   ) {}
 
   private describe(method: string, path: string): string {
@@ -72,7 +74,7 @@ export class HttpClient {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body) headers['content-length'] = String(options.body.length);
-      const request = http.request({ host: '127.0.0.1', port: this.port, path, method, headers, agent: false });
+      const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: false });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer(method, path, timeoutMs));
@@ -122,7 +124,7 @@ export class HttpClient {
    */
   startPausedDownload(path: string): Promise<PausedDownload> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -144,7 +146,7 @@ export class HttpClient {
   /** Download until `bytes` have arrived, then hang up, as a client that gives up would. */
   async abortedDownload(path: string, bytes: number, headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -172,7 +174,7 @@ export class HttpClient {
    */
   hangUpBeforeResponse(path: string): Promise<void> {
     return new Promise((resolve) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false });
       request.on('error', () => undefined);
       request.on('close', () => resolve());
       // 'finish': the request is written to the socket, so the server gets it, then the hang-up.
@@ -193,7 +195,7 @@ export class HttpClient {
    */
   getAcceptingGzip(path: string, headers?: Record<string, string>): Promise<Response & { readonly wireBytes: number }> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -237,7 +239,7 @@ export class HttpClient {
   startUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<PartialUpload> {
     return new Promise((resolveStarted, rejectStarted) => {
       const request = http.request({
-        host: '127.0.0.1',
+        host: this.host,
         port: this.port,
         path,
         method,
@@ -284,7 +286,7 @@ export class HttpClient {
   async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT', headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const request = http.request({
-        host: '127.0.0.1',
+        host: this.host,
         port: this.port,
         path,
         method,
@@ -314,7 +316,7 @@ export class HttpClient {
    */
   stallingDownload(path: string, stallEveryBytes: number, untilSteady: () => Promise<boolean>): Promise<Response> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false });
       // No bytes for this long, while the client is reading, means the server stopped sending.
       let timer: NodeJS.Timeout | undefined;
       const idle = (): void => {
@@ -375,7 +377,7 @@ export class HttpClient {
    */
   chunkedUpload(path: string, chunk: Uint8Array, bytes: number, method = 'PUT'): Promise<UploadOutcome> {
     return new Promise((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port: this.port, path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } });
+      const request = http.request({ host: this.host, port: this.port, path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } });
       let sent = 0;
       let answered = false;
       let settled = false;

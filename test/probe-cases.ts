@@ -8,7 +8,8 @@
  * request, {n} is the round number (fresh URLs and names every round) and
  * @{photo} is a 3 MiB generated photo to upload.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { generateBytes, PROJECT_ROOT } from '../checker/fixtures.ts';
 import type { ProbeResult } from '../checker/probe.ts';
@@ -145,7 +146,91 @@ export function pathText(result: ProbeResult | null): string {
       finding.kind === 'heap'
         ? // The path to the object, then what it holds: together, the chain a check's retainer path shows.
           [finding.path.root.name, finding.path.root.label, ...[...finding.path.steps, ...finding.holds].flatMap((step) => [step.via, step.label])].join(' → ')
-        : finding.name,
+        : finding.kind === 'probe'
+          ? finding.name
+          : `out of memory during ${finding.during}`,
     )
     .join('\n');
+}
+
+/** The corpus of services written for the probe (test/probe-corpus/<case>/case.json): shapes and leaks of real services. */
+export interface CorpusCase {
+  readonly name: string;
+  readonly expect: 'grows' | 'steady';
+  /** The file to probe, relative to the case folder (absent for an attached service). */
+  readonly module?: string;
+  readonly requests: readonly string[];
+  readonly args?: readonly string[];
+  /** Words the findings must show, in the service's own terms. */
+  readonly names?: readonly string[];
+  /** Started by its own command under node --inspect, and probed with --attach. */
+  readonly attach?: { readonly start: readonly string[] };
+  readonly why: string;
+}
+
+export const CORPUS_DIR = path.join(PROJECT_ROOT, 'test', 'probe-corpus');
+
+export function corpusCases(): CorpusCase[] {
+  return readdirSync(CORPUS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => ({ name: entry.name, ...(JSON.parse(readFileSync(path.join(CORPUS_DIR, entry.name, 'case.json'), 'utf8')) as Omit<CorpusCase, 'name'>) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A copy of a case in a folder of its own outside the kit, as a user's
+ * service is (the path has a space in it, as many home folders do), with the
+ * kit's node_modules linked beside it so that its imports resolve.
+ */
+export function placeCorpusCase(kase: CorpusCase, tmpDir: string): string {
+  const root = path.join(tmpDir, 'my services');
+  mkdirSync(root, { recursive: true });
+  const modules = path.join(root, 'node_modules');
+  if (!existsSync(modules)) symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), modules, process.platform === 'win32' ? 'junction' : 'dir');
+  const dir = path.join(root, kase.name);
+  cpSync(path.join(CORPUS_DIR, kase.name), dir, { recursive: true });
+  return dir;
+}
+
+/** A corpus service started by its own command under node --inspect, and the addresses it printed. */
+export interface AttachedCase {
+  readonly child: ChildProcess;
+  readonly inspector: string;
+  readonly base: string;
+}
+
+/** Start an attached case by its own command under node --inspect; resolves with its inspector and service addresses. */
+export function startAttached(dir: string, start: readonly string[]): Promise<AttachedCase> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...start], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let inspector = '';
+    let base = '';
+    let output = '';
+    const check = (): void => {
+      if (inspector && base) resolve({ child, inspector, base });
+    };
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+      output += text;
+      inspector ||= /(ws:\/\/127\.0\.0\.1:\d+\/[\w-]+)/.exec(output)?.[1] ?? '';
+      check();
+    });
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      output += text;
+      base ||= /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+      check();
+    });
+    child.on('exit', (code) => reject(new Error(`the service exited (${code}) before it listened:\n${output}`)));
+  });
+}
+
+/** The probe's arguments for a placed case: its module, or the running service it attaches to. */
+export function corpusProbeArgs(kase: CorpusCase, dir: string, attached: AttachedCase | null): string[] {
+  const target = attached ? ['--attach', attached.inspector, '--base', attached.base] : [path.join(dir, kase.module!)];
+  return [...target, ...kase.requests.flatMap((request) => ['--request', request]), ...(kase.args ?? [])];
+}
+
+/** Everything a finding says, as one string to search for the case's names. */
+export function findingText(result: ProbeResult | null): string {
+  if (!result || result.status === 'could-not-probe') return '';
+  return JSON.stringify(result.findings);
 }

@@ -3,7 +3,7 @@ import express from 'express';
 import { LRUCache } from 'lru-cache';
 
 const pages = new LRUCache({ max: 64 });
-const render = (id) => ({ id, html: `<article>${id}</article>`.padEnd(16 * 1024, ' ') });
+const render = (id) => ({ id, html: Array.from({ length: 512 }, (_, line) => `<p>${id} ${line}</p>`.padEnd(32, ' ')).join('') });
 for (let i = 0; i < 64; i++) pages.set(`best-seller-${i}`, render(`best-seller-${i}`));
 
 const app = express();
