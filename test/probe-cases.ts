@@ -226,7 +226,9 @@ export function startAttached(dir: string, start: readonly string[]): Promise<At
 /** The probe's arguments for a placed case: its module, or the running service it attaches to. */
 export function corpusProbeArgs(kase: CorpusCase, dir: string, attached: AttachedCase | null): string[] {
   const target = attached ? ['--attach', attached.inspector, '--base', attached.base] : [path.join(dir, kase.module!)];
-  return [...target, ...kase.requests.flatMap((request) => ['--request', request]), ...(kase.args ?? [])];
+  // A body file (@name) is the case's own, beside its service.
+  const requests = kase.requests.map((request) => request.replace(/(^|\s)@(\S+)/, (_, space: string, file: string) => `${space}@${path.join(dir, file)}`));
+  return [...target, ...requests.flatMap((request) => ['--request', request]), ...(kase.args ?? [])];
 }
 
 /** Everything a finding says, as one string to search for the case's names. */
