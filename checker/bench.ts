@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --repeat N] [--scenario N ...] [--against DIR] [--record]
  * npm run bench -- --probe [--repeat N]   npm run probe's false negatives and positives (checker/probe-bench.ts)
+ * npm run bench -- --variants [--repeat N] [--scenario N ...] [--load]   wrong verdicts over every variant, on a loaded machine with --load (checker/bench-variants.ts)
  *
  * Runs the check command, as a learner does, on every scenario's leaky server
  * and its solution, N times each (3 by default), and prints:
@@ -89,6 +90,11 @@ function measuresOf(run: Run): readonly MeasureResult[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--variants')) {
+    const { runVariantsBench } = await import('./bench-variants.ts');
+    process.exitCode = await runVariantsBench(process.argv.slice(2));
+    return;
+  }
   if (process.argv.includes('--probe')) {
     const { runProbeBench } = await import('./probe-bench.ts');
     process.exitCode = await runProbeBench(process.argv.slice(2));

@@ -142,7 +142,15 @@ function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);
 }
 
+/**
+ * FG_SUITE=core leaves the variants out (CI's second Node runs the leaky
+ * servers, the solutions and the contracts; every variant runs on the first,
+ * and on both in `npm run bench -- --variants`).
+ */
+const CORE_ONLY = process.env.FG_SUITE === 'core';
+
 function variants(folder: string, prefix: string): string[] {
+  if (CORE_ONLY) return [];
   const dir = path.join(PROJECT_ROOT, variantsDir(folder));
   return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.ts')).sort() : [];
 }

@@ -1,0 +1,123 @@
+/**
+ * npm run bench -- --variants [--repeat N] [--scenario N ...] [--load]
+ *
+ * Runs the check on every scenario's leaky server, its solution and every
+ * server in test/variants/<folder>/, N times each (1 by default), and counts
+ * the wrong verdicts: the leaky server and half-fix-*.ts must FAIL (half-fix-
+ * contract-*.ts and dropped-feature.ts on the contract, the others on memory),
+ * the solution and alternative-*.ts must PASS. With --load, a busy loop runs on
+ * every core for the whole bench (started and stopped by it), so that a
+ * verdict that depends on the machine's speed shows as a wrong one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findScenario, originalServerFile, SCENARIOS, serverFile, type Scenario } from './course.ts';
+import { PROJECT_ROOT } from './fixtures.ts';
+import type { Verdict } from './types.ts';
+
+type Expected = 'fail on memory' | 'fail on the contract' | 'pass';
+
+interface Subject {
+  readonly scenario: Scenario;
+  /** Relative to the project. */
+  readonly server: string;
+  readonly expected: Expected;
+}
+
+function subjects(scenario: Scenario): Subject[] {
+  const relative = (file: string): string => path.relative(PROJECT_ROOT, file);
+  const found: Subject[] = [
+    { scenario, server: relative(originalServerFile(scenario)), expected: 'fail on memory' },
+    { scenario, server: relative(serverFile(scenario, 'solution')), expected: 'pass' },
+  ];
+  const dir = path.join(PROJECT_ROOT, 'test', 'variants', scenario.folder);
+  for (const file of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    if (!file.endsWith('.ts')) continue;
+    const expected: Expected | null =
+      file === 'dropped-feature.ts' || file.startsWith('half-fix-contract-') ? 'fail on the contract' : file.startsWith('half-fix-') ? 'fail on memory' : file.startsWith('alternative-') ? 'pass' : null;
+    if (expected) found.push({ scenario, server: path.join('test', 'variants', scenario.folder, file), expected });
+  }
+  return found;
+}
+
+/** What a verdict shows, in the words of `Expected`. */
+function got(verdict: Verdict | null): string {
+  if (!verdict) return 'no verdict';
+  if (verdict.status === 'could-not-check') return `could not check (${verdict.reason})`;
+  if (verdict.status === 'pass') return 'pass';
+  const memory = verdict.measures.some((measure) => !measure.passed);
+  return memory ? 'fail on memory' : 'fail on the contract';
+}
+
+/** A leaky server may break a promise as well as leak (03, 10): failing on memory is what counts. */
+function isRight(expected: Expected, verdict: Verdict | null): boolean {
+  if (!verdict || verdict.status === 'could-not-check') return false;
+  if (expected === 'pass') return verdict.status === 'pass';
+  if (verdict.status !== 'fail') return false;
+  const memory = verdict.measures.some((measure) => !measure.passed);
+  return expected === 'fail on memory' ? memory : !memory && verdict.breaches.length > 0;
+}
+
+function check(subject: Subject): Promise<{ verdict: Verdict | null; wallMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), subject.scenario.number, '--server', subject.server, '--json'], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.on('close', () => {
+      let verdict: Verdict | null = null;
+      try {
+        verdict = JSON.parse(stdout) as Verdict;
+      } catch {
+        verdict = null;
+      }
+      resolve({ verdict, wallMs: performance.now() - started });
+    });
+  });
+}
+
+/** A busy loop on every core, each ending by itself after `maxMs` should the bench die first. */
+function loadEveryCore(maxMs: number): ChildProcess[] {
+  return os.cpus().map(() => spawn(process.execPath, ['-e', `const end = Date.now() + ${maxMs}; while (Date.now() < end);`], { stdio: 'ignore' }));
+}
+
+export async function runVariantsBench(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { variants: { type: 'boolean' }, repeat: { type: 'string', default: '1' }, scenario: { type: 'string', multiple: true }, load: { type: 'boolean', default: false } },
+  });
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
+  const scenarios = values.scenario ? values.scenario.map(findScenario) : SCENARIOS;
+  const all = scenarios.flatMap(subjects);
+  console.log(`Node ${process.version}, ${os.cpus().length} cores${values.load ? ', every core busy with a loop the bench started' : ', no load added'}; ${all.length} servers, ${repeat} check(s) each`);
+  const load = values.load ? loadEveryCore(3 * 60 * 60 * 1000) : [];
+  const stopLoad = (): void => void load.forEach((child) => child.kill());
+  process.once('exit', stopLoad);
+  let wrong = 0;
+  let runs = 0;
+  const times: number[] = [];
+  try {
+    for (const subject of all) {
+      for (let i = 0; i < repeat; i++) {
+        const { verdict, wallMs } = await check(subject);
+        runs++;
+        times.push(wallMs);
+        const right = isRight(subject.expected, verdict);
+        if (!right) wrong++;
+        console.log(`${right ? 'right' : 'WRONG'}  ${subject.server.padEnd(78)} expected ${subject.expected.padEnd(20)} got ${got(verdict).padEnd(22)} ${(wallMs / 1000).toFixed(1)} s`);
+      }
+    }
+  } finally {
+    stopLoad();
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`\n${wrong} wrong verdict(s) in ${runs} checks${values.load ? ' with every core busy' : ''}; median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s a check.`);
+  return wrong > 0 ? 1 : 0;
+}
