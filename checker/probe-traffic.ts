@@ -69,11 +69,15 @@ export function parseRequest(text: string, headers: Readonly<Record<string, stri
   if (!requestPath.startsWith('/')) throw new UsageError(`${where}: the path must start with / (the server is on 127.0.0.1, the probe adds the rest).`);
   let file: string | undefined;
   let abortAfterBytes: number | undefined;
-  for (const word of rest) {
-    if (word.startsWith('@') && word.length > 1 && file === undefined) file = bodyFile(word.slice(1), baseDir, where);
-    else if (/^abort=/i.test(word) && abortAfterBytes === undefined) abortAfterBytes = parseByteSize(word.slice('abort='.length), where);
-    else throw new UsageError(`${where}: "${word}" is neither a body file (@file) nor abort=SIZE.`);
+  // abort=SIZE is one word; what is left is @file, whose path may have spaces in it (C:\Users\First Last\…).
+  let remainder = rest.join(' ');
+  const abort = /(?:^|\s)abort=(\S*)/i.exec(remainder);
+  if (abort) {
+    abortAfterBytes = parseByteSize(abort[1]!, where);
+    remainder = (remainder.slice(0, abort.index) + remainder.slice(abort.index + abort[0].length)).trim();
   }
+  if (remainder.startsWith('@') && remainder.length > 1) file = bodyFile(remainder.slice(1).replace(/^(["'])(.*)\1$/, '$2'), baseDir, where);
+  else if (remainder) throw new UsageError(`${where}: "${remainder}" is neither a body file (@file) nor abort=SIZE.`);
   return { method: method.toUpperCase(), path: requestPath, headers, ...(file ? { bodyFile: file } : {}), ...(abortAfterBytes ? { abortAfterBytes } : {}) };
 }
 

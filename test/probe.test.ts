@@ -4,7 +4,7 @@
  * the retainer each check names), small services in other shapes, bad input,
  * and Ctrl-C. Every run must leave no process and no snapshot behind.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { serverFile, SCENARIOS, checkFile } from '../checker/course.ts';
@@ -170,6 +170,13 @@ describe('requests', () => {
     });
     expect(requestPath(request, 7)).toBe('/uploads/dropped-7.jpg');
     expect(requestPath(parseRequest('GET /a/{n}?v={n}'), 12)).toBe('/a/12?v=12');
+    expect(requestPath(parseRequest('GET /thumbnails/{n%4}.png'), 7)).toBe('/thumbnails/3.png');
+    // A body file whose path has spaces, as home folders on Windows and macOS do, with abort= on either side.
+    const spaced = path.join(temp.dir, 'my files', 'cart item.json');
+    mkdirSync(path.dirname(spaced), { recursive: true });
+    writeFileSync(spaced, '{}');
+    expect(parseRequest(`PUT /carts/{n} @${spaced} abort=1KiB`).bodyFile).toBe(spaced);
+    expect(parseRequest(`PUT /carts/{n} abort=1KiB @${spaced}`).abortAfterBytes).toBe(1024);
   });
 
   test('a traffic file: strings and objects, body files relative to it, its rounds', () => {
