@@ -181,10 +181,18 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
+  const http = new HttpClient(server.port, TIMEOUTS.requestMs);
   return {
-    http: new HttpClient(server.port, TIMEOUTS.requestMs),
+    http,
     probe: () => server.probe(),
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+    hangUpWhileReadingFile: async (path, headers) => {
+      await server.command({ type: 'hold-file-system' }, TIMEOUTS.requestMs);
+      const request = http.openRequest(path, headers);
+      await Promise.race([server.command({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered]);
+      await request.hangUp();
+      await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,

@@ -253,6 +253,9 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'emit-file-changed': 'telling it a file changed',
   'start-sampling': 'starting to sample its memory',
   'stop-sampling': 'reading its sampled memory',
+  'hold-file-system': 'holding back its file reads',
+  'file-system-held': 'waiting for a handler to read a file',
+  'release-file-system': 'handing its file reads back',
 };
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null, output: string): string {

@@ -34,7 +34,7 @@ const check: CheckSpec = {
     // Clients that give up: a download that never ends must let go of its listener too.
     for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.abortedDownload(`/files/${LARGE_DOCUMENT}`, MiB);
     // And clients that give up before the first byte, while the server still reads the file.
-    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.hangUpBeforeResponse(`/files/${LARGE_DOCUMENT}`);
+    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.hangUpWhileReadingFile(`/files/${LARGE_DOCUMENT}`);
   },
 
   async contract(context) {
