@@ -171,11 +171,13 @@ export class HttpClient {
     const request = http.get({ host: '127.0.0.1', port: this.port, path, agent: false, headers });
     request.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => request.on('close', () => resolve()));
-    const answered = new Promise<void>((resolve) => request.on('response', (response) => {
-      response.on('error', () => undefined);
-      response.pause();
-      resolve();
-    }));
+    const answered = new Promise<void>((resolve) => {
+      request.on('response', (response) => {
+        response.on('error', () => undefined);
+        response.pause();
+        resolve();
+      });
+    });
     return {
       answered,
       hangUp: () => {
