@@ -8,9 +8,10 @@
  * of what its recorders watch (the file store's emitter), and a retainer path
  * never starts at its variables (checker/trace.ts).
  */
-import { createReadStream } from 'node:fs';
+import fs, { createReadStream } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -134,6 +135,52 @@ async function fromValue(value: unknown, mayCall: boolean): Promise<http.Server 
   return null;
 }
 
+
+/**
+ * A client that hangs up while its handler still awaits the file store (a
+ * stat, an open, a whole read) must find the handler's clean-up in place when
+ * the await returns. On a fast machine that window is microseconds wide, so
+ * the checker does not race it: while a hold is on, the file-system calls on
+ * stored files and uploads run but their results are kept back until the
+ * checker releases them, after the client has hung up and the server has seen
+ * it. Wrapped before the learner's module loads, so its imports see the
+ * wrappers too.
+ */
+const fileHold = {
+  on: false,
+  parked: [] as Array<() => void>,
+  /** What the hold saw first: the call it keeps back ("stat video-1.mp4"), or null for a response that closed without one. */
+  outcome: undefined as string | null | undefined,
+  /** Responses to requests that arrived while the hold was on. */
+  responses: new Set<http.ServerResponse>(),
+  waiters: [] as Array<(held: string | null) => void>,
+};
+
+function settleHold(outcome: string | null): void {
+  fileHold.outcome ??= outcome;
+  for (const resolve of fileHold.waiters.splice(0)) resolve(fileHold.outcome);
+}
+
+function underHeldFolder(target: unknown): boolean {
+  if (typeof target !== 'string') return false;
+  const resolved = path.resolve(target);
+  return [storage.FILES_DIR, storage.UPLOADS_DIR].some((folder) => resolved.startsWith(path.resolve(folder) + path.sep));
+}
+
+for (const name of ['open', 'stat', 'readFile'] as const) {
+  const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
+  (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
+    const result = real.apply(fs.promises, args);
+    if (!fileHold.on || !underHeldFolder(args[0])) return result;
+    // A failure (no such file) is the handler's to see after the release, not an unhandled rejection now.
+    result.catch(() => undefined);
+    const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
+    settleHold(`${name} ${path.basename(args[0] as string)}`);
+    return released.then(() => result);
+  };
+}
+syncBuiltinESMExports();
+
 let module: Record<string, unknown>;
 try {
   module = (await import(pathToFileURL(serverFile).href)) as Record<string, unknown>;
@@ -168,8 +215,30 @@ const settleWaiters: Array<() => void> = [];
 const openResponses = new Set<http.ServerResponse>();
 server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
   openResponses.add(response);
+  if (fileHold.on) {
+    fileHold.responses.add(response);
+    // A handler that answers without touching a stored file has nothing to hold.
+    response.once('close', () => settleHold(null));
+  }
   response.once('close', () => openResponses.delete(response));
 });
+
+/** The call the held request's handler awaits ("readFile video-1.mp4"), or null if it answered without one. */
+function fileSystemHeld(): Promise<string | null> {
+  if (fileHold.outcome !== undefined) return Promise.resolve(fileHold.outcome);
+  return new Promise((resolve) => fileHold.waiters.push(resolve));
+}
+
+/** Once every response the hold saw has closed (the server has seen its client hang up), hand the kept results back. */
+async function releaseFileSystem(): Promise<void> {
+  await Promise.all(
+    [...fileHold.responses].filter((response) => !response.closed).map((response) => new Promise((resolve) => response.once('close', resolve))),
+  );
+  fileHold.on = false;
+  fileHold.outcome = undefined;
+  fileHold.responses.clear();
+  for (const release of fileHold.parked.splice(0)) release();
+}
 
 /**
  * Bytes the server has written and its clients have not read yet: each
@@ -285,6 +354,14 @@ async function run(command: HarnessCommand): Promise<unknown> {
       return null;
     case 'fast-disk':
       slowDisk.stop();
+      return null;
+    case 'hold-file-system':
+      fileHold.on = true;
+      return null;
+    case 'file-system-held':
+      return fileSystemHeld();
+    case 'release-file-system':
+      await releaseFileSystem();
       return null;
   }
 }

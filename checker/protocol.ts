@@ -28,7 +28,13 @@ export type HarnessCommand =
   | { type: 'stop-sampling' }
   | { type: 'until-steady' }
   | { type: 'slow-disk'; stallEveryBytes: number }
-  | { type: 'fast-disk' };
+  | { type: 'fast-disk' }
+  /** Keep back the results of file-system calls on stored files and uploads (open, stat, readFile) until released. */
+  | { type: 'hold-file-system' }
+  /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */
+  | { type: 'file-system-held' }
+  /** Wait until the server has seen every held request's client go, then hand the kept results back. */
+  | { type: 'release-file-system' };
 
 export interface ResourceCounts {
   /** `process.getActiveResourcesInfo()`, counted by kind (Timeout, TCPSocketWrap, FSReqCallback…). */

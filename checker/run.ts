@@ -177,8 +177,9 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
+  const http = new HttpClient(server.port, TIMEOUTS.requestMs);
   return {
-    http: new HttpClient(server.port, TIMEOUTS.requestMs),
+    http,
     probe: () => server.probe(),
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
     // The harness bounds its wait by the server's work, and by STEADY_WALL_CAP_MS however busy the machine: wait that long.
@@ -191,6 +192,13 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         // A server that died during the work has its own story to tell: a failed reply here must not replace it.
         await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
       }
+    },
+    hangUpWhileReadingFile: async (path, headers) => {
+      await server.command({ type: 'hold-file-system' }, TIMEOUTS.requestMs);
+      const request = http.openRequest(path, headers);
+      await Promise.race([server.command({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered]);
+      await request.hangUp();
+      await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
     },
     settle: () => settle(server),
     breach,

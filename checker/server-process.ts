@@ -270,6 +270,9 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'until-steady': 'waiting until it had done all it could without its client',
   'slow-disk': 'slowing down its disk',
   'fast-disk': 'giving its disk back its speed',
+  'hold-file-system': 'holding back its file reads',
+  'file-system-held': 'waiting for a handler to read a file',
+  'release-file-system': 'handing its file reads back',
 };
 
 const OUT_OF_MEMORY = /heap out of memory|Reached heap limit/i;

@@ -168,18 +168,28 @@ export class HttpClient {
   }
 
   /**
-   * Send a request and hang up as soon as it is sent, before any byte of the
-   * answer, as a client that gives up while the server is still reading the
-   * file would.
+   * Send GET `path` and keep the connection open without reading: `hangUp`
+   * destroys it and resolves once the client side has closed. `answered`
+   * resolves if the server's first byte arrives first.
    */
-  hangUpBeforeResponse(path: string): Promise<void> {
-    return new Promise((resolve) => {
-      const request = http.get({ host: this.host, port: this.port, path, agent: false });
-      request.on('error', () => undefined);
-      request.on('close', () => resolve());
-      // 'finish': the request is written to the socket, so the server gets it, then the hang-up.
-      request.on('finish', () => request.destroy());
+  openRequest(path: string, headers?: Record<string, string>): OpenRequest {
+    const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
+    request.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => request.on('close', () => resolve()));
+    const answered = new Promise<void>((resolve) => {
+      request.on('response', (response) => {
+        response.on('error', () => undefined);
+        response.pause();
+        resolve();
+      });
     });
+    return {
+      answered,
+      hangUp: () => {
+        request.destroy();
+        return closed;
+      },
+    };
   }
 
   /** `count` clients that start the same download at once and each hang up after `bytes`. */
@@ -423,6 +433,12 @@ export class HttpClient {
       pump();
     });
   }
+}
+
+/** A request sent and not read (see `HttpClient.openRequest`). */
+export interface OpenRequest {
+  readonly answered: Promise<void>;
+  hangUp(): Promise<void>;
 }
 
 /** How a server answered an upload it may have refused halfway: status 0 when it hung up without answering. */

@@ -123,6 +123,15 @@ export interface CheckContext {
    * then go through, and the disk stalls again after every `stallEveryBytes` more.
    */
   withSlowDisk(stallEveryBytes: number, work: () => Promise<void>): Promise<void>;
+  /**
+   * GET `path` and hang up while the handler awaits the file store (a stat, an
+   * open or a read of a stored file or upload), before the answer's first
+   * byte, as a client that gives up on a slow disk would. The server holds
+   * that call until it has seen the hang-up, so the handler resumes with its
+   * client gone on every machine. A handler that answers without touching a
+   * stored file is hung up on once its answer starts.
+   */
+  hangUpWhileReadingFile(path: string, headers?: Record<string, string>): Promise<void>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */

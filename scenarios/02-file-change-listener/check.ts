@@ -1,9 +1,10 @@
 /**
  * Scenario 02's check. Traffic: documents downloaded in full, one after the
- * other, and large downloads the client drops halfway or before the first byte. What must not stay: the listeners those downloads added to the file
+ * other, and large downloads the client drops halfway or before the first byte (while the
+ * handler still awaits the file). What must not stay: the listeners those downloads added to the file
  * store's emitter, and the file bytes their closures keep.
- * Contract: downloads are byte-exact, and a download still in flight when its
- * file changes is cut off.
+ * Contract: downloads are byte-exact, and every download still in flight when
+ * its file changes is cut off (two of the same file at once, too).
  */
 import { fixtureSha256 } from '../../checker/fixtures.ts';
 import { fileEventListeners } from '../../checker/instruments.ts';
@@ -35,16 +36,20 @@ const check: CheckSpec = {
     // Clients that give up: a download that never ends must let go of its listener too.
     for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.abortedDownload(`/files/${LARGE_DOCUMENT}`, MiB);
     // And clients that give up before the first byte, while the server still reads the file.
-    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.http.hangUpBeforeResponse(`/files/${LARGE_DOCUMENT}`);
+    for (let i = 0; i < DROPPED_DOWNLOADS; i++) await context.hangUpWhileReadingFile(`/files/${LARGE_DOCUMENT}`);
   },
 
   async contract(context) {
-    // A download in flight when its file changes must be cut off.
-    const inFlight = await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`);
+    // Every download in flight when its file changes must be cut off: two clients fetch the same file at once.
+    const inFlight = [await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`), await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`)];
     await context.emitFileChanged(LARGE_DOCUMENT);
-    const { complete } = await inFlight.finish();
-    if (complete) {
+    const completed = (await Promise.all(inFlight.map((download) => download.finish()))).map(({ complete }) => complete);
+    if (completed.every(Boolean)) {
       context.breach(`A download of ${LARGE_DOCUMENT} ran to the end although the file changed while it was in flight: the service must cut such downloads off.`);
+    } else if (completed.some(Boolean)) {
+      context.breach(
+        `Of two downloads of ${LARGE_DOCUMENT} in flight when it changed, the ${completed[0] ? 'first' : 'second'} ran to the end: the service must cut off every download of a changed file, not only one per name.`,
+      );
     }
     // A change to another file leaves a download alone.
     const other = await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`);

@@ -1,6 +1,7 @@
 /**
  * Scenario 03's check. Traffic: photo uploads, some complete and some whose
- * connection drops halfway, as on a phone. What must not stay: the progress
+ * connection drops halfway, as on a phone, and a photo sent again while its
+ * first attempt is still open. What must not stay: the progress
  * timers of finished and dropped uploads, and the bytes their closures keep.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
@@ -29,6 +30,10 @@ function droppedName(index: number): string {
 
 async function upload(context: CheckContext, index: number): Promise<void> {
   const { name, body } = photo(index);
+  await uploadAs(context, name, body);
+}
+
+async function uploadAs(context: CheckContext, name: string, body: Buffer): Promise<void> {
   const response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body });
   if (response.status !== 201) {
     context.breach(`PUT /uploads/${name} answered ${response.status} instead of 201.`);
@@ -65,6 +70,17 @@ async function droppedUpload(context: CheckContext, index: number): Promise<void
   running.abort();
 }
 
+/** A photo the phone sends again while its first attempt is still open: the retry completes, then the first attempt's connection drops. */
+const RETRIED = 'retried.jpg';
+
+async function retriedUpload(context: CheckContext): Promise<void> {
+  const body = photo(30).body;
+  const firstAttempt = await context.http.startUpload(`/uploads/${RETRIED}`, body, 2 * MiB);
+  await progressReported(context, RETRIED, 2 * MiB);
+  await uploadAs(context, RETRIED, body);
+  firstAttempt.abort();
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 0);
@@ -74,6 +90,7 @@ const check: CheckSpec = {
   async traffic(context) {
     for (const i of DROPPED) await upload(context, 10 + i);
     await Promise.all(DROPPED.map((i) => droppedUpload(context, i)));
+    await retriedUpload(context);
   },
 
   async contract(context) {
@@ -92,10 +109,10 @@ const check: CheckSpec = {
     if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
 
     // Once an upload is over, finished or dropped, the app must stop drawing its progress bar.
-    for (const over of [name, ...DROPPED.map((index) => droppedName(index))]) {
+    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED]) {
       const progress = await http.get(`/uploads/${over}/progress`);
       if (progress.status === 200) {
-        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
+        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : over === RETRIED ? 'was sent again and its first attempt dropped' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
         break;
       }
     }

@@ -1,9 +1,11 @@
 /**
  * Scenario 07's check. Traffic: photo downloads that complete, and video
  * downloads whose clients hang up after a few hundred KiB, four at a time, as
- * players that seek or close do. What must not stay: the files those aborted
- * downloads opened (their descriptors, each with the line that opened it).
+ * players that seek or close do, and some that hang up before the first byte,
+ * while the handler still awaits the file. What must not stay: the files those
+ * aborted downloads opened (their descriptors, each with the line that opened it).
  * Contract: complete downloads are byte-exact with the right type and length;
+ * a video is streamed, not held whole in memory while its player pauses;
  * unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
@@ -15,6 +17,11 @@ const VIDEO = 'video-1.mp4';
 const ABORT_AFTER = 256 * KiB;
 const ROUNDS = 5;
 const CLIENTS_AT_ONCE = 4;
+/** Players that hang up before the first byte, while the handler still awaits the file's stat or open, per round. */
+const EARLY_HANG_UPS = 2;
+const MiB = 1024 * 1024;
+/** A streamed download holds a read-ahead of KiB while its player pauses; a file read whole holds all of it. */
+const PAUSED_PLAYER_BYTES = 8 * MiB;
 
 async function download(context: CheckContext, name: string, type: string): Promise<void> {
   const response = await context.http.get(`/files/${name}`);
@@ -42,13 +49,25 @@ const check: CheckSpec = {
   async traffic(context) {
     for (let round = 0; round < ROUNDS; round++) {
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, CLIENTS_AT_ONCE);
+      for (let i = 0; i < EARLY_HANG_UPS; i++) await context.hangUpWhileReadingFile(`/files/${VIDEO}`);
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
     }
   },
 
   async contract(context) {
     const { http, breach } = context;
+    // The service streams from disk so that a video never sits in memory: a paused player shows whether it does.
+    // First, while the traffic's garbage is collected (settled), so Buffers that come and go cannot hide a whole file.
+    const before = (await context.probe()).memory.arrayBuffers;
+    const player = await http.startPausedDownload(`/files/${VIDEO}`);
+    const held = (await context.probe()).memory.arrayBuffers - before;
+    await player.finish();
     await download(context, VIDEO, 'video/mp4');
+    if (held > PAUSED_PLAYER_BYTES) {
+      breach(
+        `While a player paused its download of ${VIDEO} (${(fixtureSpec(VIDEO).bytes / MiB).toFixed(0)} MiB), the server held ${(held / MiB).toFixed(1)} MiB more in Buffers: it loads the whole file into memory instead of streaming it from disk (createReadStream, openStoredFile).`,
+      );
+    }
     const missing = await http.get('/files/no-such-video.mp4');
     if (missing.status !== 404) breach(`GET /files/no-such-video.mp4 answered ${missing.status} instead of 404.`);
     const traversal = await http.get('/files/..%2f..%2fpackage.json');

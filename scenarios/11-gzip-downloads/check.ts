@@ -2,9 +2,10 @@
  * Scenario 11's check. Traffic: clients that accept gzip start downloads of a
  * 16 MiB access log, four at a time, and hang up after 128 KiB of compressed
  * bytes, as a browser tab closed early does; clients that do not accept gzip,
- * two at a time, do the same with the plain file. What must not stay: the files
- * those aborted downloads opened (their descriptors, each with the line that
- * opened it). Contract: a gzip client gets a gzipped body that gunzips to the
+ * two at a time, do the same with the plain file; and some hang up before the
+ * first byte, while the handler still awaits the file. What must not stay: the
+ * files those aborted downloads opened (their descriptors, each with the line
+ * that opened it). Contract: a gzip client gets a gzipped body that gunzips to the
  * exact file; a client without gzip gets the file as it is, with its length;
  * unknown names answer 404, names with a path 400.
  */
@@ -18,6 +19,7 @@ const ABORT_AFTER = 128 * KiB;
 const ROUNDS = 5;
 const CLIENTS_AT_ONCE = 4;
 const PLAIN_CLIENTS_AT_ONCE = 2;
+const EARLY_HANG_UPS = 2;
 const ACCEPTS_GZIP = { 'accept-encoding': 'gzip' };
 
 const check: CheckSpec = {
@@ -31,6 +33,8 @@ const check: CheckSpec = {
       await context.http.abortedDownloads(`/files/${LOG}`, ABORT_AFTER, CLIENTS_AT_ONCE, ACCEPTS_GZIP);
       // Scripts and older clients do not ask for gzip: their downloads take the other branch, and are cancelled too.
       await context.http.abortedDownloads(`/files/${LOG}`, ABORT_AFTER, PLAIN_CLIENTS_AT_ONCE);
+      // And tabs closed before the first byte, while the handler still awaits the log's stat or open.
+      for (let i = 0; i < EARLY_HANG_UPS; i++) await context.hangUpWhileReadingFile(`/files/${LOG}`, ACCEPTS_GZIP);
       await context.http.getAcceptingGzip(`/files/photo-${(round % 4) + 1}.jpg`);
       await context.http.get(`/files/photo-${(round % 4) + 1}.jpg`);
     }

@@ -2,7 +2,8 @@
  * Scenario 12's check: the incident. Traffic: a working day of Share in a
  * few seconds. Six rounds of: a document uploaded (4 MiB), the list, three
  * thumbnails, a download that completes, four people who start the meeting
- * recording and hang up after 256 KiB, and the CSV export.
+ * recording and hang up after 256 KiB, two who hang up before its first byte
+ * (while the handler still awaits the file), and the CSV export.
  * What must not stay: each of the service's three leaks is a measure of its
  * own, named by what it shows, not by where it is, so that the verdict can
  * say how many of the three are fixed.
@@ -29,6 +30,8 @@ const DOCUMENT_BYTES = 4 * MiB;
 const RECORDING = 'all-hands-2026-10.mp4';
 const VIEWERS_WHO_HANG_UP = 4;
 const HANG_UP_AFTER = 256 * KiB;
+/** Viewers who hang up before the first byte, while the handler still awaits the recording's stat or open, per round. */
+const VIEWERS_WHO_GIVE_UP_AT_ONCE = 2;
 /** Documents as people name them; their bytes are of the kind in KINDS, whatever the name says. */
 const KINDS = ['.pdf', '.png', '.jpg', '.mp4'] as const;
 
@@ -135,6 +138,7 @@ const check: CheckSpec = {
       for (const wanted of [name, 'welcome.pdf', RECORDING]) await thumbnail(context, wanted);
       await download(context, name);
       await context.http.abortedDownloads(`/files/${RECORDING}`, HANG_UP_AFTER, VIEWERS_WHO_HANG_UP);
+      for (let i = 0; i < VIEWERS_WHO_GIVE_UP_AT_ONCE; i++) await context.hangUpWhileReadingFile(`/files/${RECORDING}`);
       await context.http.get('/export.csv');
     }
   },

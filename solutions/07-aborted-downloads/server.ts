@@ -17,6 +17,12 @@ app.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
   const size = await storedFileSize(name);
   const file = await openStoredFile(name);
+  // A client that hung up while the file was opening is gone already: newer Node versions refuse to pipe into its
+  // closed response (pipeline throws ERR_STREAM_UNABLE_TO_PIPE) and would leave the file open.
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   res.type(path.extname(name));
   res.setHeader('content-length', size);
   res.setHeader('cache-control', 'private, max-age=3600');

@@ -18,6 +18,12 @@ app.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
   const size = await storedFileSize(name);
   const file = await openStoredFile(name);
+  // A client that hung up while the file was opening is gone already: newer Node versions refuse to pipe into its
+  // closed response (pipeline throws ERR_STREAM_UNABLE_TO_PIPE) and would leave the file open.
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   const done = (error: NodeJS.ErrnoException | null) => {
     // A client that hangs up is not a failure of ours; anything else is.
     if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') next(error);

@@ -14,6 +14,12 @@ downloads.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
   const size = await uploadedFileSize(name);
   const file = await openUploadedFile(name);
+  // A client that hung up while the file was opening is gone already: newer Node versions refuse to pipe into its
+  // closed response (pipeline throws ERR_STREAM_UNABLE_TO_PIPE) and would leave the file open.
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   res.type(path.extname(name) || 'application/octet-stream');
   res.setHeader('content-length', size);
   res.setHeader('content-disposition', `attachment; filename="${name}"`);

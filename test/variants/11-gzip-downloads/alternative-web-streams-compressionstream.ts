@@ -1,5 +1,6 @@
 /**
- * KIND: half-fix (written as a correct fix, found wrong by hand). Descriptors are fixed (0 left after 40
+ * KIND: alternative (the red team filed it as a half fix for its read-ahead; 11's lesson and README are the
+ * descriptors, and read-ahead for slow clients is 08's lesson, so it passes here). Descriptors are fixed (0 left after 40
  * hang-ups of every kind) and plain downloads stay bounded (4 paused clients: 0.9 MiB), but Node 20's
  * CompressionStream reads ahead without bound: 4 paused gzip clients = 29.5 MiB of live Buffers (pipeline(): 0.7).
  * Design: Web Streams that pull: ReadableStream.from(file) (reads the next chunk
@@ -32,7 +33,7 @@ app.get('/files/:name', async (req, res) => {
   }
   res.type(path.extname(name));
   res.vary('accept-encoding');
-  let source = (ReadableStream as unknown as { from(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> }).from(file as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>;
+  let source = (ReadableStream as unknown as { from(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> }).from(file as AsyncIterable<Uint8Array>);
   if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
     res.setHeader('content-encoding', 'gzip');
     source = source.pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);

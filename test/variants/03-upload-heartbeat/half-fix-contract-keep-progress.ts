@@ -5,6 +5,9 @@
  * 'stuck at 33%' forever and the Map grows by one entry per dropped name.
  * Proof: after slow drop, GET /uploads/slow-drop-1.jpg/progress -> 200 {received:1048576,expected:3145728} (forever);
  * timers 2 (baseline), arrayBuffers 3.0 MiB (baseline). Check: PASS -> SLIPPED (README's 'stuck at 43%' symptom not checked).
+ * Filed as a half fix; renamed half-fix-contract: what stays is a Map entry of a few dozen bytes per dropped name, which no
+ * memory bar can tell from noise, and the stuck progress is a broken promise the contract reads (check: timers 0, upload
+ * bytes 0, breach "GET /uploads/dropped-0.jpg/progress still reports…").
  */
 import express from 'express';
 import { createHash } from 'node:crypto';

@@ -1,5 +1,6 @@
 /**
- * KIND: half-fix (written as a correct fix, found wrong by hand). Intended: Web Streams: Readable.toWeb(file) ->
+ * KIND: alternative (the red team filed it as a half fix for its read-ahead; 11's lesson and README are the
+ * descriptors, and read-ahead for slow clients is 08's lesson, so it passes here). Intended: Web Streams: Readable.toWeb(file) ->
  * CompressionStream('gzip') -> Writable.toWeb(res); pipeTo() cancels the source when the destination closes
  * early, and a res 'close' listener registered before any await covers a hang-up before the first byte.
  * Actually: descriptors are fixed (0 left after 40 hang-ups of all kinds), but on Node 20 Readable.toWeb()
