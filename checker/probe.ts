@@ -387,7 +387,8 @@ function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { c
     const scope = edges.slice(0, i).reverse().find((above) => above.fromNode.name === 'system / Context')?.fromNode;
     const kits = scope ? (projectFile(scriptOfContext(scope))?.startsWith('checker/') ?? false) : false;
     let name: string;
-    if (edge.type === 'element' || edge.type === 'hidden') name = '[]';
+    // Positions: array elements, and the numbered slots of a Map's or Set's table (internal edges "159", "162"…).
+    if (edge.type === 'element' || edge.type === 'hidden' || /^\d+$/.test(String(edge.name_or_index))) name = '[]';
     else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '.<key>';
     else name = `${edge.type}:${edge.name_or_index}`;
     return { container: from, key: `${from.id} ${name}`, kits };
