@@ -1,9 +1,10 @@
 /**
  * Scenario 01's check. Traffic: the gallery's photos downloaded again and
  * again, with the query strings real clients add (sizes, cache-busters), then
- * a whole album of 32 photos (64 MiB) once each. What must not stay: the
- * bytes read during that traffic, beyond the cache's budget (8 MiB), which the
- * warm-up fills with the four gallery photos.
+ * a whole album of 32 photos (64 MiB) once each, then the store's larger
+ * files (two 16 MiB logs, a 32 MiB video), which the same route serves. What
+ * must not stay: the bytes read during that traffic, beyond the cache's budget
+ * (8 MiB), which the warm-up fills with the four gallery photos.
  * Contract: downloads are byte-exact, and a photo asked for again, with
  * whatever query string, is served from memory, without reading the disk.
  */
@@ -13,6 +14,13 @@ import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
 const ALBUM = Array.from({ length: 32 }, (_, index) => `album-${String(index + 1).padStart(2, '0')}.jpg`);
+/**
+ * Files of other sizes from the same store. Every photo is 2 MiB, so a cache
+ * that counts entries (four of them) looks like one that counts bytes until
+ * these arrive; the video alone is four times the budget, so a cache that
+ * admits a file larger than its budget keeps it. The largest comes last.
+ */
+const LARGER_FILES = ['access-log.csv', 'access.log', 'video-1.mp4'];
 const MiB = 1024 * 1024;
 /** Cache-busters are fresh on every request, as real clients make them (and as `npm run demo` repeats the traffic). */
 let requestsSent = 0;
@@ -40,6 +48,7 @@ const check: CheckSpec = {
     }
     // Someone scrolls through a whole album: more photos than the cache may keep.
     for (const name of ALBUM) await download(context, name);
+    for (const name of LARGER_FILES) await download(context, name);
   },
 
   async contract(context) {

@@ -1,6 +1,7 @@
 /**
- * Scenario 05's check. Traffic: support searches a 16 MiB access log three
- * times (404s under /api/uploads, 503s, 500s), then looks at the recent
+ * Scenario 05's check. Traffic: support searches a 16 MiB access log five
+ * times (404s under /api/uploads, 503s, 500s, then the 500s under
+ * /api/uploads twice, so that IDs are found again), then looks at the recent
  * request IDs. What must not stay: more string memory than the 500 recent
  * IDs need (24 characters each); the bar is a small multiple of that.
  * Contract: every search finds exactly the lines it asks for; the recent list
@@ -69,6 +70,9 @@ const check: CheckSpec = {
     await search(context, 404, '/api/uploads');
     await search(context, 503);
     await search(context, 500);
+    // The next ticket narrows the last search, then asks it again: the IDs are found a second and a third time.
+    await search(context, 500, '/api/uploads');
+    await search(context, 500, '/api/uploads');
     await context.http.get('/logs/recent-request-ids');
   },
 

@@ -1,6 +1,8 @@
 /**
  * Scenario 06's check. Traffic: the four photos exported three times each,
- * and two exports the client cancels halfway. What must not stay: the photos'
+ * a 32 MiB video once, four exports (two photos, the video twice) whose
+ * client hangs up before the first byte, and two video exports the client
+ * gives up on after 1 MiB. What must not stay: the photos'
  * bytes once their exports are sent; the job registry may keep each job's
  * status, not its file. Contract: exports are byte-exact, with the job id and
  * the per-MiB checksums in their headers; GET /jobs/:id reports a sent
@@ -11,6 +13,8 @@ import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
+/** 32 MiB: more than loopback's socket buffers hold, so a client that stops after 1 MiB really cancels it. */
+const VIDEO = 'video-1.mp4';
 const MiB = 1024 * 1024;
 
 /** The checksums a manifest must list: one SHA-256 per MiB of the file. */
@@ -43,6 +47,22 @@ async function exportPhoto(context: CheckContext, name: string): Promise<string 
   return id;
 }
 
+/**
+ * Ask for an export and hang up before its first byte, while the handler
+ * still reads the file (the harness holds the read until the server has seen
+ * the hang-up, on every machine), then wait until the server has read the
+ * file: its handler has then recorded the job, so the snapshot sees the job,
+ * not a read still under way.
+ */
+async function hangUpBeforeFirstByte(context: CheckContext, name: string): Promise<void> {
+  const readsBefore = (await context.probe()).storage.diskReads;
+  await context.hangUpWhileReadingFile(`/exports/${name}`);
+  const deadline = performance.now() + 10_000;
+  while ((await context.probe()).storage.diskReads === readsBefore && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     for (const name of PHOTOS) {
@@ -58,8 +78,11 @@ const check: CheckSpec = {
       const id = await exportPhoto(context, PHOTOS[i % PHOTOS.length]!);
       if (id && i % 3 === 0) await context.http.get(`/jobs/${id}`);
     }
-    await context.http.abortedDownload('/exports/photo-2.jpg', 256 * 1024);
-    await context.http.abortedDownload('/exports/photo-3.jpg', 256 * 1024);
+    await exportPhoto(context, VIDEO);
+    // A photo cancelled halfway is sent all the same: the kernel's socket buffers take all 2 MiB of it. A client that
+    // hangs up while the server reads the file cancels for real: its job is recorded, and its export never starts.
+    for (const name of ['photo-2.jpg', VIDEO, 'photo-3.jpg', VIDEO]) await hangUpBeforeFirstByte(context, name);
+    for (let i = 0; i < 2; i++) await context.http.abortedDownload(`/exports/${VIDEO}`, MiB);
   },
 
   async contract(context) {

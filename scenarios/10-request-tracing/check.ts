@@ -2,14 +2,15 @@
  * Scenario 10's check. Traffic: a normal day, with successes, failures and
  * clients that hang up: photo downloads and uploads that work; downloads of
  * files that are not there (404) and of names that are refused (400); video
- * downloads and uploads the client abandons halfway. What must not stay: the
- * request objects (IncomingMessage) of requests that are over, whatever their
- * ending, nor the memory they keep with their responses and sockets.
+ * downloads and uploads the client abandons halfway; requests that no route
+ * matches (404 from Express itself). What must not stay: the request objects
+ * (IncomingMessage) of requests that are over, whatever their ending, nor the
+ * memory they keep with their responses and sockets.
  * Contract: downloads are byte-exact and uploads stored byte-exact; responses
  * carry an X-Request-Id; GET /trace/recent lists every request, a success, a
- * 404 and one whose client hung up alike, with its id, route, status,
- * duration and user agent; missing files are 404, unsafe names 400, oversized
- * uploads 413.
+ * 404 (from a route, or for a path no route matches) and one whose client
+ * hung up alike, with its id, route, status, duration and user agent; missing
+ * files are 404, unsafe names 400, oversized uploads 413.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +22,12 @@ const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
 const MiB = 1024 * 1024;
 const UPLOAD_BYTES = 3 * MiB;
 const USER_AGENT = 'StudioApp/4.2 (check)';
+const UNMATCHED = [
+  ['GET', '/favicon.ico'],
+  ['GET', '/old/links/gallery-2019.html'],
+  ['POST', '/files/photo-1.jpg'],
+  ['DELETE', '/uploads/photo-1.jpg'],
+] as const;
 const CANCELLED_DOWNLOAD = 'StudioApp/4.2 (check; download cancelled)';
 const CANCELLED_UPLOAD = 'StudioApp/4.2 (check; upload cancelled)';
 
@@ -74,12 +81,15 @@ const check: CheckSpec = {
   async warmup(context) {
     await day(context, 0, 2);
     await context.http.get('/files/..%2fescape.jpg');
+    await context.http.get('/old/links/warmup.html');
     await context.http.get('/trace/recent');
   },
 
   async traffic(context) {
     await day(context, 1, 4);
-    for (let i = 0; i < 2; i++) await context.http.get(`/files/..%2fescape-${i}.jpg`);
+    for (let i = 0; i < 4; i++) await context.http.get(`/files/..%2fescape-${i}.jpg`);
+    // Requests no route matches (a crawler's old links, a browser's favicon, a wrong method): Express answers them 404 itself.
+    for (const [method, route] of UNMATCHED) await context.http.request(route, { method });
   },
 
   async contract(context) {
@@ -89,6 +99,8 @@ const check: CheckSpec = {
     const notFound = await http.get('/files/no-such-photo.jpg', { 'user-agent': USER_AGENT });
     if (notFound.status !== 404) breach(`GET /files/no-such-photo.jpg answered ${notFound.status} instead of 404.`);
     const missing = { request: 'GET /files/no-such-photo.jpg', status: 404, id: requestId(notFound.headers['x-request-id']) };
+    const oldLink = await http.get('/old/links/contract.html', { 'user-agent': USER_AGENT });
+    const unmatched = { request: 'GET /old/links/contract.html', status: 404, id: requestId(oldLink.headers['x-request-id']) };
     // Clients that hang up are traced too, by their user agent: an abandoned upload never got an id to match.
     await http.abortedDownload('/files/video-1.mp4', MiB, { 'user-agent': CANCELLED_DOWNLOAD });
     await http.abortedUpload('/uploads/contract-dropped.jpg', generateBytes('contract-dropped.jpg', UPLOAD_BYTES), MiB, 'PUT', { 'user-agent': CANCELLED_UPLOAD });
@@ -105,7 +117,7 @@ const check: CheckSpec = {
       }
     }
     if (!Array.isArray(lines)) lines = [];
-    for (const expected of [downloaded, uploaded, missing]) {
+    for (const expected of [downloaded, uploaded, missing, unmatched]) {
       if (!expected.id) {
         breach(`${expected.request} was answered without an X-Request-Id header.`);
         continue;

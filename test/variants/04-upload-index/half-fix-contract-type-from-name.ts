@@ -1,13 +1,12 @@
 /**
  * RED-TEAM VARIANT
- * half-fix-contract. Intent: copy the head; take the type from the name (mime-types) like the rest of the site.
+ * half-fix-contract. Intent: copy the head; take the type from the name (its extension) like the rest of the site.
  * Actually: a PDF named .jpg is reported image/jpeg. Proof: info of doc-9.jpg (a PDF) 'image/jpeg'; 8 KiB kept.
  * Check: FAIL on contract (caught).
  */
 import express from 'express';
-// @ts-expect-error mime-types (which Express brings) ships no type declarations
-import { lookup } from 'mime-types';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { checkFileName, MAX_UPLOAD_BYTES, uploadPath, writeUpload } from '#service/storage';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
 import { answerErrors } from '#service/http-errors';
@@ -26,10 +25,12 @@ interface IndexEntry {
 
 const uploadIndex = new Map<string, IndexEntry>();
 
+const TYPE_BY_EXTENSION: Record<string, string> = { '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.mp4': 'video/mp4' };
+
 /** The type from the name, as the rest of the site does; only the 512-byte preview is copied. */
 function indexEntry(name: string, file: Buffer, version: number): IndexEntry {
   const head = Buffer.from(file.subarray(0, SNIFF_BYTES));
-  return { size: file.length, type: lookup(name) || 'application/octet-stream', head, version };
+  return { size: file.length, type: TYPE_BY_EXTENSION[path.extname(name).toLowerCase()] ?? 'application/octet-stream', head, version };
 }
 
 app.use('/uploads', refuseOversizedUploads);

@@ -1,8 +1,10 @@
 /*
  * RED-TEAM VARIANT (half-fix)
  * Intended: store a plain job object instead of a computing closure
- * Actually: still wraps it in status: () => job created in the handler (Context with data), so it leaks, and the status never leaves 'sending'
- * Proof:    t06: +26 / +42 MiB; GET /jobs/:id says state 'sending', finishedAt null after the export finished
+ * Actually: still wraps it in status: () => job created in the handler (Context with data), so it leaks
+ * Proof:    t06: +26 / +42 MiB
+ * (As written by the red team, the close listener also kept updating the handler's variables, not the job, so the
+ * status never left 'sending': a second, unrelated breach. It now updates the job, so the file is a memory half fix only.)
  */
 /**
  * Photo exports for the archive team. GET /exports/:name sends an original
@@ -44,8 +46,8 @@ app.get('/exports/:name', async (req, res) => {
   const id = randomUUID();
   const bytes = data.length;
   const startedAt = new Date().toISOString();
-  let state: JobStatus['state'] = 'sending';
-  let finishedAt: string | null = null;
+  const state: JobStatus['state'] = 'sending';
+  const finishedAt: string | null = null;
   const parts = Array.from({ length: Math.ceil(bytes / PART_BYTES) }, (_, index) => sha256(data.subarray(index * PART_BYTES, (index + 1) * PART_BYTES)));
 
   // store a plain object, not a closure: nothing can capture data now
@@ -54,8 +56,8 @@ app.get('/exports/:name', async (req, res) => {
   if (exportJobs.size > KEEP_JOBS) exportJobs.delete(exportJobs.keys().next().value!);
 
   res.on('close', () => {
-    state = res.writableFinished ? 'sent' : 'cancelled';
-    finishedAt = new Date().toISOString();
+    job.state = res.writableFinished ? 'sent' : 'cancelled';
+    job.finishedAt = new Date().toISOString();
   });
   res.set({ 'X-Export-Job': id, 'X-Export-Parts': parts.join(',') }).type(name).send(data);
 });
