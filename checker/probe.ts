@@ -27,7 +27,7 @@ import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCo
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import { edgeLabel, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, scriptOfContext, sourceLineOf } from './trace.ts';
+import { edgeLabel, isHarnessFile, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, scriptOfContext, sourceLineOf } from './trace.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
@@ -385,7 +385,7 @@ function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { c
     if (!bornBefore(from.id) || from.type === 'synthetic') continue;
     // The nearest scope above the container says whose it is: the harness's own bookkeeping is not the service's.
     const scope = edges.slice(0, i).reverse().find((above) => above.fromNode.name === 'system / Context')?.fromNode;
-    const kits = scope ? (projectFile(scriptOfContext(scope))?.startsWith('checker/') ?? false) : false;
+    const kits = scope ? isHarnessFile(projectFile(scriptOfContext(scope))) : false;
     let name: string;
     // Positions: array elements, and the numbered slots of a Map's or Set's table (internal edges "159", "162"…).
     if (edge.type === 'element' || edge.type === 'hidden' || /^\d+$/.test(String(edge.name_or_index))) name = '[]';

@@ -147,7 +147,12 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
 }
 
 /** The checker's code in the server's process: it holds what it watches, and is never where a leak starts. */
-const HARNESS_FILES = new Set(['checker/harness.ts', 'checker/recorders.ts']);
+const HARNESS_FILES = new Set(['checker/harness.ts', 'checker/recorders.ts', 'checker/slow-disk.ts', 'checker/steady.ts', 'checker/peak-sampler.ts']);
+
+/** Code of the checker's own that runs in the server's process (a project-relative path). */
+export function isHarnessFile(file: string | null): boolean {
+  return file !== null && HARNESS_FILES.has(file);
+}
 
 /** A project file whose variables may start a path the learner reads. */
 function learnerVisibleFile(script: string | null, root: string): string | null {
@@ -248,6 +253,9 @@ export function declarationLine(file: string, name: string, root: string = PROJE
  * reaches the module scope): the learner's own name still wins.
  */
 function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
+  // The deepest module variable or export on the path names the leak best: the
+  // app that reaches a cache is the way in, the cache is what keeps the bytes.
+  let named: Start | null = null;
   let recognised: Start | null = null;
   let innerVariable: Start | null = null;
   for (let i = 0; i < edges.length; i++) {
@@ -256,12 +264,12 @@ function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
     if (edge.type === 'context' && edge.fromNode.name === 'system / Context') {
       const file = learnerVisibleFile(scriptOfContext(edge.fromNode), root);
       if (file) {
-        if (isModuleScope(edge.fromNode)) return { index: i, name: String(edge.name_or_index), description: `module variable in ${file}`, file };
+        if (isModuleScope(edge.fromNode)) named = { index: i, name: String(edge.name_or_index), description: `module variable in ${file}`, file };
         innerVariable ??= { index: i, name: String(edge.name_or_index), description: `variable in ${file}` };
       }
     }
     const exported = exportedAs(to, root);
-    if (exported) return { index: i, ...exported };
+    if (exported) named = { index: i, ...exported };
     if (!recognised && RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
       // In a linked list of one kind (Node's timer lists), start at the last: the one that holds the leak.
       let last = i;
@@ -270,7 +278,7 @@ function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
       recognised = { index: last, name: to.name, description };
     }
   }
-  return recognised ?? innerVariable;
+  return named ?? recognised ?? innerVariable;
 }
 
 /** Plain containers whose step reads better folded into the next one's "via" (._events.changed[3]). */
