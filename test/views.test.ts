@@ -36,11 +36,12 @@ describe('Buffers outside the pool, over the fixed upload-index snapshots', () =
 });
 
 describe('strings retaining a size, over the log-search snapshots', () => {
-  test('the log text is found whole, once, though only 24-character slices of it are kept', async () => {
+  test('the log text is found whole, once for each read that kept IDs, though only 24-character slices of it are kept', async () => {
     const [finding] = await analyseHeap(logSearch, [measure(stringsRetaining(4 * 1024))]);
-    expect(finding!.objects).toBe(1);
-    expect(finding!.bytes).toBeGreaterThanOrEqual(16 * MiB);
-    expect(finding!.bytes).toBeLessThan(17 * MiB);
+    // The traffic reads the 16 MiB log for each search; two reads keep new IDs (the last search is narrowed and repeated).
+    expect(finding!.objects).toBe(2);
+    expect(finding!.bytes).toBeGreaterThanOrEqual(32 * MiB);
+    expect(finding!.bytes).toBeLessThan(33 * MiB);
   });
 
   test('the path reads variable → Set → sliced string → parent → the text', async () => {
