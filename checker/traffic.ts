@@ -25,6 +25,8 @@ export interface RequestOptions {
   readonly expectServerError?: boolean;
   /** How long the whole exchange may take, when the check makes it slow on purpose (a disk that stalls); the client's default otherwise. */
   readonly timeoutMs?: number;
+  /** Send the body chunked, without a Content-Length, as clients that stream do: the server learns the size only by reading. */
+  readonly chunked?: boolean;
 }
 
 /** A 5xx answer the check did not ask for. */
@@ -73,7 +75,8 @@ export class HttpClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...options.headers };
-      if (options.body) headers['content-length'] = String(options.body.length);
+      if (options.body && options.chunked) headers['transfer-encoding'] = 'chunked';
+      else if (options.body) headers['content-length'] = String(options.body.length);
       const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: false });
       const timer = setTimeout(() => {
         request.destroy();

@@ -1,5 +1,5 @@
 /**
- * KIND: half-fix. Intended: "stream it: req.pipe(file), commit on finish, and refuse once it runs over".
+ * KIND: half-fix (contract: memory fine, the partial file stays). Intended: "stream it: req.pipe(file), commit on finish, and refuse once it runs over".
  * Actually: the memory is fixed, but a client that hangs up halfway is never noticed (pipe() does not
  * forward the abort): the WriteStream is never ended, its descriptor stays open and the .partial file
  * stays in the uploads folder.
