@@ -199,6 +199,13 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
           ...holdsLines(finding.holds).map((line) => `       ${line}`),
         ]
       : []),
+    ...(finding.cache
+      ? [
+          pc.dim(`     If ${finding.cache} is a cache with a bound that the requests have not reached yet,`),
+          pc.dim('     it stops growing there: probe again with more --warmup rounds than its bound, or with'),
+          pc.dim('     keys that repeat ({n%K}). A cache that is full stays steady.'),
+        ]
+      : []),
   ];
 }
 

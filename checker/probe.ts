@@ -82,6 +82,12 @@ export interface HeapGrowth {
   readonly held?: readonly [number, number, number];
   /** Where the code that made them is: "routes/jobs.js:12" (a function, a timer's callback, a listener). */
   readonly madeAt?: string;
+  /**
+   * The structure they grow in looks like a cache ("pages", an object of
+   * lru-cache): one with a bound grows until the bound and no further, so the
+   * reader is told how to tell the two apart.
+   */
+  readonly cache?: string;
 }
 
 /** The service ran out of heap while the probe repeated its requests: the strongest sign of growth there is. */
@@ -413,6 +419,21 @@ function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { c
   return { container: null, key: '', kits: false };
 }
 
+/** Libraries whose objects are caches with a bound. */
+const CACHE_PACKAGES = /^(lru-cache|quick-lru|lru\.min|tiny-lru|mnemonist|node-cache|keyv|cacheable|@isaacs\/ttlcache|ttlcache|flru|hashlru)$/;
+
+/** The first name on the path that says "cache": the root's variable, an edge, or an object of a cache library. */
+function cacheOn(path: RetainerPath): { cache?: string } {
+  if (/cache|lru/i.test(path.root.name)) return { cache: path.root.name };
+  for (const step of [{ label: path.root.label, via: '' }, ...path.steps]) {
+    const fromPackage = /\(([^()]+)\)$/.exec(step.label)?.[1];
+    if (fromPackage && CACHE_PACKAGES.test(fromPackage)) return { cache: `${path.root.name} (${fromPackage})` };
+    const named = /(?:^|[.\s])(#?[\w$]*(?:cache|lru)[\w$]*)/i.exec(step.via)?.[1];
+    if (named) return { cache: named };
+  }
+  return {};
+}
+
 /** The file and line of the code behind an object: a function, a timer's callback, a listener. */
 function madeAt(node: IHeapNode, root: string): string | undefined {
   const closure =
@@ -537,15 +558,17 @@ async function heapGrowth(
       const names = [...cluster.names].sort((x, y) => y[1] - x[1]);
       const what = names.slice(0, 3).map(([name]) => name).join(', ') + (names.length > 3 ? ', …' : '');
       const where = madeAt(cluster.largest, root);
+      const path = readablePath(cluster.largest, root, { packages: true });
       return {
         kind: 'heap',
         what,
         a: cluster.a,
         b: cluster.b,
-        path: readablePath(cluster.largest, root),
+        path,
         holds: holds(cluster.largest),
         ...(held ? { held } : {}),
         ...(where ? { madeAt: where } : {}),
+        ...cacheOn(path),
       };
     });
   return { heap: heapFindings, ignored: clusters.size - growing.length };
