@@ -14,6 +14,36 @@ export function formatFigure(value: number, unit: 'bytes' | 'objects'): string {
   return unit === 'bytes' ? formatBytes(value) : String(value);
 }
 
+/**
+ * The widest a step's label may be in a printed retainer path: a closure's
+ * scope lists its variables, and one such line would push every edge name
+ * past the edge of the terminal. The next step's edge names the variable the
+ * path takes, so the list can be cut.
+ */
+export const PATH_LABEL_WIDTH = 64;
+
+/**
+ * A label cut to `width` characters. A scope's label ("scope shared by 4
+ * functions (a(), b(), c()…): x, y, z, …") keeps its first function and as
+ * many whole variable names as fit; anything else is cut, its end marked …
+ */
+export function fitLabel(label: string, width = PATH_LABEL_WIDTH): string {
+  if (label.length <= width) return label;
+  const scope = /^(scope (?:of|shared by) [^:]*?): (.*)$/.exec(label);
+  if (scope) {
+    let owners = scope[1]!;
+    if (owners.length + 2 > width / 2) owners = owners.replace(/ \(([^,()]*\(\))[^]*$/, ' ($1…)');
+    const kept: string[] = [];
+    for (const name of scope[2]!.split(', ').filter((name) => name !== '…')) {
+      if (`${owners}: ${[...kept, name].join(', ')}, …`.length > width) break;
+      kept.push(name);
+    }
+    const fitted = `${owners}: ${[...kept, '…'].join(', ')}`;
+    if (kept.length && fitted.length <= width) return fitted;
+  }
+  return `${label.slice(0, width - 1)}…`;
+}
+
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { npmTookNote, parseCommandArgs } from './command-args.ts';
 import { UsageError } from './errors.ts';
-import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
+import { fitLabel, formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { runProbe, type Growth, type ProbeResult } from './probe.ts';
 import { parseHeader, parseRequest, readTrafficFile, type ProbeRequest } from './probe-traffic.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
@@ -154,16 +154,16 @@ export function parseProbeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
 function pathLines(retainerPath: RetainerPath): string[] {
   const { root } = retainerPath;
   const rows = [
-    ...(root.label !== root.name ? [{ left: `→ ${root.label}`, via: '' }] : []),
-    ...retainerPath.steps.map((step) => ({ left: `→ ${step.label}`, via: step.via })),
+    ...(root.label !== root.name ? [{ left: `→ ${fitLabel(root.label)}`, via: '' }] : []),
+    ...retainerPath.steps.map((step) => ({ left: `→ ${fitLabel(step.label)}`, via: step.via })),
   ];
   const width = Math.max(0, ...rows.map((row) => row.left.length)) + 2;
   return [`${pc.bold(root.name)}  ${pc.dim(root.description)}`, ...rows.map((row) => `  ${row.left.padEnd(width)}${pc.dim(row.via)}`)];
 }
 
 function holdsLines(steps: readonly RetainerStep[]): string[] {
-  const width = Math.max(...steps.map((step) => step.label.length)) + 4;
-  return steps.map((step) => `  ${`→ ${step.label}`.padEnd(width)}${pc.dim(step.via)}${formatBytes(step.retainedBytes).padStart(11)}`);
+  const width = Math.max(...steps.map((step) => fitLabel(step.label).length)) + 4;
+  return steps.map((step) => `  ${`→ ${fitLabel(step.label)}`.padEnd(width)}${pc.dim(step.via)}${formatBytes(step.retainedBytes).padStart(11)}`);
 }
 
 function perRound(value: number, rounds: number, unit: 'bytes' | 'objects'): string {
@@ -197,6 +197,13 @@ function findingLines(finding: Growth, index: number, rounds: number): string[] 
       ? [
           `     What the largest holds (${formatBytes(finding.holds[0]!.retainedBytes)} of it):`,
           ...holdsLines(finding.holds).map((line) => `       ${line}`),
+        ]
+      : []),
+    ...(finding.cache
+      ? [
+          pc.dim(`     If ${finding.cache} is a cache with a bound that the requests have not reached yet,`),
+          pc.dim('     it stops growing there: probe again with more --warmup rounds than its bound, or with'),
+          pc.dim('     keys that repeat ({n%K}). A cache that is full stays steady.'),
         ]
       : []),
   ];

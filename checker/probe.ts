@@ -22,6 +22,7 @@ import { AttachedService } from './attach.ts';
 import { CouldNotCheck } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
 import { bornAfter, highestNodeId } from './heap-ids.ts';
+import { HeapHistory, type EarlierHeap } from './heap-history.ts';
 import type { HeldResource, Probe } from './protocol.ts';
 import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
 import { guard, settle, TIMEOUTS } from './run.ts';
@@ -81,6 +82,12 @@ export interface HeapGrowth {
   readonly held?: readonly [number, number, number];
   /** Where the code that made them is: "routes/jobs.js:12" (a function, a timer's callback, a listener). */
   readonly madeAt?: string;
+  /**
+   * The structure they grow in looks like a cache ("pages", an object of
+   * lru-cache): one with a bound grows until the bound and no further, so the
+   * reader is told how to tell the two apart.
+   */
+  readonly cache?: string;
 }
 
 /** The service ran out of heap while the probe repeated its requests: the strongest sign of growth there is. */
@@ -150,6 +157,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   let workspace: Workspace | null = null;
   let server: ServerProcess | null = null;
   let stopTarget: (() => Promise<void>) | null = null;
+  let history: HeapHistory | null = null;
   let keep = false;
   const times: Record<string, number> = {};
   let phase: { name: string; started: number } | null = null;
@@ -178,6 +186,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     // memlab takes a few hundred milliseconds to load: load it while the service starts.
     const analysis = import('./analysis.ts');
     analysis.catch(() => undefined);
+    // The earlier snapshots are parsed in a thread of their own while the next batch runs.
+    history = new HeapHistory();
+    const earlier: EarlierHeap[] = [];
+    const highestIds: Promise<number>[] = [];
     const target = options.attach ? await attachedTarget(options.attach, options.cwd) : await startedTarget(options, kitService, workspace.uploadsDir);
     stopTarget = () => target.stop();
     if (target.server) server = target.server;
@@ -192,6 +204,12 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<void> => {
       probes.push(await target.probe());
       await target.snapshot(workspace!.snapshot(name));
+      if (name === 'final') return;
+      earlier.push(history!.read(earlier.length, workspace!.snapshot(name)));
+      // Its highest id, read from the file as it streams by, while the next batch runs.
+      const highest = highestNodeId(createReadStream(workspace!.snapshot(name)));
+      highest.catch(() => undefined);
+      highestIds.push(highest);
     };
 
     enter('warm-up');
@@ -211,7 +229,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     server = null;
 
     enter('analysis');
-    const { heap, ignored } = await heapGrowth(await analysis, workspace, options.rounds, target.root);
+    const { heap, ignored } = await heapGrowth(await analysis, workspace, earlier as [EarlierHeap, EarlierHeap], (await Promise.all(highestIds)) as [number, number], options.rounds, target.root);
     enter(null);
     const findings: Growth[] = [...heap, ...probeGrowth(probes[0]!, probes[1]!, probes[2]!, options.rounds)];
     keep = options.keepSnapshots ?? false;
@@ -234,6 +252,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     throw error;
   } finally {
     await stopTarget?.().catch(() => undefined);
+    // Before the snapshots are deleted: the thread may still hold one open.
+    await history?.stop().catch(() => undefined);
     workspace?.dispose(keep);
   }
 }
@@ -387,13 +407,31 @@ function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { c
     const scope = edges.slice(0, i).reverse().find((above) => above.fromNode.name === 'system / Context')?.fromNode;
     const kits = scope ? isHarnessFile(projectFile(scriptOfContext(scope))) : false;
     let name: string;
-    // Positions: array elements, and the numbered slots of a Map's or Set's table (internal edges "159", "162"…).
-    if (edge.type === 'element' || edge.type === 'hidden' || /^\d+$/.test(String(edge.name_or_index))) name = '[]';
-    else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '.<key>';
+    // Entries: array elements, the numbered slots of a Map's or Set's table (internal edges "159", "162"…), and the
+    // keys of an object used as a dictionary, its values (.<key>) and the key strings its table holds (numbered slots) alike.
+    // A backing store the container grew into (properties, elements, a hash table) is the container's entries too.
+    if (edge.type === 'element' || edge.type === 'hidden' || /^\d+$/.test(String(edge.name_or_index))) name = '<entries>';
+    else if (edge.type === 'internal' && isPlumbing(edge.toNode)) name = '<entries>';
+    else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '<entries>';
     else name = `${edge.type}:${edge.name_or_index}`;
     return { container: from, key: `${from.id} ${name}`, kits };
   }
   return { container: null, key: '', kits: false };
+}
+
+/** Libraries whose objects are caches with a bound. */
+const CACHE_PACKAGES = /^(lru-cache|quick-lru|lru\.min|tiny-lru|mnemonist|node-cache|keyv|cacheable|@isaacs\/ttlcache|ttlcache|flru|hashlru)$/;
+
+/** The first name on the path that says "cache": the root's variable, an edge, or an object of a cache library. */
+function cacheOn(path: RetainerPath): { cache?: string } {
+  if (/cache|lru/i.test(path.root.name)) return { cache: path.root.name };
+  for (const step of [{ label: path.root.label, via: '' }, ...path.steps]) {
+    const fromPackage = /\(([^()]+)\)$/.exec(step.label)?.[1];
+    if (fromPackage && CACHE_PACKAGES.test(fromPackage)) return { cache: `${path.root.name} (${fromPackage})` };
+    const named = /(?:^|[.\s])(#?[\w$]*(?:cache|lru)[\w$]*)/i.exec(step.via)?.[1];
+    if (named) return { cache: named };
+  }
+  return {};
 }
 
 /** The file and line of the code behind an object: a function, a timer's callback, a listener. */
@@ -423,8 +461,14 @@ export function heldFloor(rounds: number): number {
  * grouped by where they hang from the older heap, and those whose structure
  * held more in both batches.
  */
-async function heapGrowth({ readHeap, outermost }: typeof import('./analysis.ts'), workspace: Workspace, rounds: number, root: string): Promise<{ heap: HeapGrowth[]; ignored: number }> {
-  const [highestInS0, highestInS1] = (await Promise.all((['baseline', 'target'] as const).map((name) => highestNodeId(createReadStream(workspace.snapshot(name)))))) as [number, number];
+async function heapGrowth(
+  { readHeap, outermost }: typeof import('./analysis.ts'),
+  workspace: Workspace,
+  earlierHeaps: readonly [EarlierHeap, EarlierHeap],
+  [highestInS0, highestInS1]: readonly [number, number],
+  rounds: number,
+  root: string,
+): Promise<{ heap: HeapGrowth[]; ignored: number }> {
   /** Down the dominator tree from `node`: the largest part, then its largest part, while each keeps half the bytes or more. */
   const holds = (node: IHeapNode): RetainerStep[] => {
     const steps: RetainerStep[] = [];
@@ -480,7 +524,20 @@ async function heapGrowth({ readHeap, outermost }: typeof import('./analysis.ts'
   const candidates = [...clusters.values()].filter(
     (cluster) => cluster.a.objects > 0 && cluster.b.objects > 0 && (cluster.a.bytes + cluster.b.bytes >= floor || Math.min(cluster.a.objects, cluster.b.objects) >= objectFloor(rounds)),
   );
-  const earlier = candidates.some((cluster) => cluster.container) ? [await readHeap(workspace.snapshot('baseline')), await readHeap(workspace.snapshot('target'))] : [];
+  // What each structure that new objects hang from retained before batch A and between the batches.
+  const containers = candidates.flatMap((cluster) => (cluster.container ? [cluster.container.id] : []));
+  const before = new Map<number, [number, number]>();
+  if (containers.length) {
+    const [s0, s1] = await Promise.all(earlierHeaps.map((earlier) => earlier.retainedSizes(containers))).catch(async () => {
+      // The thread could not answer (it ran out of memory, say): parse them here, one after the other.
+      const sizesIn = async (name: 'baseline' | 'target'): Promise<number[]> => {
+        const parsed = await readHeap(workspace.snapshot(name), { paths: false });
+        return containers.map((id) => parsed.getNodeById(id)?.retainedSize ?? 0);
+      };
+      return [await sizesIn('baseline'), await sizesIn('target')];
+    });
+    containers.forEach((id, i) => before.set(id, [s0![i]!, s1![i]!]));
+  }
   const growing: Array<{ cluster: Cluster; held?: [number, number, number] }> = [];
   for (const cluster of candidates) {
     if (!cluster.container) {
@@ -488,7 +545,8 @@ async function heapGrowth({ readHeap, outermost }: typeof import('./analysis.ts'
       if (growsInBoth(cluster.a, cluster.b, rounds) && Math.min(cluster.a.bytes, cluster.b.bytes) >= floor) growing.push({ cluster });
       continue;
     }
-    const held: [number, number, number] = [earlier[0]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, earlier[1]!.getNodeById(cluster.container.id)?.retainedSize ?? 0, cluster.container.retainedSize];
+    const [inS0, inS1] = before.get(cluster.container.id)!;
+    const held: [number, number, number] = [inS0, inS1, cluster.container.retainedSize];
     const risesInBoth = (by: number): boolean => held[1] - held[0] >= by && held[2] - held[1] >= by;
     // Many small things a round (listeners, timers, entries) count by number; a few large ones by bytes.
     const manyEachBatch = Math.min(cluster.a.objects, cluster.b.objects) >= objectFloor(rounds);
@@ -500,15 +558,17 @@ async function heapGrowth({ readHeap, outermost }: typeof import('./analysis.ts'
       const names = [...cluster.names].sort((x, y) => y[1] - x[1]);
       const what = names.slice(0, 3).map(([name]) => name).join(', ') + (names.length > 3 ? ', …' : '');
       const where = madeAt(cluster.largest, root);
+      const path = readablePath(cluster.largest, root, { packages: true });
       return {
         kind: 'heap',
         what,
         a: cluster.a,
         b: cluster.b,
-        path: readablePath(cluster.largest, root),
+        path,
         holds: holds(cluster.largest),
         ...(held ? { held } : {}),
         ...(where ? { madeAt: where } : {}),
+        ...cacheOn(path),
       };
     });
   return { heap: heapFindings, ignored: clusters.size - growing.length };

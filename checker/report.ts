@@ -6,7 +6,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import type { Scenario, Side } from './course.ts';
 import { scenarioDir } from './course.ts';
-import { formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
+import { fitLabel, formatBytes, formatFigure, formatSeconds, SYMBOLS } from './format.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { ReferenceFigure } from './reference.ts';
 import type { MeasureResult, Place, RetainerPath, SampledPeak, Verdict } from './types.ts';
@@ -34,8 +34,8 @@ export function rootDescription(root: RetainerPath['root']): string {
 function pathLines(retainerPath: RetainerPath): string[] {
   const { root } = retainerPath;
   const rows = [
-    ...(root.label !== root.name ? [{ left: `→ ${root.label}`, via: '', bytes: root.retainedBytes }] : []),
-    ...retainerPath.steps.map((step) => ({ left: `→ ${step.label}`, via: step.via, bytes: step.retainedBytes })),
+    ...(root.label !== root.name ? [{ left: `→ ${fitLabel(root.label)}`, via: '', bytes: root.retainedBytes }] : []),
+    ...retainerPath.steps.map((step) => ({ left: `→ ${fitLabel(step.label)}`, via: step.via, bytes: step.retainedBytes })),
   ];
   const leftWidth = Math.max(...rows.map((row) => row.left.length)) + 2;
   const viaWidth = Math.max(...rows.map((row) => row.via.length)) + 2;

@@ -43,6 +43,21 @@ export function scriptOfClosure(closure: IHeapNode): string | null {
   return name.toStringNode()?.stringValue ?? null;
 }
 
+/**
+ * The package an object's class comes from ("lru-cache"), when its
+ * constructor was defined under node_modules: a library's classes are often
+ * minified to one letter, and the package is what the reader knows.
+ */
+export function packageOf(node: IHeapNode): string | null {
+  if (node.type !== 'object') return null;
+  const prototype = node.getReference('map')?.toNode.getReference('prototype')?.toNode;
+  const constructor = prototype?.references.find((edge) => edge.type === 'property' && edge.name_or_index === 'constructor')?.toNode;
+  if (constructor?.type !== 'closure') return null;
+  const script = scriptOfClosure(constructor);
+  const inPackage = script ? /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(script) : null;
+  return inPackage ? inPackage[1]!.replace(/\\/g, '/') : null;
+}
+
 /** The raw arrays of a parsed snapshot that memlab keeps (for what its API does not give right). */
 interface RawSnapshot {
   readonly snapshot: { readonly meta: { readonly node_fields: readonly string[]; readonly location_fields: readonly string[] } };
@@ -287,7 +302,13 @@ function isFoldable(node: IHeapNode, via: string): boolean {
 }
 
 /** The readable retainer path to `node`, named from the code under `root`; the full V8 path when nothing recognisable is on it. */
-export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT): RetainerPath {
+export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT, { packages = false }: { packages?: boolean } = {}): RetainerPath {
+  // A service's own paths pass through its libraries' objects: say which library each one is from.
+  const labelOf = (to: IHeapNode): string => {
+    const label = nodeLabel(to);
+    const from = packages ? packageOf(to) : null;
+    return from ? `${label} (${from})` : label;
+  };
   const edges = pathFromRoot(node);
   const start = startOf(edges, root);
   const steps: RetainerStep[] = [];
@@ -308,7 +329,7 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT): Reta
       folded += via;
       continue;
     }
-    steps.push({ via: folded && (via.startsWith('.') || via.startsWith('[')) ? folded + via : folded ? `${folded} ${via}` : via, label: nodeLabel(to), retainedBytes: to.retainedSize });
+    steps.push({ via: folded && (via.startsWith('.') || via.startsWith('[')) ? folded + via : folded ? `${folded} ${via}` : via, label: labelOf(to), retainedBytes: to.retainedSize });
     folded = '';
   }
   const first = start ? edges[start.index]!.toNode : edges[0]?.toNode;
@@ -318,7 +339,7 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT): Reta
       name: start?.name ?? 'a V8 root',
       description: start?.description ?? 'no variable of yours is on the path',
       ...(declaredAt ? { declaredAt } : {}),
-      label: first ? nodeLabel(first) : '',
+      label: first ? labelOf(first) : '',
       retainedBytes: first?.retainedSize ?? 0,
     },
     steps,

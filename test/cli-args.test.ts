@@ -3,7 +3,7 @@ import { parseCliArgs } from '../checker/cli-args.ts';
 import { parseProbeArgs } from '../checker/probe-cli.ts';
 import { findScenario, SCENARIOS } from '../checker/course.ts';
 import { UsageError } from '../checker/errors.ts';
-import { symbolsFor, terminalDrawsSymbols } from '../checker/format.ts';
+import { fitLabel, PATH_LABEL_WIDTH, symbolsFor, terminalDrawsSymbols } from '../checker/format.ts';
 import { runCli, scratchTempDir } from './helpers.ts';
 
 describe('parseCliArgs', () => {
@@ -71,6 +71,21 @@ test('the command answers a wrong scenario number with the list, exit 2, and sta
   } finally {
     temp.remove();
   }
+});
+
+describe('path labels fit the terminal', () => {
+  test('a scope keeps its first function and whole variable names', () => {
+    const label = 'scope shared by 4 functions (session(), ondisconnect(), onconnect()…): cookieOptions, generateId, name, store, trustProxy, resaveSession, …';
+    expect(fitLabel(label)).toBe('scope shared by 4 functions (session()…): cookieOptions, …');
+    expect(fitLabel('scope shared by 2 functions (status()…): res, name, data, id, startedAt, state, …')).toBe('scope shared by 2 functions (status()…): res, name, data, id, …');
+  });
+
+  test('a short label is left alone; any other long one is cut and marked', () => {
+    expect(fitLabel('scope of onFileChanged(): res, name, file')).toBe('scope of onFileChanged(): res, name, file');
+    const cut = fitLabel(`Object ${'x'.repeat(100)}`);
+    expect(cut).toHaveLength(PATH_LABEL_WIDTH);
+    expect(cut.endsWith('…')).toBe(true);
+  });
 });
 
 describe('symbols', () => {
