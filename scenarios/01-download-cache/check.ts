@@ -60,9 +60,9 @@ const check: CheckSpec = {
       const n = requestsSent++;
       await download(context, name, i % 2 ? `?v=${1700000000 + n}` : `?size=large&t=${n}`);
     }
-    // Someone scrolls through a whole album: more photos than the cache may keep.
     for (const name of MIXED_SIZES) await download(context, name);
-    // Last of the photos, so that no one-at-a-time miss after them evicts what overlapping misses let in.
+    // Someone scrolls through a whole album: more photos than the cache may keep. Last of the photos, so that no
+    // one-at-a-time miss after them evicts what overlapping misses let in.
     for (let first = 0; first < ALBUM.length; first += ALBUM_FETCHES_AT_ONCE) {
       await Promise.all(ALBUM.slice(first, first + ALBUM_FETCHES_AT_ONCE).map((name) => download(context, name)));
     }
