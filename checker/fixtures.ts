@@ -30,6 +30,9 @@ export const FIXTURES: readonly FixtureSpec[] = [
   { name: 'video-1.mp4', bytes: 32 * MiB },
   // A whole album, more photos than a bounded cache holds.
   ...Array.from({ length: 32 }, (_, index) => ({ name: `album-${String(index + 1).padStart(2, '0')}.jpg`, bytes: 2 * MiB })),
+  // Photos of other sizes than 2 MiB: a cache that makes room for one entry at a time overflows on them.
+  ...Array.from({ length: 12 }, (_, index) => ({ name: `thumb-${String(index + 1).padStart(2, '0')}.jpg`, bytes: 300 * 1024 })),
+  ...[3, 5, 7].map((mebibytes, index) => ({ name: `panorama-${index + 1}.jpg`, bytes: mebibytes * MiB })),
   { name: 'access-log.csv', bytes: 16 * MiB },
   { name: 'access.log', bytes: 16 * MiB, generate: (name, bytes) => generateAccessLog(name, bytes) },
 ];

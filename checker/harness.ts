@@ -148,6 +148,8 @@ async function fromValue(value: unknown, mayCall: boolean): Promise<http.Server 
  */
 const fileHold = {
   on: false,
+  /** Calls let through before the hold keeps one back, so a check can hang up at each of a handler's awaits in turn. */
+  skip: 0,
   parked: [] as Array<() => void>,
   /** What the hold saw first: the call it keeps back ("stat video-1.mp4"), or null for a response that closed without one. */
   outcome: undefined as string | null | undefined,
@@ -172,6 +174,10 @@ for (const name of ['open', 'stat', 'readFile'] as const) {
   (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
     const result = real.apply(fs.promises, args);
     if (!fileHold.on || !underHeldFolder(args[0])) return result;
+    if (fileHold.skip > 0) {
+      fileHold.skip -= 1;
+      return result;
+    }
     // A failure (no such file) is the handler's to see after the release, not an unhandled rejection now.
     result.catch(() => undefined);
     const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
@@ -235,6 +241,7 @@ async function releaseFileSystem(): Promise<void> {
     [...fileHold.responses].filter((response) => !response.closed).map((response) => new Promise((resolve) => response.once('close', resolve))),
   );
   fileHold.on = false;
+  fileHold.skip = 0;
   fileHold.outcome = undefined;
   fileHold.responses.clear();
   for (const release of fileHold.parked.splice(0)) release();
@@ -357,6 +364,7 @@ async function run(command: HarnessCommand): Promise<unknown> {
       return null;
     case 'hold-file-system':
       fileHold.on = true;
+      fileHold.skip = command.skip ?? 0;
       return null;
     case 'file-system-held':
       return fileSystemHeld();

@@ -29,8 +29,11 @@ export type HarnessCommand =
   | { type: 'until-steady' }
   | { type: 'slow-disk'; stallEveryBytes: number }
   | { type: 'fast-disk' }
-  /** Keep back the results of file-system calls on stored files and uploads (open, stat, readFile) until released. */
-  | { type: 'hold-file-system' }
+  /**
+   * Keep back the results of file-system calls on stored files and uploads (open, stat, readFile) until released,
+   * after letting the first `skip` of them through.
+   */
+  | { type: 'hold-file-system'; skip?: number }
   /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */
   | { type: 'file-system-held' }
   /** Wait until the server has seen every held request's client go, then hand the kept results back. */

@@ -193,12 +193,16 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
       }
     },
-    hangUpWhileReadingFile: async (path, headers) => {
-      await server.command({ type: 'hold-file-system' }, TIMEOUTS.requestMs);
+    hangUpWhileReadingFile: async (path, headers, callsFirst = 0) => {
+      await server.command({ type: 'hold-file-system', skip: callsFirst }, TIMEOUTS.requestMs);
       const request = http.openRequest(path, headers);
-      await Promise.race([server.command({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered]);
+      const held = await Promise.race([
+        server.command<string | null>({ type: 'file-system-held' }, TIMEOUTS.requestMs),
+        request.answered.then(() => null),
+      ]);
       await request.hangUp();
       await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
+      return held;
     },
     settle: () => settle(server),
     breach,

@@ -129,9 +129,12 @@ export interface CheckContext {
    * byte, as a client that gives up on a slow disk would. The server holds
    * that call until it has seen the hang-up, so the handler resumes with its
    * client gone on every machine. A handler that answers without touching a
-   * stored file is hung up on once its answer starts.
+   * stored file is hung up on once its answer starts. With `callsFirst`, that
+   * many of the handler's calls go through before one is held, so a check can
+   * hang up at each of its awaits in turn. Resolves with the call held
+   * ("stat video-1.mp4"), or null when the handler answered without one.
    */
-  hangUpWhileReadingFile(path: string, headers?: Record<string, string>): Promise<void>;
+  hangUpWhileReadingFile(path: string, headers?: Record<string, string>, callsFirst?: number): Promise<string | null>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */

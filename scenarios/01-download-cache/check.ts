@@ -1,8 +1,10 @@
 /**
  * Scenario 01's check. Traffic: the gallery's photos downloaded again and
  * again, with the query strings real clients add (sizes, cache-busters), then
- * a whole album of 32 photos (64 MiB) once each, then the store's larger
- * files (two 16 MiB logs, a 32 MiB video), which the same route serves. What
+ * twelve thumbnails (300 KiB) and three panoramas (3, 5 and 7 MiB), then a
+ * whole album of 32 photos (64 MiB) once each, eight at a time as a browser
+ * fetches them, then the store's larger files (two 16 MiB logs, a 32 MiB video),
+ * which the same route serves. What
  * must not stay: the bytes read during that traffic, beyond the cache's budget
  * (8 MiB), which the warm-up fills with the four gallery photos.
  * Contract: downloads are byte-exact, and a photo asked for again, with
@@ -21,6 +23,18 @@ const ALBUM = Array.from({ length: 32 }, (_, index) => `album-${String(index + 1
  * admits a file larger than its budget keeps it. The largest comes last.
  */
 const LARGER_FILES = ['access-log.csv', 'access.log', 'video-1.mp4'];
+/** A browser fetches an album's photos over several connections at once: misses that overlap must keep to the budget too. */
+const ALBUM_FETCHES_AT_ONCE = 8;
+/**
+ * Photos smaller and larger than the album's, in that order: once small ones
+ * fill the cache, a large one needs room that one eviction does not make.
+ */
+const MIXED_SIZES = [
+  ...Array.from({ length: 12 }, (_, index) => `thumb-${String(index + 1).padStart(2, '0')}.jpg`),
+  'panorama-1.jpg',
+  'panorama-2.jpg',
+  'panorama-3.jpg',
+];
 const MiB = 1024 * 1024;
 /** Cache-busters are fresh on every request, as real clients make them (and as `npm run demo` repeats the traffic). */
 let requestsSent = 0;
@@ -46,8 +60,12 @@ const check: CheckSpec = {
       const n = requestsSent++;
       await download(context, name, i % 2 ? `?v=${1700000000 + n}` : `?size=large&t=${n}`);
     }
-    // Someone scrolls through a whole album: more photos than the cache may keep.
-    for (const name of ALBUM) await download(context, name);
+    for (const name of MIXED_SIZES) await download(context, name);
+    // Someone scrolls through a whole album: more photos than the cache may keep. Last of the photos, so that no
+    // one-at-a-time miss after them evicts what overlapping misses let in.
+    for (let first = 0; first < ALBUM.length; first += ALBUM_FETCHES_AT_ONCE) {
+      await Promise.all(ALBUM.slice(first, first + ALBUM_FETCHES_AT_ONCE).map((name) => download(context, name)));
+    }
     for (const name of LARGER_FILES) await download(context, name);
   },
 

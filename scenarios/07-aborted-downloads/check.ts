@@ -1,9 +1,10 @@
 /**
  * Scenario 07's check. Traffic: photo downloads that complete, and video
  * downloads whose clients hang up after a few hundred KiB, four at a time, as
- * players that seek or close do, and some that hang up before the first byte,
- * while the handler still awaits the file. What must not stay: the files those
- * aborted downloads opened (their descriptors, each with the line that opened it).
+ * players that close do, two more that seek (a Range request) and hang up too,
+ * and some that hang up before the first byte, at each await of the handler on
+ * the file store in turn. What must not stay: the files those aborted downloads
+ * opened (their descriptors, each with the line that opened it).
  * Contract: complete downloads are byte-exact with the right type and length;
  * a video is streamed, not held whole in memory while its player pauses;
  * unknown names answer 404, names with a path 400.
@@ -17,8 +18,13 @@ const VIDEO = 'video-1.mp4';
 const ABORT_AFTER = 256 * KiB;
 const ROUNDS = 5;
 const CLIENTS_AT_ONCE = 4;
-/** Players that hang up before the first byte, while the handler still awaits the file's stat or open, per round. */
+/** Players that seek: they ask for the video from its middle on, and hang up too, per round. */
+const SEEKING_CLIENTS = 2;
+const SEEK = { range: 'bytes=16777216-' };
+/** Players that hang up before the first byte, per round and per await of the handler on the file store. */
 const EARLY_HANG_UPS = 2;
+/** More awaits on the file store than a download handler needs (a stat, an open): the hang-ups stop there. */
+const MAX_AWAITS = 4;
 const MiB = 1024 * 1024;
 /** A streamed download holds a read-ahead of KiB while its player pauses; a file read whole holds all of it. */
 const PAUSED_PLAYER_BYTES = 8 * MiB;
@@ -49,7 +55,13 @@ const check: CheckSpec = {
   async traffic(context) {
     for (let round = 0; round < ROUNDS; round++) {
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, CLIENTS_AT_ONCE);
-      for (let i = 0; i < EARLY_HANG_UPS; i++) await context.hangUpWhileReadingFile(`/files/${VIDEO}`);
+      await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, SEEKING_CLIENTS, SEEK);
+      // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
+      for (let callsFirst = 0; callsFirst < MAX_AWAITS; callsFirst++) {
+        let held: string | null = null;
+        for (let i = 0; i < EARLY_HANG_UPS; i++) held = await context.hangUpWhileReadingFile(`/files/${VIDEO}`, undefined, callsFirst);
+        if (held === null) break;
+      }
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
     }
   },
