@@ -67,6 +67,7 @@ export interface HeldResources {
 export interface Probe {
   readonly memory: NodeJS.MemoryUsage;
   readonly resources: ResourceCounts;
+  /** Connections the server still works on: an idle one that a keep-alive client holds open does not count. */
   readonly openConnections: number;
   readonly held: HeldResources;
   readonly storage: {
