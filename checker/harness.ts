@@ -208,12 +208,22 @@ const requestsInFlight = new Map<net.Socket, number>();
 const keptAlive = new WeakSet<net.Socket>();
 server.on('connection', (socket) => {
   openSockets.add(socket);
+  listeners.watchConnection(socket);
   socket.once('close', () => {
     openSockets.delete(socket);
     requestsInFlight.delete(socket);
     wakeSettle();
   });
 });
+/** The descriptors of the client connections open now. */
+function connectionDescriptors(): Set<number> {
+  const fds = new Set<number>();
+  for (const socket of openSockets) {
+    const fd = (socket as net.Socket & { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) fds.add(fd);
+  }
+  return fds;
+}
 const settleWaiters: Array<() => void> = [];
 function wakeSettle(): void {
   for (const resolve of settleWaiters.splice(0)) resolve();
@@ -307,7 +317,7 @@ function probe(): Probe {
     resources: { active: countActive(), fileDescriptors: listDescriptors()?.open.size ?? null },
     openConnections: busyConnections(),
     storage: { ...storage.storageStats },
-    held: { descriptors: descriptors.held(), timers: timers.held(), listeners: listeners.held() },
+    held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held() },
   };
 }
 

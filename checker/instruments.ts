@@ -5,7 +5,7 @@
  * where the platform cannot give it, so that a measure can fall back on the
  * next instrument and the verdict can say which one it used.
  */
-import type { HeldResource, Probe } from './protocol.ts';
+import { CONNECTION_LISTENER, type HeldResource, type Probe } from './protocol.ts';
 import type { Instrument, MeasureResult, Place, ResourceMeasure } from './types.ts';
 
 /**
@@ -36,6 +36,19 @@ export function fileEventListeners(event: string): Instrument {
   const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what);
   return { name: `the listeners added to fileEvents '${event}'`, read: (probe) => on(probe).length, held: on, verb: 'added' };
 }
+
+/**
+ * Listeners the server's code added to client connections that are still
+ * open (those a keep-alive client holds), with the line that added each:
+ * one added per request and never removed piles up on a connection that
+ * serves many requests.
+ */
+export const connectionListeners: Instrument = {
+  name: 'the listeners your code added to client connections still open',
+  read: (probe) => probe.held.listeners.filter((listener) => listener.what.startsWith(CONNECTION_LISTENER)).length,
+  held: (probe) => probe.held.listeners.filter((listener) => listener.what.startsWith(CONNECTION_LISTENER)),
+  verb: 'added',
+};
 
 /** Active libuv handles and requests of one kind, as `process.getActiveResourcesInfo()` lists them (TCPSocketWrap, Timeout, FSReqCallback…). */
 export function activeResources(kind: string): Instrument {

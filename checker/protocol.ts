@@ -63,6 +63,9 @@ export interface HeldResources {
   readonly listeners: readonly HeldResource[];
 }
 
+/** How a listener the server's code added to a client connection is named in the probe and in the verdict. */
+export const CONNECTION_LISTENER = 'listener on a client connection';
+
 /** What the harness reports about the running server. */
 export interface Probe {
   readonly memory: NodeJS.MemoryUsage;

@@ -9,7 +9,8 @@
  * unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
-import { openDescriptors } from '../../checker/instruments.ts';
+import { connectionListeners, openDescriptors } from '../../checker/instruments.ts';
+import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -20,11 +21,13 @@ const CLIENTS_AT_ONCE = 4;
 /** Players that hang up before the first byte, while the handler still awaits the file's stat or open, per round. */
 const EARLY_HANG_UPS = 2;
 const MiB = 1024 * 1024;
+/** Downloads over one connection the player keeps open. */
+const KEPT_ALIVE_DOWNLOADS = 8;
 /** A streamed download holds a read-ahead of KiB while its player pauses; a file read whole holds all of it. */
 const PAUSED_PLAYER_BYTES = 8 * MiB;
 
-async function download(context: CheckContext, name: string, type: string): Promise<void> {
-  const response = await context.http.get(`/files/${name}`);
+async function download(context: CheckContext, name: string, type: string, client: Pick<HttpClient, 'get'> = context.http): Promise<void> {
+  const response = await client.get(`/files/${name}`);
   if (response.status !== 200) {
     context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
     return;
@@ -52,6 +55,9 @@ const check: CheckSpec = {
       for (let i = 0; i < EARLY_HANG_UPS; i++) await context.hangUpWhileReadingFile(`/files/${VIDEO}`);
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
     }
+    // A player keeps its connection open between downloads, and for as long as the check measures.
+    const player = context.http.keepAlive();
+    for (let i = 0; i < KEPT_ALIVE_DOWNLOADS; i++) await download(context, `photo-${(i % 4) + 1}.jpg`, 'image/jpeg', player);
   },
 
   async contract(context) {
@@ -81,6 +87,13 @@ const check: CheckSpec = {
       instruments: [openDescriptors],
       unit: 'objects',
       bar: 4,
+    },
+    {
+      kind: 'resources',
+      name: `listeners left on a connection kept open for ${KEPT_ALIVE_DOWNLOADS} downloads`,
+      instruments: [connectionListeners],
+      unit: 'objects',
+      bar: 0,
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },
