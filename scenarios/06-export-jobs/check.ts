@@ -9,6 +9,7 @@
  * export's file, size, checksums and state, and 404 for an unknown job.
  */
 import { fixtureBytes, fixtureSha256, sha256 } from '../../checker/fixtures.ts';
+import { liveTimers, openDescriptors } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
@@ -127,6 +128,22 @@ const check: CheckSpec = {
   },
 
   measures: [
+    {
+      kind: 'resources',
+      name: 'file descriptors left open after the exports',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 0,
+      guards: "a fix that streams the export from disk with .pipe(res) leaves the file open for every client that hangs up",
+    },
+    {
+      kind: 'resources',
+      name: 'timers still running after the exports',
+      instruments: [liveTimers],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that reports progress on a timer, set up after the file is read, never stops it for a client that hung up first',
+    },
     {
       kind: 'heap',
       name: 'exported file bytes kept after the exports',

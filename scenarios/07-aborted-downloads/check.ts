@@ -94,6 +94,7 @@ const check: CheckSpec = {
       instruments: [connectionListeners],
       unit: 'objects',
       bar: 0,
+      guards: "a fix that closes each download's file when the connection closes leaves a listener per download on a connection the player keeps open",
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },
