@@ -76,7 +76,8 @@ function seconds(ms: number | null): string {
 /** The leaky server must fail on every measure (it may break a promise its leak breaks too); the solution must pass. */
 function isWrong(side: Side, verdict: Verdict): boolean {
   if (side === 'solution') return verdict.status !== 'pass';
-  return verdict.status !== 'fail' || verdict.measures.some((measure) => measure.passed);
+  // A guard measure watches for a leak a fix brings in: the leaky server passes it.
+  return verdict.status !== 'fail' || verdict.measures.some((measure) => measure.passed && !measure.guards);
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

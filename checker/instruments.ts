@@ -5,7 +5,7 @@
  * where the platform cannot give it, so that a measure can fall back on the
  * next instrument and the verdict can say which one it used.
  */
-import type { HeldResource, Probe } from './protocol.ts';
+import { CONNECTION_LISTENER, type HeldResource, type Probe } from './protocol.ts';
 import type { Instrument, MeasureResult, Place, ResourceMeasure } from './types.ts';
 
 /**
@@ -36,6 +36,19 @@ export function fileEventListeners(event: string): Instrument {
   const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what);
   return { name: `the listeners added to fileEvents '${event}'`, read: (probe) => on(probe).length, held: on, verb: 'added' };
 }
+
+/**
+ * Listeners the server's code added to client connections that are still
+ * open (those a keep-alive client holds), with the line that added each:
+ * one added per request and never removed piles up on a connection that
+ * serves many requests.
+ */
+export const connectionListeners: Instrument = {
+  name: 'the listeners your code added to client connections still open',
+  read: (probe) => probe.held.listeners.filter((listener) => listener.what.startsWith(CONNECTION_LISTENER)).length,
+  held: (probe) => probe.held.listeners.filter((listener) => listener.what.startsWith(CONNECTION_LISTENER)),
+  verb: 'added',
+};
 
 /** Active libuv handles and requests of one kind, as `process.getActiveResourcesInfo()` lists them (TCPSocketWrap, Timeout, FSReqCallback…). */
 export function activeResources(kind: string): Instrument {
@@ -79,7 +92,7 @@ export function readResource(measure: ResourceMeasure, before: Probe, after: Pro
  */
 export function resourceResult(measure: ResourceMeasure, before: Probe, after: Probe): MeasureResult {
   const reading = readResource(measure, before, after);
-  const base = { name: measure.name, unit: measure.unit, bar: measure.bar, unavailable: reading.unavailable };
+  const base = { name: measure.name, unit: measure.unit, bar: measure.bar, unavailable: reading.unavailable, ...(measure.guards ? { guards: measure.guards } : {}) };
   if (!reading.instrument) return { ...base, value: 0, passed: false, notMeasured: true };
   return { ...base, value: reading.value, passed: reading.value <= measure.bar, instrument: reading.instrument.name, ...(reading.places?.length ? { places: reading.places } : {}) };
 }

@@ -66,10 +66,14 @@ export interface HeldResources {
   readonly listeners: readonly HeldResource[];
 }
 
+/** How a listener the server's code added to a client connection is named in the probe and in the verdict. */
+export const CONNECTION_LISTENER = 'listener on a client connection';
+
 /** What the harness reports about the running server. */
 export interface Probe {
   readonly memory: NodeJS.MemoryUsage;
   readonly resources: ResourceCounts;
+  /** Connections the server still works on: an idle one that a keep-alive client holds open does not count. */
   readonly openConnections: number;
   readonly held: HeldResources;
   readonly storage: {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HeldResource } from './protocol.ts';
+import { CONNECTION_LISTENER, type HeldResource } from './protocol.ts';
 import { parseStackFrame } from './stack-frame.ts';
 
 /** Deep enough to pass Node's stream and timer internals and reach the learner's `await` (async frames included). */
@@ -160,7 +160,7 @@ export class DescriptorRecorder {
    * alone. Either way a close counts from the moment it is asked for, so the
    * figure does not depend on how soon the thread pool gets to it.
    */
-  held(): HeldResource[] {
+  held(connections: ReadonlySet<number> = new Set()): HeldResource[] {
     const listing = listDescriptors();
     if (!listing) return [...this.open].map(([fd, record]) => describeRecord(fd, record));
     for (const fd of this.open.keys()) if (!listing.open.has(fd)) this.open.delete(fd);
@@ -168,7 +168,8 @@ export class DescriptorRecorder {
     for (const [fd, target] of listing.open) {
       const record = this.open.get(fd);
       if (record) held.push(describeRecord(fd, record));
-      else if (!this.closing.has(fd)) held.push({ key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null });
+      // A client's connection (one a keep-alive client holds open) is the client's, not a file the server left open.
+      else if (!this.closing.has(fd) && !connections.has(fd)) held.push({ key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null });
     }
     return held;
   }
@@ -280,8 +281,38 @@ export class ListenerRecorder {
     }
   }
 
+  /**
+   * Record the listeners the learner's code adds to one client connection
+   * (a socket the server accepted): on a connection a keep-alive client
+   * holds open, one added per request and never removed piles up, and keeps
+   * whatever it closes over. Node's own and the libraries' listeners are
+   * left out: only those added with a line of the learner's code on the stack.
+   */
+  watchConnection(socket: EventEmitter): void {
+    this.connections.add(socket);
+    socket.once('close', () => this.connections.delete(socket));
+    for (const method of ['on', 'addListener', 'prependListener'] as const) {
+      const real = socket[method];
+      socket[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
+        const location = currentLocation(this.learnerFolder);
+        if (location) this.added.set(listener, { serial: ++serial, location });
+        return real.call(socket, event, listener);
+      };
+    }
+  }
+
+  private readonly connections = new Set<EventEmitter>();
+
   held(): HeldResource[] {
     const held: HeldResource[] = [];
+    for (const socket of this.connections) {
+      for (const event of socket.eventNames()) {
+        for (const listener of socket.rawListeners(event)) {
+          const record = this.added.get(listener);
+          if (record) held.push({ key: `#${record.serial}`, what: `${CONNECTION_LISTENER} '${String(event)}'`, location: record.location });
+        }
+      }
+    }
     for (const { name, emitter } of this.emitters) {
       for (const event of emitter.eventNames()) {
         emitter.rawListeners(event).forEach((listener, index) => {

@@ -65,6 +65,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   const clock = new Clock(options.onPhase);
   let workspace: Workspace | null = null;
   let server: ServerProcess | null = null;
+  let client: HttpClient | null = null;
   let keep = false;
   let timeline: Timeline | null = null;
   let analyser: AnalysisThread | null = null;
@@ -89,6 +90,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const breaches: string[] = [];
     const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence));
     const http = context.http;
+    client = http;
 
     clock.enter('warmup');
     await guard(running, spec.warmup(context));
@@ -117,6 +119,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     // memlab reads the heap in its thread while the server answers the contract: two cores at work.
     const findingsReady = analyser ? analyser.analyse({ snapshot: workspace.snapshot('final'), baselineHighestId }) : Promise.resolve([]);
     await guard(running, spec.contract(context));
+    // The kept-alive connections stayed open through the measures, as a browser's do; now they may go.
+    http.closeKeptAlive();
     const points = await timeline?.stop();
     await server.stop();
 
@@ -167,6 +171,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (reason instanceof CouldNotCheck) return { status: 'could-not-check', reason: reason.reason, sentence: reason.sentence, times: clock.times };
     throw error;
   } finally {
+    client?.closeKeptAlive();
     await timeline?.stop();
     await server?.stop();
     // Before the workspace goes: memlab may still be reading the snapshot (a contract that could not be checked), and a file in use cannot be deleted everywhere.

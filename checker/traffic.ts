@@ -27,6 +27,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Send the body chunked, without a Content-Length, as clients that stream do: the server learns the size only by reading. */
   readonly chunked?: boolean;
+  /** The connection to send it on (a keep-alive one); a connection of its own, closed after the response, otherwise. */
+  readonly agent?: http.Agent;
 }
 
 /** A 5xx answer the check did not ask for. */
@@ -77,7 +79,7 @@ export class HttpClient {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body && options.chunked) headers['transfer-encoding'] = 'chunked';
       else if (options.body) headers['content-length'] = String(options.body.length);
-      const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: false });
+      const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: options.agent ?? false });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer(method, path, timeoutMs));
@@ -118,6 +120,26 @@ export class HttpClient {
 
   get(path: string, headers?: Record<string, string>): Promise<Response> {
     return this.request(path, { headers });
+  }
+
+  private readonly keptAlive = new Set<KeptAliveConnection>();
+
+  /**
+   * A client that keeps its connection open between requests, as browsers
+   * and API clients do: its requests go one after another over one socket,
+   * which stays open, idle, until `close()` (or the end of the check). The
+   * harness does not wait for it to close before it measures.
+   */
+  keepAlive(): KeptAliveConnection {
+    const connection = new KeptAliveConnection(this);
+    this.keptAlive.add(connection);
+    return connection;
+  }
+
+  /** Close every kept-alive connection still open. */
+  closeKeptAlive(): void {
+    for (const connection of this.keptAlive) connection.close();
+    this.keptAlive.clear();
   }
 
   /**
@@ -491,5 +513,24 @@ export class PausedDownload {
 
   abort(): void {
     this.request.destroy();
+  }
+}
+
+/** One keep-alive connection to the server: requests in turn over the same socket, left open after each. */
+export class KeptAliveConnection {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+  constructor(private readonly client: HttpClient) {}
+
+  request(path: string, options: RequestOptions = {}): Promise<Response> {
+    return this.client.request(path, { ...options, agent: this.agent });
+  }
+
+  get(path: string, headers?: Record<string, string>): Promise<Response> {
+    return this.request(path, { headers });
+  }
+
+  close(): void {
+    this.agent.destroy();
   }
 }

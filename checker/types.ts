@@ -101,6 +101,12 @@ export interface ResourceMeasure {
   readonly unit: 'objects' | 'bytes';
   /** The largest growth (after minus baseline) a fixed server may show. */
   readonly bar: number;
+  /**
+   * Why the scenario's leaky server passes this measure: it guards against a
+   * leak a fix can bring in ("a listener per request on a kept-alive
+   * connection"), not the one the scenario is about.
+   */
+  readonly guards?: string;
 }
 
 export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
@@ -201,6 +207,8 @@ export interface MeasureResult {
   readonly objects?: number;
   readonly describe?: string;
   readonly passed: boolean;
+  /** Why the leaky server passes it: a guard against a leak a fix brings in (ResourceMeasure.guards). */
+  readonly guards?: string;
   /** The shortest readable path to the largest retained object (heap measures that failed). */
   readonly path?: RetainerPath;
   /** Other retainer paths that keep the selected objects, beyond the one shown. */

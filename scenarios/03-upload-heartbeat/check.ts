@@ -1,6 +1,6 @@
 /**
- * Scenario 03's check. Traffic: photo uploads, some complete and some whose
- * connection drops halfway, as on a phone, and a photo sent again while its
+ * Scenario 03's check. Traffic: photo uploads, some complete (some over a
+ * connection the app keeps open) and some whose connection drops halfway, as on a phone, and a photo sent again while its
  * first attempt is still open. What must not stay: the progress
  * timers of finished and dropped uploads, and the bytes their closures keep.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { liveTimers } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
+import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const MiB = 1024 * 1024;
@@ -28,13 +29,13 @@ function droppedName(index: number): string {
   return `dropped-${index}.jpg`;
 }
 
-async function upload(context: CheckContext, index: number): Promise<void> {
+async function upload(context: CheckContext, index: number, client: Pick<HttpClient, 'request'> = context.http): Promise<void> {
   const { name, body } = photo(index);
-  await uploadAs(context, name, body);
+  await uploadAs(context, name, body, client);
 }
 
-async function uploadAs(context: CheckContext, name: string, body: Buffer): Promise<void> {
-  const response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body });
+async function uploadAs(context: CheckContext, name: string, body: Buffer, client: Pick<HttpClient, 'request'> = context.http): Promise<void> {
+  const response = await client.request(`/uploads/${name}`, { method: 'PUT', body });
   if (response.status !== 201) {
     context.breach(`PUT /uploads/${name} answered ${response.status} instead of 201.`);
     return;
@@ -89,6 +90,9 @@ const check: CheckSpec = {
 
   async traffic(context) {
     for (const i of DROPPED) await upload(context, 10 + i);
+    // The app keeps its connection open between uploads, and for as long as the check measures.
+    const app = context.http.keepAlive();
+    for (const i of [0, 1, 2, 3]) await upload(context, 40 + i, app);
     await Promise.all(DROPPED.map((i) => droppedUpload(context, i)));
     await retriedUpload(context);
   },

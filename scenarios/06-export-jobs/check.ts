@@ -9,7 +9,9 @@
  * export's file, size, checksums and state, and 404 for an unknown job.
  */
 import { fixtureBytes, fixtureSha256, sha256 } from '../../checker/fixtures.ts';
+import { liveTimers, openDescriptors } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
+import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
@@ -26,8 +28,8 @@ function partChecksums(name: string): string[] {
 }
 
 /** Export a photo; returns its job id when the export was right, null after a breach. */
-async function exportPhoto(context: CheckContext, name: string): Promise<string | null> {
-  const response = await context.http.get(`/exports/${name}`);
+async function exportPhoto(context: CheckContext, name: string, client: Pick<HttpClient, 'get'> = context.http): Promise<string | null> {
+  const response = await client.get(`/exports/${name}`);
   if (response.status !== 200) {
     context.breach(`GET /exports/${name} answered ${response.status} instead of 200.`);
     return null;
@@ -88,13 +90,15 @@ const check: CheckSpec = {
   async contract(context) {
     const { http, breach } = context;
     const name = 'photo-3.jpg';
-    const id = await exportPhoto(context, name);
+    // The dashboard exports and then polls over one connection it keeps open: the export is over when its response is.
+    const dashboard = http.keepAlive();
+    const id = await exportPhoto(context, name, dashboard);
     if (id) {
       // The job turns 'sent' when the response has finished: poll briefly for it.
       const deadline = performance.now() + 5_000;
       let status: Record<string, unknown> | null = null;
       while (performance.now() < deadline) {
-        const response = await http.get(`/jobs/${id}`);
+        const response = await dashboard.get(`/jobs/${id}`);
         if (response.status !== 200) {
           breach(`GET /jobs/${id} answered ${response.status} for the job of an export just sent; the dashboard needs its status.`);
           break;
@@ -124,6 +128,22 @@ const check: CheckSpec = {
   },
 
   measures: [
+    {
+      kind: 'resources',
+      name: 'file descriptors left open after the exports',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 0,
+      guards: "a fix that streams the export from disk with .pipe(res) leaves the file open for every client that hangs up",
+    },
+    {
+      kind: 'resources',
+      name: 'timers still running after the exports',
+      instruments: [liveTimers],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that reports progress on a timer, set up after the file is read, never stops it for a client that hung up first',
+    },
     {
       kind: 'heap',
       name: 'exported file bytes kept after the exports',

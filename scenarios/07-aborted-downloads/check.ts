@@ -10,7 +10,8 @@
  * unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
-import { openDescriptors } from '../../checker/instruments.ts';
+import { connectionListeners, openDescriptors } from '../../checker/instruments.ts';
+import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -26,11 +27,13 @@ const EARLY_HANG_UPS = 2;
 /** More awaits on the file store than a download handler needs (a stat, an open): the hang-ups stop there. */
 const MAX_AWAITS = 4;
 const MiB = 1024 * 1024;
+/** Downloads over one connection the player keeps open. */
+const KEPT_ALIVE_DOWNLOADS = 8;
 /** A streamed download holds a read-ahead of KiB while its player pauses; a file read whole holds all of it. */
 const PAUSED_PLAYER_BYTES = 8 * MiB;
 
-async function download(context: CheckContext, name: string, type: string): Promise<void> {
-  const response = await context.http.get(`/files/${name}`);
+async function download(context: CheckContext, name: string, type: string, client: Pick<HttpClient, 'get'> = context.http): Promise<void> {
+  const response = await client.get(`/files/${name}`);
   if (response.status !== 200) {
     context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
     return;
@@ -64,6 +67,9 @@ const check: CheckSpec = {
       }
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
     }
+    // A player keeps its connection open between downloads, and for as long as the check measures.
+    const player = context.http.keepAlive();
+    for (let i = 0; i < KEPT_ALIVE_DOWNLOADS; i++) await download(context, `photo-${(i % 4) + 1}.jpg`, 'image/jpeg', player);
   },
 
   async contract(context) {
@@ -93,6 +99,14 @@ const check: CheckSpec = {
       instruments: [openDescriptors],
       unit: 'objects',
       bar: 4,
+    },
+    {
+      kind: 'resources',
+      name: `listeners left on a connection kept open for ${KEPT_ALIVE_DOWNLOADS} downloads`,
+      instruments: [connectionListeners],
+      unit: 'objects',
+      bar: 0,
+      guards: "a fix that closes each download's file when the connection closes leaves a listener per download on a connection the player keeps open",
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

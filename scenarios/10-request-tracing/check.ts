@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fixtureSha256, generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { anyOf, instancesOf } from '../../checker/select.ts';
+import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
@@ -40,8 +41,8 @@ interface TraceLine {
 }
 
 /** Download a photo; returns the response's X-Request-Id when the download was right. */
-async function download(context: CheckContext, name: string): Promise<string | undefined> {
-  const response = await context.http.get(`/files/${name}`, { 'user-agent': USER_AGENT });
+async function download(context: CheckContext, name: string, client: Pick<HttpClient, 'get'> = context.http): Promise<string | undefined> {
+  const response = await client.get(`/files/${name}`, { 'user-agent': USER_AGENT });
   if (response.status !== 200) context.breach(`GET /files/${name} answered ${response.status} instead of 200.`);
   else if (response.sha256 !== fixtureSha256(name)) context.breach(`GET /files/${name} sent ${response.bytes} bytes that are not the file's contents.`);
   else return requestId(response.headers['x-request-id']);
@@ -87,6 +88,10 @@ const check: CheckSpec = {
 
   async traffic(context) {
     await day(context, 1, 4);
+    // The studio app keeps its connection open between requests, and for as long as the check measures.
+    const app = context.http.keepAlive();
+    for (let i = 0; i < 4; i++) await download(context, PHOTOS[i % PHOTOS.length]!, app);
+    await app.get('/files/no-such-photo-kept-alive.jpg', { 'user-agent': USER_AGENT });
     for (let i = 0; i < 4; i++) await context.http.get(`/files/..%2fescape-${i}.jpg`);
     // Requests no route matches (a crawler's old links, a browser's favicon, a wrong method): Express answers them 404 itself.
     for (const [method, route] of UNMATCHED) await context.http.request(route, { method });
