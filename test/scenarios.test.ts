@@ -16,6 +16,7 @@ import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
 /** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
 const CONTRACT_HALF_FIX = 'half-fix-contract-';
+const OPEN_HOLE = 'open-hole-';
 
 /**
  * Scenarios whose leak is also a broken promise the contract reads, so a
@@ -134,6 +135,15 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(verdict.breaches.length).toBeGreaterThan(0);
     for (const measure of verdict.measures) expect(measure.passed, measure.name).toBe(true);
   });
+
+  // Half fixes a blind red team proved wrong by hand that the check still passes: known holes, each with why in its
+  // header, listed here so they are seen, not hidden. The day the check catches one, this turns red: rename it half-fix-*.
+  const openHoles = variants(folder, OPEN_HOLE);
+  test.runIf(openHoles.length > 0).each(openHoles)('a known hole, still passed by the check: %s', async (file) => {
+    const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+    expect(run.stderr).not.toMatch(/bug in the kit/);
+    expect(run.verdict?.status, `the check now catches ${file}: rename it half-fix-* (or half-fix-contract-*)`).toBe('pass');
+  });
 });
 
 /**
@@ -141,7 +151,8 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
  * (nothing leaks, the feature is gone), alternative-*.ts (another fix that
  * must pass), half-fix-*.ts (a fix that misses a path, which must fail on
  * memory), half-fix-contract-*.ts (a fix that holds on memory but breaks a
- * promise of the service, which must fail on the contract).
+ * promise of the service, which must fail on the contract), open-hole-*.ts (a
+ * half fix the check is known to pass still: documented, not hidden).
  */
 function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);
