@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { createGunzip } from 'node:zlib';
+import zlib, { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Transform } from 'node:stream';
 import { CouldNotCheck } from './errors.ts';
 
 export interface Response {
@@ -38,6 +39,18 @@ export interface ServerError {
 }
 
 const KEEP_TEXT_BYTES = 64 * 1024;
+
+/** zstd came to node:zlib in Node 22.15; a server can only send it when its Node, the checker's, has it. */
+const createZstdDecompress = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+
+/** A stream that undoes `encoding` (a `content-encoding`), or undefined for a body sent as it is. */
+function decoderFor(encoding: string): Transform | undefined {
+  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
+  if (encoding === 'deflate') return createInflate();
+  if (encoding === 'br') return createBrotliDecompress();
+  if (encoding === 'zstd' && createZstdDecompress) return createZstdDecompress();
+  return undefined;
+}
 
 export class HttpClient {
   /** Requests answered 5xx that were not meant to fail, in order. */
@@ -223,10 +236,12 @@ export class HttpClient {
   }
 
   /**
-   * Download as a client that accepts gzip would. The body is gunzipped when
-   * the server says it is gzipped (`content-encoding: gzip`), and `bytes` and
-   * `sha256` are those of the content, so a check compares them with the file
-   * whichever way it travelled. `text` is the decoded body, when small.
+   * Download as a client that accepts gzip would (or, with an
+   * `accept-encoding` in `headers`, as one that accepts what that says, such
+   * as a browser's `gzip, deflate, br, zstd`). The body is decoded by its
+   * `content-encoding`, and `bytes` and `sha256` are those of the content, so
+   * a check compares them with the file whichever way it travelled. `text` is
+   * the decoded body, when small.
    */
   getAcceptingGzip(path: string, headers?: Record<string, string>): Promise<Response & { readonly wireBytes: number }> {
     return new Promise((resolve, reject) => {
@@ -240,13 +255,14 @@ export class HttpClient {
         reject(this.refused('GET', path, error));
       });
       request.on('response', (response) => {
-        const gzipped = /\bgzip\b/i.test(String(response.headers['content-encoding'] ?? ''));
+        const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+        const decoder = decoderFor(encoding);
         const hash = createHash('sha256');
         const kept: Buffer[] = [];
         let wireBytes = 0;
         let bytes = 0;
         response.on('data', (chunk: Buffer) => void (wireBytes += chunk.length));
-        const body = gzipped ? response.pipe(createGunzip()) : response;
+        const body = decoder ? response.pipe(decoder) : response;
         body.on('data', (chunk: Buffer) => {
           hash.update(chunk);
           if (bytes < KEEP_TEXT_BYTES) kept.push(chunk);
@@ -261,7 +277,7 @@ export class HttpClient {
         });
         body.on('error', (error: Error) => {
           clearTimeout(timer);
-          reject(gzipped ? new CouldNotCheck('bad gzip', `GET ${path} said its body was gzipped, but it is not valid gzip: ${error.message}.`) : this.refused('GET', path, error));
+          reject(decoder ? new CouldNotCheck('bad encoding', `GET ${path} said its body was encoded as ${encoding}, but it is not valid ${encoding}: ${error.message}.`) : this.refused('GET', path, error));
         });
       });
     });

@@ -1,13 +1,18 @@
 /**
- * Scenario 11's check. Traffic: clients that accept gzip start downloads of a
- * 16 MiB access log, four at a time, and hang up after 128 KiB of compressed
- * bytes, as a browser tab closed early does; clients that do not accept gzip,
- * two at a time, do the same with the plain file; and some hang up before the
- * first byte, while the handler still awaits the file. What must not stay: the
- * files those aborted downloads opened (their descriptors, each with the line
- * that opened it). Contract: a gzip client gets a gzipped body that gunzips to the
- * exact file; a client without gzip gets the file as it is, with its length;
- * unknown names answer 404, names with a path 400.
+ * Scenario 11's check. Traffic: clients start downloads of a 16 MiB access
+ * log, four at a time, and hang up after 128 KiB of compressed bytes, as a
+ * browser tab closed early does: two of each four accept gzip only (a
+ * dashboard's own fetch), two send what browsers send (gzip, deflate, br,
+ * zstd), so every compression the server offers them is cancelled too;
+ * clients that do not accept gzip, two at a time, do the same with the plain
+ * file; some hang up before the first byte, while the handler still awaits
+ * the file; and link checkers and download managers ask HEAD. What must not
+ * stay: the files those requests opened (their descriptors, each with the
+ * line that opened it). Contract: a gzip client gets a gzipped body that
+ * gunzips to the exact file; a browser gets a body compressed in an encoding
+ * it accepts that unpacks to the exact file; a client without gzip gets the
+ * file as it is, with its length; HEAD answers with GET's headers and no
+ * body; unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { openDescriptors } from '../../checker/instruments.ts';
@@ -17,10 +22,15 @@ const KiB = 1024;
 const LOG = 'access-log.csv';
 const ABORT_AFTER = 128 * KiB;
 const ROUNDS = 5;
-const CLIENTS_AT_ONCE = 4;
 const PLAIN_CLIENTS_AT_ONCE = 2;
 const EARLY_HANG_UPS = 2;
 const ACCEPTS_GZIP = { 'accept-encoding': 'gzip' };
+/** What Chrome and Firefox send over HTTPS. */
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+/** What the iOS app sends (Alamofire's default): it prefers Brotli. */
+const IOS_APP = { 'accept-encoding': 'br;q=1.0, gzip;q=0.9, deflate;q=0.8' };
+/** The four clients of each round that hang up: a dashboard's own fetch (gzip only), a browser tab, and two phones. */
+const CLIENTS_AT_ONCE = [ACCEPTS_GZIP, BROWSER, IOS_APP, IOS_APP];
 
 const check: CheckSpec = {
   async warmup(context) {
@@ -30,13 +40,17 @@ const check: CheckSpec = {
 
   async traffic(context) {
     for (let round = 0; round < ROUNDS; round++) {
-      await context.http.abortedDownloads(`/files/${LOG}`, ABORT_AFTER, CLIENTS_AT_ONCE, ACCEPTS_GZIP);
+      await Promise.all(CLIENTS_AT_ONCE.map((headers) => context.http.abortedDownload(`/files/${LOG}`, ABORT_AFTER, headers)));
       // Scripts and older clients do not ask for gzip: their downloads take the other branch, and are cancelled too.
       await context.http.abortedDownloads(`/files/${LOG}`, ABORT_AFTER, PLAIN_CLIENTS_AT_ONCE);
       // And tabs closed before the first byte, while the handler still awaits the log's stat or open.
-      for (let i = 0; i < EARLY_HANG_UPS; i++) await context.hangUpWhileReadingFile(`/files/${LOG}`, ACCEPTS_GZIP);
-      await context.http.getAcceptingGzip(`/files/photo-${(round % 4) + 1}.jpg`);
-      await context.http.get(`/files/photo-${(round % 4) + 1}.jpg`);
+      for (let i = 0; i < EARLY_HANG_UPS; i++) await context.hangUpWhileReadingFile(`/files/${LOG}`, i % 2 === 0 ? BROWSER : IOS_APP);
+      const photo = `/files/photo-${(round % 4) + 1}.jpg`;
+      await context.http.getAcceptingGzip(photo);
+      await context.http.get(photo);
+      // A download manager asks the log's size first; a link checker asks whether a photo is there. Express answers HEAD through the GET route.
+      await context.http.request(`/files/${LOG}`, { method: 'HEAD' });
+      await context.http.request(photo, { method: 'HEAD', headers: IOS_APP });
     }
   },
 
@@ -61,6 +75,34 @@ const check: CheckSpec = {
     else if (plain.headers['content-encoding'] !== undefined) breach(`GET /files/${LOG} from a client that does not accept gzip was sent as ${plain.headers['content-encoding']}.`);
     else if (plain.sha256 !== fixtureSha256(LOG) || plain.headers['content-length'] !== String(size)) {
       breach(`GET /files/${LOG} from a client without gzip was not the exact file with its content-length (${plain.bytes} bytes, content-length ${plain.headers['content-length'] ?? 'none'}).`);
+    }
+
+    // A browser or the app may get any encoding it accepts, as long as it shrinks the log and unpacks to it.
+    for (const [client, headers] of [['a browser', BROWSER], ['the iOS app', IOS_APP]] as const) {
+      const accepted = headers['accept-encoding'];
+      const acceptedEncodings = accepted.split(',').map((entry) => entry.split(';')[0]!.trim());
+      const compressed = await http.getAcceptingGzip(`/files/${LOG}`, headers);
+      const encoding = compressed.headers['content-encoding'];
+      if (compressed.status !== 200) {
+        breach(`GET /files/${LOG} from ${client} (accept-encoding: ${accepted}) answered ${compressed.status} instead of 200.`);
+        continue;
+      }
+      if (encoding === undefined || !acceptedEncodings.includes(encoding)) {
+        breach(`GET /files/${LOG} from ${client} (accept-encoding: ${accepted}) was sent as ${encoding ?? 'it is, uncompressed'}: it should be compressed in an encoding that client accepts.`);
+      } else if (compressed.wireBytes > size / 2) {
+        breach(`GET /files/${LOG} from ${client} was sent as ${encoding}, but ${compressed.wireBytes} bytes travelled for a ${size}-byte text file: it should shrink to well under half.`);
+      }
+      if (compressed.sha256 !== fixtureSha256(LOG)) breach(`GET /files/${LOG} from ${client}, sent as ${encoding ?? 'it is'}, did not unpack to the exact file (${compressed.bytes} bytes instead of ${size}).`);
+    }
+
+    // HEAD is GET without the body: the same status and headers, so a download manager learns the size and the encoding.
+    const headGzip = await http.request(`/files/${LOG}`, { method: 'HEAD', headers: ACCEPTS_GZIP });
+    if (headGzip.status !== 200 || headGzip.headers['content-encoding'] !== 'gzip') {
+      breach(`HEAD /files/${LOG} from a client that accepts gzip answered ${headGzip.status} with content-encoding ${headGzip.headers['content-encoding'] ?? 'none'}, instead of 200 and gzip, as its GET does.`);
+    }
+    const headPlain = await http.request(`/files/${LOG}`, { method: 'HEAD' });
+    if (headPlain.status !== 200 || headPlain.headers['content-encoding'] !== undefined || headPlain.headers['content-length'] !== String(size)) {
+      breach(`HEAD /files/${LOG} from a client without gzip answered ${headPlain.status} with content-length ${headPlain.headers['content-length'] ?? 'none'} and content-encoding ${headPlain.headers['content-encoding'] ?? 'none'}, instead of 200, ${size} and none, as its GET does.`);
     }
 
     const missing = await http.getAcceptingGzip('/files/no-such-log.csv');

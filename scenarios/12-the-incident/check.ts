@@ -1,9 +1,10 @@
 /**
  * Scenario 12's check: the incident. Traffic: a working day of Share in a
  * few seconds. Six rounds of: a document uploaded (4 MiB), the list, three
- * thumbnails, a download that completes, four people who start the meeting
- * recording and hang up after 256 KiB, two who hang up before its first byte
- * (while the handler still awaits the file), and the CSV export.
+ * thumbnails, the thumbnail of a file that is not shared (an old link), a
+ * download that completes, four people who start the meeting recording and
+ * hang up after 256 KiB, two who hang up before its first byte (while the
+ * handler still awaits the file), and the CSV export.
  * What must not stay: each of the service's three leaks is a measure of its
  * own, named by what it shows, not by where it is, so that the verdict can
  * say how many of the three are fixed.
@@ -136,6 +137,9 @@ const check: CheckSpec = {
       await upload(context, name, documentBytes(name, 1));
       await context.http.get('/files');
       for (const wanted of [name, 'welcome.pdf', RECORDING]) await thumbnail(context, wanted);
+      // A link to a file that was never shared (or a typo) still asks for its thumbnail.
+      const gone = await context.http.get(`/files/old-link-${round + 1}.pdf/thumbnail`);
+      if (gone.status !== 404) context.breach(`GET /files/old-link-${round + 1}.pdf/thumbnail answered ${gone.status} instead of 404: no such file is shared.`);
       await download(context, name);
       await context.http.abortedDownloads(`/files/${RECORDING}`, HANG_UP_AFTER, VIEWERS_WHO_HANG_UP);
       for (let i = 0; i < VIEWERS_WHO_GIVE_UP_AT_ONCE; i++) await context.hangUpWhileReadingFile(`/files/${RECORDING}`);
