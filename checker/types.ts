@@ -101,6 +101,12 @@ export interface ResourceMeasure {
   readonly unit: 'objects' | 'bytes';
   /** The largest growth (after minus baseline) a fixed server may show. */
   readonly bar: number;
+  /**
+   * Why the scenario's shipped server cannot fail this measure, when it cannot:
+   * it never opens what the measure counts, and the measure is there for the
+   * fixes that do (a stream to disk that a hang-up leaves open).
+   */
+  readonly onlyFixesCanFail?: string;
 }
 
 export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
