@@ -122,7 +122,7 @@ const check: CheckSpec = {
   measures: [
     {
       kind: 'peak',
-      name: `peak memory above the baseline while ${AT_ONCE} uploads of ${VIDEO_BYTES / MiB} MiB went to a slow disk at once`,
+      name: `peak memory above the baseline while ${AT_ONCE} uploads of ${VIDEO_BYTES / MiB} MiB went to a slow disk at once, and ${DROPPED.length + 1} more were refused or dropped`,
       figure: 'heapAndExternal',
       unit: 'bytes',
       bar: 4 * MiB,
