@@ -20,10 +20,11 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
+import { checkFile, findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { formatFigure } from './format.ts';
 import { readReferenceFigures, writeReferenceFigures, type ReferenceFigure } from './reference.ts';
+import { loadCheck } from './run.ts';
 import type { MeasureResult, PhaseTimes, Verdict } from './types.ts';
 
 const PHASES: readonly (keyof PhaseTimes)[] = ['start', 'warmup', 'traffic', 'snapshots', 'analysis', 'contract'];
@@ -74,9 +75,15 @@ function seconds(ms: number | null): string {
 }
 
 /** The leaky server must fail on every measure (it may break a promise its leak breaks too); the solution must pass. */
-function isWrong(side: Side, verdict: Verdict): boolean {
+/** `leakyPasses`: the measures the scenario's shipped server cannot fail (it never opens what they count). */
+function isWrong(side: Side, verdict: Verdict, leakyPasses: ReadonlySet<string>): boolean {
   if (side === 'solution') return verdict.status !== 'pass';
-  return verdict.status !== 'fail' || verdict.measures.some((measure) => measure.passed);
+  return verdict.status !== 'fail' || verdict.measures.some((measure) => measure.passed && !leakyPasses.has(measure.name));
+}
+
+async function measuresOnlyFixesCanFail(scenario: Scenario): Promise<Set<string>> {
+  const spec = await loadCheck(checkFile(scenario));
+  return new Set(spec.measures.filter((measure) => measure.kind === 'resources' && measure.onlyFixesCanFail).map((measure) => measure.name));
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
   if (values.record && repeat < 3) throw new Error('--record takes the median of at least 3 runs');
   const scenarios = values.scenario ? values.scenario.map(findScenario) : SCENARIOS;
+  const leakyPasses = new Map(await Promise.all(scenarios.map(async (scenario) => [scenario, await measuresOnlyFixesCanFail(scenario)] as const)));
   const against = values.against ? path.resolve(values.against) : null;
   if (against && !existsSync(path.join(against, 'checker', 'cli.ts'))) throw new Error(`--against wants the folder of another copy of the kit; ${against} has no checker/cli.ts`);
 
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
       ),
     );
     console.log(`\nMedian ratio ${median(ratios).toFixed(2)}×; all commands: ${seconds(allSeries.reduce((sum, series) => sum + medianWall(series.runs), 0))} against ${seconds(allSeries.reduce((sum, series) => sum + medianWall(series.against), 0))}.`);
-    const wrongAgainst = allSeries.reduce((sum, series) => sum + series.against.filter((run) => isWrong(series.side, run.verdict)).length, 0);
+    const wrongAgainst = allSeries.reduce((sum, series) => sum + series.against.filter((run) => isWrong(series.side, run.verdict, leakyPasses.get(series.scenario)!)).length, 0);
     if (wrongAgainst) console.log(`The kit in ${against} gave ${wrongAgainst} wrong verdict(s).`);
   }
 
@@ -179,8 +187,8 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     const leaky = allSeries.find((series) => series.scenario === scenario && series.side === 'scenario')!;
     const fixed = allSeries.find((series) => series.scenario === scenario && series.side === 'solution')!;
-    const wrongLeaky = leaky.runs.filter((run) => isWrong('scenario', run.verdict)).length;
-    const wrongFixed = fixed.runs.filter((run) => isWrong('solution', run.verdict)).length;
+    const wrongLeaky = leaky.runs.filter((run) => isWrong('scenario', run.verdict, leakyPasses.get(scenario)!)).length;
+    const wrongFixed = fixed.runs.filter((run) => isWrong('solution', run.verdict, leakyPasses.get(scenario)!)).length;
     wrongTotal += wrongLeaky + wrongFixed;
     const names = [...new Set([...leaky.runs, ...fixed.runs].flatMap((run) => measuresOf(run).map((measure) => measure.name)))];
     reference[scenario.folder] = {};
