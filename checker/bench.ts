@@ -20,10 +20,11 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
+import { checkFile, findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { formatFigure } from './format.ts';
 import { readReferenceFigures, writeReferenceFigures, type ReferenceFigure } from './reference.ts';
+import { loadCheck } from './run.ts';
 import type { MeasureResult, PhaseTimes, Verdict } from './types.ts';
 
 const PHASES: readonly (keyof PhaseTimes)[] = ['start', 'warmup', 'traffic', 'snapshots', 'analysis', 'contract'];

@@ -28,6 +28,13 @@ const OPEN_HOLE = 'open-hole-';
  */
 const LEAK_BREAKS_A_PROMISE = new Set(['01-download-cache', '03-upload-heartbeat', '10-request-tracing']);
 
+/**
+ * Half fixes whose leak breaks a promise too: 09's pipe() never destroys the
+ * write stream of a dropped upload, so its descriptor stays open, and so does
+ * its partial file in the uploads folder.
+ */
+const HALF_FIX_BREAKS_A_PROMISE = new Set(['09-upload-endpoint/half-fix-pipe-never-destroyed.ts']);
+
 const temp = scratchTempDir();
 afterEach(() => {
   expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
@@ -120,7 +127,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     const verdict = run.verdict!;
     expect(verdict.status).toBe('fail');
     if (verdict.status === 'could-not-check') return;
-    if (!LEAK_BREAKS_A_PROMISE.has(folder)) expect(verdict.breaches).toEqual([]);
+    if (!LEAK_BREAKS_A_PROMISE.has(folder) && !HALF_FIX_BREAKS_A_PROMISE.has(`${folder}/${file}`)) expect(verdict.breaches).toEqual([]);
     expect(verdict.measures.some((measure) => !measure.passed)).toBe(true);
   });
 

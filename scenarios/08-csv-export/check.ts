@@ -8,10 +8,13 @@
  * gone by then). How fast the machine is changes nothing: the client waits
  * for the server's state, not for a clock.
  * Contract: every export arrives byte-exact (compared by SHA-256 with the CSV
- * this check computes), as text/csv; an unknown export is 404; a name with a
- * path in it is refused.
+ * this check computes), as text/csv, also after clients hung up halfway
+ * through theirs, and then with more exports at once than any sensible limit
+ * on running exports would allow (whatever an export holds, a hang-up must
+ * give it back); an unknown export is 404; a name with a path in it is refused.
  */
 import { createHash } from 'node:crypto';
+import { CouldNotCheck } from '../../checker/errors.ts';
 import { orderPages, type Order } from '../../checker/service/orders.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -40,6 +43,11 @@ function expectedExport(name: string): { bytes: number; sha256: string } {
 
 const YEAR = 'orders-2024';
 const QUARTER = 'orders-2025-q1';
+/** Clients that hang up after reading this much of the year's export (far less than it: its end is still to be written). */
+const HANG_UP_AFTER = 1 * MiB;
+/** More than any limit on concurrent exports a service would set: each one that holds something for good shows. */
+const HANG_UPS = 6;
+const EXPORTS_AT_ONCE = 12;
 const expected = { [YEAR]: expectedExport(YEAR), [QUARTER]: expectedExport(QUARTER) };
 
 function judge(context: CheckContext, name: keyof typeof expected, response: { status: number; bytes: number; sha256: string; headers: Record<string, unknown> }, how: string): void {
@@ -67,6 +75,18 @@ const check: CheckSpec = {
   async contract(context) {
     const { http, breach } = context;
     judge(context, QUARTER, await http.get(`/exports/${QUARTER}.csv`), 'read at full speed');
+    // One after the other, so a server that builds the export whole holds one at a time.
+    const afterHangUps = `after ${HANG_UPS} clients hung up halfway through the year's export`;
+    try {
+      for (let i = 0; i < HANG_UPS; i++) await http.abortedDownload(`/exports/${YEAR}.csv`, HANG_UP_AFTER);
+      const responses = await Promise.all(Array.from({ length: EXPORTS_AT_ONCE }, () => http.get(`/exports/${QUARTER}.csv`)));
+      for (const response of responses) judge(context, QUARTER, response, `${afterHangUps}, ${EXPORTS_AT_ONCE} at once,`);
+    } catch (error) {
+      if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
+      breach(
+        `${error.sentence.split(' got no')[0]} got no complete response, once earlier clients had hung up halfway through the year's export: something an export takes (a slot, a lock, a place in a queue) is given back only when an export finishes ('finish'), never when its client hangs up ('close').`,
+      );
+    }
     const missing = await http.get('/exports/orders-1999.csv');
     if (missing.status !== 404) breach(`GET /exports/orders-1999.csv answered ${missing.status} instead of 404: there is no such export.`);
     const traversal = await http.get('/exports/..%2f..%2fpackage.json.csv');

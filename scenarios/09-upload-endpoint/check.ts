@@ -2,22 +2,29 @@
  * Scenario 09's check. Traffic: three 24 MiB lecture recordings uploaded at
  * once (two announce their size, one streams chunked), to a disk that is slow on purpose: the server's writes to the uploads
  * folder wait until it has done all it can without them, then go through,
- * and the disk stalls again every few MiB. What must not grow: the server's
+ * and the disk stalls again every few MiB. Then, to a fast disk, a chunked
+ * upload that runs over the 64 MiB limit and uploads whose clients hang up
+ * halfway. What must not grow: the server's
  * memory (heap and external, Buffers included) above its baseline, read at
  * those moments and sampled in between; a server that streams with
  * backpressure holds a few chunks per upload, one that collects the uploads
  * or ignores write()'s answer holds every byte it has read. A heap snapshot
  * after the traffic cannot see it: the bytes are gone by then. How fast the
  * disk or the machine is changes nothing: the disk waits for the server's
- * state, not for a clock.
- * Contract: every upload is stored byte-exact and answered 201; an upload
- * over the 64 MiB limit is refused, when its Content-Length announces it
- * (413) and when it is streamed chunked and runs over the limit (413, or the
- * connection cut), and nothing of it stays in the uploads folder; neither
- * does anything of an upload whose client hangs up halfway. */
+ * state, not for a clock. What must not stay: a file descriptor the uploads
+ * opened (a write stream that is closed or unlinked but never destroyed keeps
+ * its file open, deleted or not).
+ * Contract: every upload is stored byte-exact and answered 201, an empty one
+ * too (an empty file); an upload over the 64 MiB limit is refused, when its
+ * Content-Length announces it (413) and when it is streamed chunked and runs
+ * over the limit (413, or the connection cut), and nothing of it stays in the
+ * uploads folder; neither does anything of an upload whose client hangs up
+ * halfway, and the next upload of the same name is stored as any other. */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CouldNotCheck } from '../../checker/errors.ts';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { openDescriptors } from '../../checker/instruments.ts';
 import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -31,6 +38,9 @@ const STALL_EVERY_BYTES = 16 * MiB;
  * machine that is seconds, not milliseconds. A server that never answers still fails, later.
  */
 const SLOW_DISK_UPLOAD_TIMEOUT_MS = 60_000;
+/** Uploads whose clients hang up after half their bytes, one after the other. */
+const DROPPED = ['dropped-1.mp4', 'dropped-2.mp4', 'dropped-3.mp4'];
+const DROPPED_BYTES = 8 * MiB;
 
 function video(name: string, bytes = VIDEO_BYTES): Buffer {
   return generateBytes(name, bytes);
@@ -66,6 +76,13 @@ const check: CheckSpec = {
       // The last one streams chunked, as the desktop app does: no Content-Length, the size shows only while reading.
       await Promise.all(names.map((name, i) => upload(context, name, bodies[i]!, SLOW_DISK_UPLOAD_TIMEOUT_MS, i === AT_ONCE - 1)));
     });
+    // The ways an upload ends early, here so that the descriptors they opened are counted after them.
+    // Chunked: the size shows only while reading. 1 MiB more than the limit is sent.
+    const streamed = await context.http.chunkedUpload('/uploads/streamed-too-long.mp4', video('streamed-too-long.mp4', MiB), MAX_VIDEO_UPLOAD_BYTES + MiB);
+    if (streamed.status !== 413 && streamed.status !== 0) {
+      context.breach(`A chunked upload that ran over the ${MAX_VIDEO_UPLOAD_BYTES / MiB} MiB limit was answered ${streamed.status} instead of 413.`);
+    }
+    for (const name of DROPPED) await context.http.abortedUpload(`/uploads/${name}`, video(name, DROPPED_BYTES), DROPPED_BYTES / 2);
   },
 
   async contract(context) {
@@ -73,26 +90,28 @@ const check: CheckSpec = {
     const announced = await http.request('/uploads/too-long.mp4', { method: 'PUT', headers: { 'content-length': String(MAX_VIDEO_UPLOAD_BYTES + MiB) } });
     if (announced.status !== 413) breach(`An upload announced as ${MAX_VIDEO_UPLOAD_BYTES / MiB + 1} MiB (Content-Length) was answered ${announced.status} instead of 413.`);
 
-    // Chunked: the size shows only while reading. 1 MiB more than the limit is sent.
-    const streamed = await http.chunkedUpload('/uploads/streamed-too-long.mp4', video('streamed-too-long.mp4', MiB), MAX_VIDEO_UPLOAD_BYTES + MiB);
-    if (streamed.status !== 413 && streamed.status !== 0) {
-      breach(`A chunked upload that ran over the ${MAX_VIDEO_UPLOAD_BYTES / MiB} MiB limit was answered ${streamed.status} instead of 413.`);
-    }
-    const dropped = video('dropped.mp4', 8 * MiB);
-    await http.abortedUpload('/uploads/dropped.mp4', dropped, 4 * MiB);
-
-    // The server may still be cleaning up after the refusal and the hang-up: wait until its connections
+    // The server may still be cleaning up after the refusal and the hang-ups: wait until its connections
     // are closed and its file work is done, then give it a moment more, polling.
     await context.settle();
     const deadline = performance.now() + 2_000;
     let left: string[] = [];
     do {
-      left = [...(await leftovers(context, 'streamed-too-long.mp4')), ...(await leftovers(context, 'dropped.mp4'))];
+      left = (await Promise.all(['streamed-too-long.mp4', ...DROPPED].map((name) => leftovers(context, name)))).flat();
       if (left.length) await new Promise((resolve) => setTimeout(resolve, 50));
     } while (left.length && performance.now() < deadline);
     for (const file of left) {
       breach(`${file} is still in the uploads folder after its upload was ${file.startsWith('dropped') ? 'dropped by the client halfway' : 'refused for running over the limit'}: a partial file must be removed.`);
     }
+
+    // A teacher whose connection dropped uploads the recording again, under the same name.
+    const again = DROPPED[0]!;
+    try {
+      await upload(context, again, video(`${again} again`, 2 * MiB));
+    } catch (error) {
+      if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
+      breach(`PUT /uploads/${again} got no answer: an upload of ${again} was dropped by its client halfway, and the next upload of that name waits for something the dropped one never gave back (a lock, a slot, a promise resolved on success only).`);
+    }
+    await upload(context, 'empty.mp4', Buffer.alloc(0));
 
     // Still works after all that.
     await upload(context, 'after.mp4', video('after.mp4', 3 * MiB));
@@ -103,11 +122,19 @@ const check: CheckSpec = {
   measures: [
     {
       kind: 'peak',
-      name: `peak memory above the baseline while ${AT_ONCE} uploads of ${VIDEO_BYTES / MiB} MiB went to a slow disk at once`,
+      name: `peak memory above the baseline while ${AT_ONCE} uploads of ${VIDEO_BYTES / MiB} MiB went to a slow disk at once, and ${DROPPED.length + 1} more were refused or dropped`,
       figure: 'heapAndExternal',
       unit: 'bytes',
       bar: 4 * MiB,
       compareTo: { describe: `the ${AT_ONCE} uploads together are`, bytes: AT_ONCE * VIDEO_BYTES },
+    },
+    {
+      kind: 'resources',
+      name: 'file descriptors left open after the uploads, the refused one and the dropped ones included',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 0,
+      guards: 'the shipped server writes each upload whole with writeFile, which closes its file; a fix that streams to disk opens one per upload, and a hang-up can leave it open',
     },
   ],
   routes: { fileNames: ['PUT /uploads/:name'], uploads: ['PUT /uploads/:name'] },

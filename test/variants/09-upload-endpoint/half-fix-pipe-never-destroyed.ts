@@ -4,6 +4,7 @@
  * forward the abort): the WriteStream is never ended, its descriptor stays open and the .partial file
  * stays in the uploads folder.
  * PROOF (by hand, variants/_hand/h09*.ts): peak 5.1 / 3.9 MiB, but after two uploads dropped at 4 of 8 MiB: dropped.mp4.partial and dropped-chunked.mp4.partial stay in the uploads folder, and 2 descriptors on it stay open. (First draft crashed: write after destroy.)
+ * Since 09 counts descriptors it fails on both: the measure sees the descriptor of each dropped upload (3), the contract its partial file.
  */
 /**
  * Lecture recordings for the course platform. Teachers upload their videos
