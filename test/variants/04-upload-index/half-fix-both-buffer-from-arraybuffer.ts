@@ -3,7 +3,7 @@
  * half-fix (still leaks + broken). Intent: Buffer.from(file.buffer, file.byteOffset, 512) as 'a new 512-byte Buffer'.
  * Actually: that form is a VIEW of the same ArrayBuffer (no copy); and for uploads shorter than 512 B it reads past the file
  * into unrelated pool memory, which the preview then discloses.
-  * Proof: 32768 KiB kept after 16 PUTs; 2-byte upload 'hi' previews 512 bytes incl. other JSON responses' bytes. Check: FAIL 32 MiB (caught).
+ * Proof: 32768 KiB kept after 16 PUTs; 2-byte upload 'hi' previews 512 bytes incl. other JSON responses' bytes. Check: FAIL 32 MiB (caught).
  * Since the check uploads files shorter than a preview, it fails the contract too: a half fix of both kinds.
  */
 import express from 'express';
