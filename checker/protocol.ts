@@ -31,6 +31,8 @@ export type HarnessCommand =
   | { type: 'fast-disk' }
   /** Keep back the results of file-system calls on stored files and uploads (open, stat, readFile) until released. */
   | { type: 'hold-file-system' }
+  /** The same hold, kept for the first read a stream makes of a stored file or upload (after its open, its handler's listeners in place). */
+  | { type: 'hold-stream-reads' }
   /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */
   | { type: 'file-system-held' }
   /** Wait until the server has seen every held request's client go, then hand the kept results back. */

@@ -178,6 +178,13 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
+  const hangUpWhileHeld = async (hold: 'hold-file-system' | 'hold-stream-reads', path: string, headers?: Record<string, string>): Promise<void> => {
+    await server.command({ type: hold }, TIMEOUTS.requestMs);
+    const request = http.openRequest(path, headers);
+    await Promise.race([server.command({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered]);
+    await request.hangUp();
+    await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
+  };
   return {
     http,
     probe: () => server.probe(),
@@ -193,13 +200,8 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
       }
     },
-    hangUpWhileReadingFile: async (path, headers) => {
-      await server.command({ type: 'hold-file-system' }, TIMEOUTS.requestMs);
-      const request = http.openRequest(path, headers);
-      await Promise.race([server.command({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered]);
-      await request.hangUp();
-      await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
-    },
+    hangUpWhileReadingFile: (path, headers) => hangUpWhileHeld('hold-file-system', path, headers),
+    hangUpWhileStreamingFile: (path, headers) => hangUpWhileHeld('hold-stream-reads', path, headers),
     settle: () => settle(server),
     breach,
     uploadsDir,

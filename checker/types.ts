@@ -101,6 +101,12 @@ export interface ResourceMeasure {
   readonly unit: 'objects' | 'bytes';
   /** The largest growth (after minus baseline) a fixed server may show. */
   readonly bar: number;
+  /**
+   * A measure the scenario's own leak does not reach, kept against a wrong fix
+   * that moves the leak here: "a search that stops reading when its client
+   * hangs up, and never closes its file".
+   */
+  readonly guardsAgainst?: string;
 }
 
 export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
@@ -132,6 +138,13 @@ export interface CheckContext {
    * stored file is hung up on once its answer starts.
    */
   hangUpWhileReadingFile(path: string, headers?: Record<string, string>): Promise<void>;
+  /**
+   * GET `path` and hang up while the handler streams a stored file, its first
+   * read kept back until the server has seen the hang-up: a client that gives
+   * up on a long search. A handler that reads no file as a stream is hung up
+   * on once its answer starts.
+   */
+  hangUpWhileStreamingFile(path: string, headers?: Record<string, string>): Promise<void>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */

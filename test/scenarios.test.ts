@@ -57,6 +57,11 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(spec.measures.length).toBeGreaterThan(0);
     for (const measure of spec.measures) {
       const result = verdict.measures.find((candidate) => candidate.name === measure.name) as MeasureResult;
+      // A measure kept against a wrong fix sees nothing of the scenario's own leak.
+      if (measure.kind === 'resources' && measure.guardsAgainst) {
+        expect(result.passed, measure.name).toBe(true);
+        continue;
+      }
       expect(result.passed, `${measure.name}: ${result.value} against a bar of ${result.bar}`).toBe(false);
       expect(result.value).toBeGreaterThan(2 * measure.bar);
       if (measure.kind === 'peak') {
