@@ -76,7 +76,8 @@ function seconds(ms: number | null): string {
 /** The leaky server must fail on every measure (it may break a promise its leak breaks too); the solution must pass. */
 function isWrong(side: Side, verdict: Verdict): boolean {
   if (side === 'solution') return verdict.status !== 'pass';
-  return verdict.status !== 'fail' || verdict.measures.some((measure) => measure.passed);
+  // A measure kept against a wrong fix sees nothing of the leaky server's own leak.
+  return verdict.status !== 'fail' || verdict.measures.some((measure) => measure.passed && !measure.guardsAgainst);
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

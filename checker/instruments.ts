@@ -79,7 +79,7 @@ export function readResource(measure: ResourceMeasure, before: Probe, after: Pro
  */
 export function resourceResult(measure: ResourceMeasure, before: Probe, after: Probe): MeasureResult {
   const reading = readResource(measure, before, after);
-  const base = { name: measure.name, unit: measure.unit, bar: measure.bar, unavailable: reading.unavailable };
+  const base = { name: measure.name, unit: measure.unit, bar: measure.bar, unavailable: reading.unavailable, ...(measure.guardsAgainst ? { guardsAgainst: measure.guardsAgainst } : {}) };
   if (!reading.instrument) return { ...base, value: 0, passed: false, notMeasured: true };
   return { ...base, value: reading.value, passed: reading.value <= measure.bar, instrument: reading.instrument.name, ...(reading.places?.length ? { places: reading.places } : {}) };
 }

@@ -225,6 +225,8 @@ export interface MeasureResult {
   readonly notMeasured?: boolean;
   /** What makes up the figure, grouped by what it is and where it was made, most first (resource measures whose instrument records places). */
   readonly places?: readonly Place[];
+  /** The wrong fix a measure the scenario's own leak does not reach is kept against (resource measures that say so). */
+  readonly guardsAgainst?: string;
 }
 
 /** A peak measure's raw figures: the value before the traffic, the peak, and what to read them against. */
