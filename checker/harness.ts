@@ -150,6 +150,8 @@ const fileHold = {
   on: false,
   /** Calls let through before the hold keeps one back, so a check can hang up at each of a handler's awaits in turn. */
   skip: 0,
+  /** Whether the hold waits for a stream's read instead of the first call: a handler that streams has its hang-up listeners in place by then. */
+  streamReads: false,
   parked: [] as Array<() => void>,
   /** What the hold saw first: the call it keeps back ("stat video-1.mp4"), or null for a response that closed without one. */
   outcome: undefined as string | null | undefined,
@@ -173,7 +175,7 @@ for (const name of ['open', 'stat', 'readFile'] as const) {
   const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
   (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
     const result = real.apply(fs.promises, args);
-    if (!fileHold.on || !underHeldFolder(args[0])) return result;
+    if (!fileHold.on || fileHold.streamReads || !underHeldFolder(args[0])) return result;
     if (fileHold.skip > 0) {
       fileHold.skip -= 1;
       return result;
@@ -185,6 +187,32 @@ for (const name of ['open', 'stat', 'readFile'] as const) {
     return released.then(() => result);
   };
 }
+
+/** Stored files and uploads open for reading through fs.open (as streams open them), by descriptor. */
+const storedDescriptors = new Map<number, string>();
+const realOpen = fs.open;
+fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
+  // A call without a callback is Node's to refuse, as it would without the harness.
+  if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
+  const callback = rest.pop() as (error: NodeJS.ErrnoException | null, fd?: number) => void;
+  return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
+    // A number a closed file had may come back for another file: the open that gets it decides.
+    if (!error && fd !== undefined) {
+      if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
+      else storedDescriptors.delete(fd);
+    }
+    callback(error, fd);
+  });
+} as typeof fs.open;
+const realRead = fs.read;
+fs.read = function read(fd: number, ...rest: unknown[]) {
+  const file = storedDescriptors.get(fd);
+  if (!fileHold.on || !fileHold.streamReads || file === undefined || typeof rest.at(-1) !== 'function') return (realRead as (...args: unknown[]) => void).call(fs, fd, ...rest);
+  const callback = rest.pop() as (...results: unknown[]) => void;
+  const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
+  settleHold(`read ${file}`);
+  return (realRead as (...args: unknown[]) => void).call(fs, fd, ...rest, (...results: unknown[]) => void released.then(() => callback(...results)));
+} as typeof fs.read;
 syncBuiltinESMExports();
 
 let module: Record<string, unknown>;
@@ -279,6 +307,7 @@ async function releaseFileSystem(): Promise<void> {
   );
   fileHold.on = false;
   fileHold.skip = 0;
+  fileHold.streamReads = false;
   fileHold.outcome = undefined;
   fileHold.responses.clear();
   for (const release of fileHold.parked.splice(0)) release();
@@ -402,6 +431,10 @@ async function run(command: HarnessCommand): Promise<unknown> {
     case 'hold-file-system':
       fileHold.on = true;
       fileHold.skip = command.skip ?? 0;
+      return null;
+    case 'hold-stream-reads':
+      fileHold.on = true;
+      fileHold.streamReads = true;
       return null;
     case 'file-system-held':
       return fileSystemHeld();

@@ -34,6 +34,8 @@ export type HarnessCommand =
    * after letting the first `skip` of them through.
    */
   | { type: 'hold-file-system'; skip?: number }
+  /** The same hold, kept for the first read a stream makes of a stored file or upload (after its open, its handler's listeners in place). */
+  | { type: 'hold-stream-reads' }
   /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */
   | { type: 'file-system-held' }
   /** Wait until the server has seen every held request's client go, then hand the kept results back. */

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { AnalysisThread } from './analysis-thread.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
-import type { Probe, SampledPeaks } from './protocol.ts';
+import type { HarnessCommand, Probe, SampledPeaks } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
@@ -183,6 +183,15 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
+  /** Hang up on a GET while the server keeps back the call `hold` names; the call held, or null when the handler answered without one. */
+  const hangUpWhileHeld = async (hold: HarnessCommand & { type: 'hold-file-system' | 'hold-stream-reads' }, path: string, headers?: Record<string, string>): Promise<string | null> => {
+    await server.command(hold, TIMEOUTS.requestMs);
+    const request = http.openRequest(path, headers);
+    const held = await Promise.race([server.command<string | null>({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered.then(() => null)]);
+    await request.hangUp();
+    await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
+    return held;
+  };
   return {
     http,
     probe: () => server.probe(),
@@ -198,17 +207,8 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
       }
     },
-    hangUpWhileReadingFile: async (path, headers, callsFirst = 0) => {
-      await server.command({ type: 'hold-file-system', skip: callsFirst }, TIMEOUTS.requestMs);
-      const request = http.openRequest(path, headers);
-      const held = await Promise.race([
-        server.command<string | null>({ type: 'file-system-held' }, TIMEOUTS.requestMs),
-        request.answered.then(() => null),
-      ]);
-      await request.hangUp();
-      await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
-      return held;
-    },
+    hangUpWhileReadingFile: (path, headers, callsFirst = 0) => hangUpWhileHeld({ type: 'hold-file-system', skip: callsFirst }, path, headers),
+    hangUpWhileStreamingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-stream-reads' }, path, headers),
     settle: () => settle(server),
     breach,
     uploadsDir,

@@ -271,6 +271,7 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'slow-disk': 'slowing down its disk',
   'fast-disk': 'giving its disk back its speed',
   'hold-file-system': 'holding back its file reads',
+  'hold-stream-reads': 'holding back its streamed file reads',
   'file-system-held': 'waiting for a handler to read a file',
   'release-file-system': 'handing its file reads back',
 };

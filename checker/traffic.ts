@@ -30,6 +30,8 @@ export interface RequestOptions {
   readonly chunked?: boolean;
   /** The connection to send it on (a keep-alive one); a connection of its own, closed after the response, otherwise. */
   readonly agent?: http.Agent;
+  /** Keep this much of the body as `text`, for a JSON answer larger than an error message (a search's thousands of IDs). */
+  readonly keepTextBytes?: number;
 }
 
 /** A 5xx answer the check did not ask for. */
@@ -104,10 +106,11 @@ export class HttpClient {
       request.on('response', (response) => {
         const hash = createHash('sha256');
         const kept: Buffer[] = [];
+        const keepBytes = options.keepTextBytes ?? KEEP_TEXT_BYTES;
         let bytes = 0;
         response.on('data', (chunk: Buffer) => {
           hash.update(chunk);
-          if (bytes < KEEP_TEXT_BYTES) kept.push(chunk);
+          if (bytes < keepBytes) kept.push(chunk);
           bytes += chunk.length;
         });
         response.on('end', () => {
@@ -119,7 +122,7 @@ export class HttpClient {
             headers: response.headers,
             bytes,
             sha256: hash.digest('hex'),
-            text: Buffer.concat(kept).subarray(0, KEEP_TEXT_BYTES).toString('utf8'),
+            text: Buffer.concat(kept).subarray(0, keepBytes).toString('utf8'),
           });
         });
         response.on('error', (error) => {

@@ -141,6 +141,13 @@ export interface CheckContext {
    * ("stat video-1.mp4"), or null when the handler answered without one.
    */
   hangUpWhileReadingFile(path: string, headers?: Record<string, string>, callsFirst?: number): Promise<string | null>;
+  /**
+   * GET `path` and hang up while the handler streams a stored file, its first
+   * read kept back until the server has seen the hang-up: a client that gives
+   * up on a long search. A handler that reads no file as a stream is hung up
+   * on once its answer starts.
+   */
+  hangUpWhileStreamingFile(path: string, headers?: Record<string, string>): Promise<string | null>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */

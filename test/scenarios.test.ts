@@ -17,6 +17,8 @@ import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 /** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
 const CONTRACT_HALF_FIX = 'half-fix-contract-';
 const OPEN_HOLE = 'open-hole-';
+/** Half fixes named so leak and break the contract too (an over-read that keeps a view and previews another request's bytes): both must be seen. */
+const BOTH_HALF_FIX = 'half-fix-both-';
 
 /**
  * Scenarios whose leak is also a broken promise the contract reads, so a
@@ -127,7 +129,8 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     const verdict = run.verdict!;
     expect(verdict.status).toBe('fail');
     if (verdict.status === 'could-not-check') return;
-    if (!LEAK_BREAKS_A_PROMISE.has(folder) && !HALF_FIX_BREAKS_A_PROMISE.has(`${folder}/${file}`)) expect(verdict.breaches).toEqual([]);
+    if (file.startsWith(BOTH_HALF_FIX)) expect(verdict.breaches.length).toBeGreaterThan(0);
+    else if (!LEAK_BREAKS_A_PROMISE.has(folder) && !HALF_FIX_BREAKS_A_PROMISE.has(`${folder}/${file}`)) expect(verdict.breaches).toEqual([]);
     expect(verdict.measures.some((measure) => !measure.passed)).toBe(true);
   });
 
@@ -158,8 +161,9 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
  * (nothing leaks, the feature is gone), alternative-*.ts (another fix that
  * must pass), half-fix-*.ts (a fix that misses a path, which must fail on
  * memory), half-fix-contract-*.ts (a fix that holds on memory but breaks a
- * promise of the service, which must fail on the contract), open-hole-*.ts (a
- * half fix the check is known to pass still: documented, not hidden).
+ * promise of the service, which must fail on the contract), half-fix-both-*.ts
+ * (a fix that does neither, which must fail on both), open-hole-*.ts (a half
+ * fix the check is known to pass still: documented, not hidden).
  */
 function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);

@@ -1,14 +1,16 @@
 /**
  * Scenario 04's check. Traffic: 16 documents of 2 MiB uploaded with PUT, five
- * more from 600 B to 14 MiB, then 8 of the first replaced with POST …/replace,
- * so that both ways in leave entries in the index. What must not stay: more
+ * more from 600 B to 14 MiB, 64 receipts and forms of 36 to 60 KiB, then 8 of
+ * the first replaced with POST …/replace, so that both ways in leave entries
+ * in the index, and small uploads as many as large ones. What must not stay: more
  * than the first bytes of each file, as Buffers or as strings; the index needs
  * 512 B per file, and the bar is a small multiple of that (the same number of
  * objects stays either way: only their bytes tell); and the process's memory
  * outside the JS heap must not grow by more than 1 MiB.
  * Contract: uploads are stored byte-exact; GET /uploads/:name/info reports
  * every file's size, the type its bytes show (not its name) and a base64
- * preview of its first 512 bytes, after a replace too; unknown files are 404,
+ * preview of its first 512 bytes (all of a shorter file's bytes, and nothing
+ * else), after a replace too; unknown files are 404,
  * unsafe names 400, oversized uploads 413.
  */
 import { readFile } from 'node:fs/promises';
@@ -31,7 +33,18 @@ const REPLACED = 8;
  * upload as a string, on V8's heap below about 1 MiB and outside it above.
  */
 const OTHER_SIZES = [600, 48 * 1024, 300 * 1024, 900 * 1024, 14 * MiB];
-const FILES = UPLOADS + OTHER_SIZES.length;
+/**
+ * Most of an inbox's uploads are small: receipts and forms of a few dozen KiB.
+ * A server that copies the preview only out of large uploads keeps each of
+ * these whole, 70 to 120 times what its entry needs. Each is above 32 KiB,
+ * half of Node 24's pool slab: a body under that is cut from the pool, and the
+ * slab it shared with a fixed server's 512-byte copies would count against them.
+ */
+const SMALL_UPLOADS = 64;
+const SMALL_SIZES = [36 * 1024, 44 * 1024, 52 * 1024, 60 * 1024];
+const FILES = UPLOADS + OTHER_SIZES.length + SMALL_UPLOADS;
+/** Uploads shorter than a preview (a one-byte test, a note): their preview is all their bytes, and only those. */
+const TINY_SIZES = [1, 5, SNIFF_BYTES - 1];
 
 /** A document whose bytes are of the kind `kind` says (.pdf, .png, .jpg, .mp4), whatever it will be called. */
 function documentBytes(seed: string, kind: string, bytes = FILE_BYTES): Buffer {
@@ -79,7 +92,7 @@ async function checkInfo(context: CheckContext, name: string): Promise<void> {
     info.size !== sent.body.length ? `size ${String(info.size)} instead of ${sent.body.length}` : null,
     info.type !== sent.type ? `type ${String(info.type)} instead of ${sent.type}` : null,
     info.version !== sent.version ? `version ${String(info.version)} instead of ${sent.version}` : null,
-    info.preview !== preview ? `a preview that is not the base64 of its first ${SNIFF_BYTES} bytes` : null,
+    info.preview !== preview ? `a preview that is not the base64 of ${sent.body.length < SNIFF_BYTES ? `its ${sent.body.length === 1 ? 'one byte' : `${sent.body.length} bytes`} and nothing else` : `its first ${SNIFF_BYTES} bytes`}` : null,
   ].filter(Boolean);
   if (wrong.length) context.breach(`GET /uploads/${name}/info reported ${wrong.join(', ')}.`);
 }
@@ -102,6 +115,10 @@ const check: CheckSpec = {
       const kind = KINDS[i % KINDS.length]!;
       await send(context, `upload-${i}.bin`, documentBytes(`upload-${i}`, kind, bytes), TYPES[kind]!, false);
     }
+    for (let i = 0; i < SMALL_UPLOADS; i++) {
+      const kind = KINDS[i % KINDS.length]!;
+      await send(context, `receipt-${i}.bin`, documentBytes(`receipt-${i}`, kind, SMALL_SIZES[i % SMALL_SIZES.length]), TYPES[kind]!, false);
+    }
     for (let i = 0; i < REPLACED; i++) {
       const kind = KINDS[(i + 1) % KINDS.length]!;
       await send(context, `document-${i}.bin`, documentBytes(`document-${i}-v2`, kind), TYPES[kind]!, true);
@@ -117,6 +134,12 @@ const check: CheckSpec = {
     await checkInfo(context, 'scan.jpg');
     await send(context, 'scan.jpg', documentBytes('scan-2', '.jpg', 200 * 1024), TYPES['.jpg']!, true);
     await checkInfo(context, 'scan.jpg');
+
+    // A file shorter than a preview is previewed whole, without a byte of memory that was not the upload's.
+    for (const bytes of TINY_SIZES) {
+      await send(context, `note-${bytes}.txt`, generateBytes(`note-${bytes}`, bytes), 'application/octet-stream', false);
+      await checkInfo(context, `note-${bytes}.txt`);
+    }
 
     const unknownInfo = await http.get('/uploads/never-uploaded.pdf/info');
     if (unknownInfo.status !== 404) breach(`GET /uploads/never-uploaded.pdf/info answered ${unknownInfo.status} instead of 404.`);

@@ -1,9 +1,12 @@
 /**
- * Scenario 05's check. Traffic: support searches a 16 MiB access log five
- * times (404s under /api/uploads, 503s, 500s, then the 500s under
- * /api/uploads twice, so that IDs are found again), then looks at the recent
- * request IDs. What must not stay: more string memory than the 500 recent
- * IDs need (24 characters each); the bar is a small multiple of that.
+ * Scenario 05's check. Traffic: support searches a 16 MiB access log six
+ * times (404s under /api/uploads, 503s, 500s, the 200s under /api/uploads,
+ * ten thousand of them, then the 500s under /api/uploads twice, so that IDs
+ * are found again), then looks at the recent request IDs; and ten searches
+ * whose client hangs up while the log is being read. What must not stay:
+ * more string memory than the 500 recent IDs need (24 characters each), kept
+ * as views of the log or as copies in any structure; the bar is a small
+ * multiple of that; and the files the abandoned searches opened.
  * Contract: every search finds exactly the lines it asks for; the recent list
  * holds the last 500 IDs found, oldest first; a search without a valid status
  * is 400, an unknown log 404, an unsafe name 400.
@@ -11,12 +14,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR, parseAccessLog, type AccessLogEntry } from '../../checker/fixtures.ts';
-import { stringsRetaining } from '../../checker/select.ts';
-import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+import { openDescriptors } from '../../checker/instruments.ts';
+import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
 
 const LOG = 'access.log';
 const RECENT_LIMIT = 500;
 const ID_LENGTH = 24;
+/** Searches whose client hangs up while the log is read: a search nobody waits for must still let go of its file. */
+const ABANDONED_SEARCHES = 10;
+
+/**
+ * Strings of any size the traffic left alive: a log kept whole through the
+ * views cut from it, and IDs copied into a structure that keeps every one
+ * ever found (a cache, an intern pool) beside the bounded recent list.
+ */
+const keptStrings: HeapSelector = { describe: 'strings', matches: (node) => node.isString };
 
 let entries: AccessLogEntry[] | null = null;
 function logEntries(): AccessLogEntry[] {
@@ -47,7 +59,8 @@ async function search(context: CheckContext, status: number, pathPrefix = ''): P
     recent.add(id);
     if (recent.size > RECENT_LIMIT) recent.delete(recent.values().next().value!);
   }
-  const response = await context.http.get(query);
+  // Room for every ID the log could answer with, so the whole list is compared.
+  const response = await context.http.request(query, { keepTextBytes: 4 * 1024 * 1024 });
   if (response.status !== 200) {
     context.breach(`GET ${query} answered ${response.status} instead of 200.`);
     return;
@@ -70,7 +83,11 @@ const check: CheckSpec = {
     await search(context, 404, '/api/uploads');
     await search(context, 503);
     await search(context, 500);
-    // The next ticket narrows the last search, then asks it again: the IDs are found a second and a third time.
+    // Did the customer's uploads go through? Ten thousand IDs, each found once.
+    await search(context, 200, '/api/uploads');
+    // The next ticket narrows the 500s to /api/uploads: asked ten times by clients that give up, then twice to the end, so
+    // that the IDs are found a second and a third time, and whatever an abandoned search found is found again after it.
+    for (let i = 0; i < ABANDONED_SEARCHES; i++) await context.hangUpWhileStreamingFile(`/logs/${LOG}/search?status=500&path=${encodeURIComponent('/api/uploads')}`);
     await search(context, 500, '/api/uploads');
     await search(context, 500, '/api/uploads');
     await context.http.get('/logs/recent-request-ids');
@@ -94,12 +111,20 @@ const check: CheckSpec = {
   measures: [
     {
       kind: 'heap',
-      name: 'log text kept by the recent request IDs',
-      select: stringsRetaining(4 * 1024),
+      name: 'strings kept after the searches',
+      select: keptStrings,
       unit: 'bytes',
-      // The IDs need RECENT_LIMIT × ID_LENGTH bytes of characters, each in a string too small to select; allow 8 times that.
+      // The IDs need RECENT_LIMIT × ID_LENGTH bytes of characters (and a string's header each); allow 8 times the characters.
       bar: 8 * RECENT_LIMIT * ID_LENGTH,
       retainer: 'recentRequestIds',
+    },
+    {
+      kind: 'resources',
+      name: 'log files left open by the searches whose client hung up',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 2,
+      guards: 'a search that stops reading when its client hangs up, and never closes its file',
     },
   ],
   routes: { fileNames: ['GET /logs/:name/search?status=500'], uploads: [] },

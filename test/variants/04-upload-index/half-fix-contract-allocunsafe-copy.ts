@@ -1,9 +1,10 @@
 /**
- * RED-TEAM VARIANT
- * half-fix (still leaks + broken). Intent: Buffer.from(file.buffer, file.byteOffset, 512) as 'a new 512-byte Buffer'.
- * Actually: that form is a VIEW of the same ArrayBuffer (no copy); and for uploads shorter than 512 B it reads past the file
- * into unrelated pool memory, which the preview then discloses.
- * Proof: 32768 KiB kept after 16 PUTs; 2-byte upload 'hi' previews 512 bytes incl. other JSON responses' bytes. Check: FAIL 32 MiB (caught).
+ * INTENDED: copy the first 512 bytes into a small Buffer of their own (allocUnsafe + copy, "the fast way").
+ * ACTUALLY: memory is fixed, but the return value of copy() (how many bytes were copied) is ignored: for an
+ *   upload shorter than 512 bytes the preview has 512 bytes anyway, the rest uninitialized pool memory,
+ *   i.e. bytes of OTHER requests (headers, other clients' uploads). The README requires "a base64 preview of
+ *   its first 512 bytes"; the check's smallest upload is 600 bytes.
+ * PROOF: see report (a 5-byte upload's preview).
  */
 import express from 'express';
 import { existsSync } from 'node:fs';
@@ -32,7 +33,8 @@ app.put('/uploads/:name', wholeBody, async (req, res) => {
   const name = checkFileName(req.params.name);
   const file: Buffer = req.body;
   await writeUpload(name, file);
-  const head = Buffer.from(file.buffer, file.byteOffset, SNIFF_BYTES); // a new Buffer of 512 bytes
+  const head = Buffer.allocUnsafe(SNIFF_BYTES);
+  file.copy(head, 0, 0, SNIFF_BYTES);
   uploadIndex.set(name, { size: file.length, type: detectFileType(head), head, version: 1 });
   res.status(201).json({ name, bytes: file.length });
 });
@@ -46,7 +48,8 @@ app.post('/uploads/:name/replace', wholeBody, async (req, res) => {
   }
   const file: Buffer = req.body;
   await writeUpload(name, file);
-  const head = Buffer.from(file.buffer, file.byteOffset, SNIFF_BYTES);
+  const head = Buffer.allocUnsafe(SNIFF_BYTES);
+  file.copy(head, 0, 0, SNIFF_BYTES);
   uploadIndex.set(name, { size: file.length, type: detectFileType(head), head, version: previous.version + 1 });
   res.json({ name, bytes: file.length, version: previous.version + 1 });
 });
