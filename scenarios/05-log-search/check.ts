@@ -89,6 +89,9 @@ const check: CheckSpec = {
     // that the IDs are found a second and a third time, and whatever an abandoned search found is found again after it.
     for (let i = 0; i < ABANDONED_SEARCHES; i++) await context.hangUpWhileStreamingFile(`/logs/${LOG}/search?status=500&path=${encodeURIComponent('/api/uploads')}`);
     await search(context, 500, '/api/uploads');
+    // Other IDs found in between (the 54 503s of /api/uploads: few enough that all the 500s stay listed), then the same
+    // ones again: a re-found ID must move to the end of the list.
+    await search(context, 503, '/api/uploads');
     await search(context, 500, '/api/uploads');
     await context.http.get('/logs/recent-request-ids');
   },
