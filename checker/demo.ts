@@ -56,7 +56,8 @@ export function sparkline(values: readonly number[], width = WIDTH): string {
 function seriesFor(spec: CheckSpec): Array<Series & { read: (probe: Probe) => number }> {
   const probeMeasures = spec.measures.filter((measure): measure is ProbeMeasure => measure.kind === 'probe');
   // What the heap does not show (open descriptors, say): the first instrument this platform can read.
-  const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources');
+  // A guard measure watches for a leak a fix brings in: the leaky server's line would stay flat.
+  const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources' && !measure.guards);
   return [
     { label: 'heapUsed', unit: 'bytes', values: [], read: (probe) => probe.memory.heapUsed },
     { label: 'external', unit: 'bytes', values: [], read: (probe) => probe.memory.external },

@@ -18,6 +18,7 @@ import v8 from 'node:v8';
 import { highestNodeId } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
 import { DescriptorRecorder, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
+import { installFullDisk } from './full-disk.ts';
 import { SlowDisk } from './slow-disk.ts';
 import { untilSteady } from './steady.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
@@ -82,6 +83,7 @@ net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown
 // Wrapped before the server loads, so that its imports of `fs` see the wrappers; nothing stalls until a check asks.
 const slowDisk = new SlowDisk(() => steadyReading());
 await slowDisk.install();
+installFullDisk();
 // Recorders go in before the learner's code runs, so that everything it opens, starts and adds is seen being made.
 const descriptors = new DescriptorRecorder(learnerFolder);
 descriptors.install();

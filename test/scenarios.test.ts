@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { SCENARIOS } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { loadCheck } from '../checker/run.ts';
+import { HANGS_HALF_FIX, NEVER_ANSWERS } from '../checker/bench-variants.ts';
 import type { MeasureResult, RetainerPath } from '../checker/types.ts';
 import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
 
@@ -122,7 +123,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(run.code).toBe(0);
   });
 
-  const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX));
+  const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX) && !file.startsWith(HANGS_HALF_FIX));
   test.runIf(halfFixes.length > 0).each(halfFixes)('half a fix fails on memory: %s', async (file) => {
     const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
     expect(run.code).toBe(1);
@@ -144,6 +145,17 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     // The memory is fixed; a promise the service makes is broken.
     expect(verdict.breaches.length).toBeGreaterThan(0);
     for (const measure of verdict.measures) expect(measure.passed, measure.name).toBe(true);
+  });
+
+  const hangs = variants(folder, HANGS_HALF_FIX);
+  test.runIf(hangs.length > 0).each(hangs)('half a fix leaves a request unanswered, and the check says which: %s', async (file) => {
+    const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+    expect(run.stderr).not.toMatch(/bug in the kit/);
+    expect(run.code).toBe(2);
+    const verdict = run.verdict!;
+    expect(verdict.status).toBe('could-not-check');
+    if (verdict.status !== 'could-not-check') return;
+    expect([...NEVER_ANSWERS]).toContain(verdict.reason);
   });
 
   // Half fixes a blind red team proved wrong by hand that the check still passes: known holes, each with why in its

@@ -1,6 +1,7 @@
 /**
  * Scenario 03's check. Traffic: photo uploads, some complete (some over a
- * connection the app keeps open) and some whose connection drops halfway, as on a phone, and a photo sent again while its
+ * connection the app keeps open) and some whose connection drops halfway, as on a phone;
+ * two the disk refuses to store (it is full for them), and a photo sent again while its
  * first attempt is still open. What must not stay: the progress
  * timers of finished and dropped uploads, and the bytes their closures keep.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
@@ -10,9 +11,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { liveTimers } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
-import type { HttpClient } from '../../checker/traffic.ts';
+import { CouldNotCheck } from '../../checker/errors.ts';
+import type { HttpClient, Response } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const MiB = 1024 * 1024;
@@ -82,6 +85,24 @@ async function retriedUpload(context: CheckContext): Promise<void> {
   firstAttempt.abort();
 }
 
+/** Uploads whose name the checker's disk refuses to store (it is full for them): the error path of the handler. */
+const FULL_DISK_UPLOADS = [`${FULL_DISK_PREFIX}1.jpg`, `${FULL_DISK_PREFIX}2.jpg`];
+
+/** An upload that arrives whole but cannot be stored: the server must answer it with an error, and forget it. */
+async function refusedByDisk(context: CheckContext, name: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body: photo(50).body, expectServerError: true });
+  } catch (error) {
+    if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
+    context.breach(`PUT /uploads/${name} got no answer when the disk was full: an error while storing the photo (an 'error' on the write stream, a rejected promise) must end the request with a 5xx, or the app waits for ever.`);
+    return;
+  }
+  if (response.status < 500) {
+    context.breach(`PUT /uploads/${name} answered ${response.status}, although the disk was full and the photo could not be stored: the app must be told it failed (5xx).`);
+  }
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 0);
@@ -95,6 +116,8 @@ const check: CheckSpec = {
     for (const i of [0, 1, 2, 3]) await upload(context, 40 + i, app);
     await Promise.all(DROPPED.map((i) => droppedUpload(context, i)));
     await retriedUpload(context);
+    // Uploads the disk refuses: every byte arrives, and storing it fails (ENOSPC) whichever way the server writes it.
+    for (const name of FULL_DISK_UPLOADS) await refusedByDisk(context, name);
   },
 
   async contract(context) {
@@ -113,10 +136,10 @@ const check: CheckSpec = {
     if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
 
     // Once an upload is over, finished or dropped, the app must stop drawing its progress bar.
-    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED]) {
+    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS]) {
       const progress = await http.get(`/uploads/${over}/progress`);
       if (progress.status === 200) {
-        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : over === RETRIED ? 'was sent again and its first attempt dropped' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
+        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : over === RETRIED ? 'was sent again and its first attempt dropped' : over.startsWith(FULL_DISK_PREFIX) ? 'failed to be stored (the disk was full)' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
         break;
       }
     }

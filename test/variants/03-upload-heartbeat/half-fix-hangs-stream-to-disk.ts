@@ -5,6 +5,10 @@
  * retry shared the '.partial' file and hung; fixed with a unique temp name.)
  * Proof: timers 2, arrayBuffers 3.0 MiB (baseline) after all drops; sha OK, mid progress 200, stale 404, retry 201, 413/400.
  * Check: PASS quiet and loaded.
+ * RECLASSIFIED once the checker's disk could be full (uploads named disk-full-*): createWriteStream fails to open
+ * (ENOSPC), pipeline() destroys the request with it, and `if (!req.destroyed) next(error)` then answers nothing. The
+ * app's upload never gets a response and its connection stays open: the check says "2 connection(s) were still open
+ * 10 s after the requests ended" (could not check), for the two uploads the disk refused.
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
