@@ -38,10 +38,11 @@ describe('Buffers outside the pool, over the fixed upload-index snapshots', () =
 describe('strings retaining a size, over the log-search snapshots', () => {
   test('the log text is found whole, once for each read that kept IDs, though only 24-character slices of it are kept', async () => {
     const [finding] = await analyseHeap(logSearch, [measure(stringsRetaining(4 * 1024))]);
-    // The traffic reads the 16 MiB log for each search; two reads keep new IDs (the last search is narrowed and repeated).
-    expect(finding!.objects).toBe(2);
-    expect(finding!.bytes).toBeGreaterThanOrEqual(32 * MiB);
-    expect(finding!.bytes).toBeLessThan(33 * MiB);
+    // The traffic reads the 16 MiB log for each search; three reads keep IDs in the last 500: the broad search of the
+    // 200s, the 503s of /api/uploads, and the 500s of /api/uploads found again after them.
+    expect(finding!.objects).toBe(3);
+    expect(finding!.bytes).toBeGreaterThanOrEqual(48 * MiB);
+    expect(finding!.bytes).toBeLessThan(49 * MiB);
   });
 
   test('the path reads variable → Set → sliced string → parent → the text', async () => {
