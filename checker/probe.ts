@@ -387,6 +387,9 @@ function likeMembers(nodes: readonly IHeapNode[], outermost: (nodes: readonly IH
   return counts;
 }
 
+/** The links of a linked list, either way. */
+const LIST_LINK = /^_*(idle)?(next|prev|previous)(sibling|node|item)?$/i;
+
 /** An object used as a dictionary (`sessions[id] = …`): its property names are data, not the program's names. */
 const DICTIONARY_PROPERTIES = 8;
 
@@ -413,6 +416,9 @@ function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { c
     if (edge.type === 'element' || edge.type === 'hidden' || /^\d+$/.test(String(edge.name_or_index))) name = '<entries>';
     else if (edge.type === 'internal' && isPlumbing(edge.toNode)) name = '<entries>';
     else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '<entries>';
+    // A doubly linked list (Node's timer lists: _idleNext, _idlePrev): the shortest path reaches its first half one way
+    // and its second half the other, so one batch would hang from `next` and the other from `prev`. One list either way.
+    else if (edge.type === 'property' && LIST_LINK.test(String(edge.name_or_index))) name = '<list>';
     else name = `${edge.type}:${edge.name_or_index}`;
     return { container: from, key: `${from.id} ${name}`, kits };
   }
