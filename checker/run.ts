@@ -180,6 +180,9 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   }
 }
 
+/** More awaits on the file store than a download handler needs (a stat, an open, a stat again): hang-ups stop there. */
+const MAX_AWAITS_ON_FILES = 4;
+
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
@@ -207,8 +210,15 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
       }
     },
-    hangUpWhileReadingFile: (path, headers, callsFirst = 0) => hangUpWhileHeld({ type: 'hold-file-system', skip: callsFirst }, path, headers),
+    hangUpWhileReadingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-file-system' }, path, headers),
     hangUpWhileStreamingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-stream-reads' }, path, headers),
+    async hangUpAtEachAwait(path, clients) {
+      for (let callsFirst = 0; callsFirst < MAX_AWAITS_ON_FILES; callsFirst++) {
+        let held: string | null = null;
+        for (const headers of clients) held = await hangUpWhileHeld({ type: 'hold-file-system', skip: callsFirst }, path, headers);
+        if (held === null) return;
+      }
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,

@@ -135,12 +135,18 @@ export interface CheckContext {
    * byte, as a client that gives up on a slow disk would. The server holds
    * that call until it has seen the hang-up, so the handler resumes with its
    * client gone on every machine. A handler that answers without touching a
-   * stored file is hung up on once its answer starts. With `callsFirst`, that
-   * many of the handler's calls go through before one is held, so a check can
-   * hang up at each of its awaits in turn. Resolves with the call held
-   * ("stat video-1.mp4"), or null when the handler answered without one.
+   * stored file is hung up on once its answer starts. Resolves with the call
+   * held ("stat video-1.mp4"), or null when the handler answered without one.
    */
-  hangUpWhileReadingFile(path: string, headers?: Record<string, string>, callsFirst?: number): Promise<string | null>;
+  hangUpWhileReadingFile(path: string, headers?: Record<string, string>): Promise<string | null>;
+  /**
+   * GET `path` and hang up at each of the handler's awaits on the file store
+   * in turn: one client per entry of `clients` (its headers) during the first
+   * call, as many during the second, and so on, until the handler answers
+   * without one. A fix that sets up its clean-up after its first await is
+   * caught at the second.
+   */
+  hangUpAtEachAwait(path: string, clients: readonly (Record<string, string> | undefined)[]): Promise<void>;
   /**
    * GET `path` and hang up while the handler streams a stored file, its first
    * read kept back until the server has seen the hang-up: a client that gives

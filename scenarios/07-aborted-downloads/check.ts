@@ -24,8 +24,6 @@ const SEEKING_CLIENTS = 2;
 const SEEK = { range: 'bytes=16777216-' };
 /** Players that hang up before the first byte, per round and per await of the handler on the file store. */
 const EARLY_HANG_UPS = 2;
-/** More awaits on the file store than a download handler needs (a stat, an open): the hang-ups stop there. */
-const MAX_AWAITS = 4;
 const MiB = 1024 * 1024;
 /** Downloads over one connection the player keeps open. */
 const KEPT_ALIVE_DOWNLOADS = 8;
@@ -60,11 +58,7 @@ const check: CheckSpec = {
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, CLIENTS_AT_ONCE);
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, SEEKING_CLIENTS, SEEK);
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
-      for (let callsFirst = 0; callsFirst < MAX_AWAITS; callsFirst++) {
-        let held: string | null = null;
-        for (let i = 0; i < EARLY_HANG_UPS; i++) held = await context.hangUpWhileReadingFile(`/files/${VIDEO}`, undefined, callsFirst);
-        if (held === null) break;
-      }
+      await context.hangUpAtEachAwait(`/files/${VIDEO}`, Array.from({ length: EARLY_HANG_UPS }, () => undefined));
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
     }
     // A player keeps its connection open between downloads, and for as long as the check measures.

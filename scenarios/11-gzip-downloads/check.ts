@@ -24,8 +24,6 @@ const ABORT_AFTER = 128 * KiB;
 const ROUNDS = 5;
 const PLAIN_CLIENTS_AT_ONCE = 2;
 const EARLY_HANG_UPS = 2;
-/** More awaits on the file store than a download handler needs (a stat, an open): the hang-ups stop there. */
-const MAX_AWAITS = 4;
 const ACCEPTS_GZIP = { 'accept-encoding': 'gzip' };
 /** What Chrome and Firefox send over HTTPS. */
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
@@ -47,11 +45,7 @@ const check: CheckSpec = {
       await context.http.abortedDownloads(`/files/${LOG}`, ABORT_AFTER, PLAIN_CLIENTS_AT_ONCE);
       // And tabs closed before the first byte, while the handler still awaits the log's stat or open.
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
-      for (let callsFirst = 0; callsFirst < MAX_AWAITS; callsFirst++) {
-        let held: string | null = null;
-        for (let i = 0; i < EARLY_HANG_UPS; i++) held = await context.hangUpWhileReadingFile(`/files/${LOG}`, i % 2 === 0 ? BROWSER : IOS_APP, callsFirst);
-        if (held === null) break;
-      }
+      await context.hangUpAtEachAwait(`/files/${LOG}`, Array.from({ length: EARLY_HANG_UPS }, (_, i) => (i % 2 === 0 ? BROWSER : IOS_APP)));
       const photo = `/files/photo-${(round % 4) + 1}.jpg`;
       await context.http.getAcceptingGzip(photo);
       await context.http.get(photo);

@@ -33,8 +33,6 @@ const VIEWERS_WHO_HANG_UP = 4;
 const HANG_UP_AFTER = 256 * KiB;
 /** Viewers who hang up before the first byte, while the handler still awaits the recording's stat or open, per round. */
 const VIEWERS_WHO_GIVE_UP_AT_ONCE = 2;
-/** More awaits on the file store than a download handler needs (a stat, an open): the hang-ups stop there. */
-const MAX_AWAITS = 4;
 /** Documents as people name them; their bytes are of the kind in KINDS, whatever the name says. */
 const KINDS = ['.pdf', '.png', '.jpg', '.mp4'] as const;
 
@@ -145,11 +143,7 @@ const check: CheckSpec = {
       await download(context, name);
       await context.http.abortedDownloads(`/files/${RECORDING}`, HANG_UP_AFTER, VIEWERS_WHO_HANG_UP);
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
-      for (let callsFirst = 0; callsFirst < MAX_AWAITS; callsFirst++) {
-        let held: string | null = null;
-        for (let i = 0; i < VIEWERS_WHO_GIVE_UP_AT_ONCE; i++) held = await context.hangUpWhileReadingFile(`/files/${RECORDING}`, undefined, callsFirst);
-        if (held === null) break;
-      }
+      await context.hangUpAtEachAwait(`/files/${RECORDING}`, Array.from({ length: VIEWERS_WHO_GIVE_UP_AT_ONCE }, () => undefined));
       await context.http.get('/export.csv');
     }
   },
