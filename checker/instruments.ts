@@ -13,6 +13,8 @@ import type { Instrument, MeasureResult, Place, ResourceMeasure } from './types.
  * it: the harness records every open and close through node:fs (the file
  * store's streams included), and where the system lists a process's
  * descriptors (/proc/self/fd, /dev/fd) also counts those opened any other way.
+ * A FileHandle nothing closed counts too, though the check's garbage
+ * collection closed it: a service's collector runs when its heap says so.
  * Works on every platform, Windows included.
  */
 export const openDescriptors: Instrument = {

@@ -50,6 +50,8 @@ interface DescriptorRecord {
   readonly serial: number;
   readonly file: string;
   location: string | null;
+  /** The FileHandle, for a descriptor fs.promises.open gave: held weakly, so the record keeps nothing alive. */
+  readonly handle?: WeakRef<fs.promises.FileHandle>;
 }
 
 type Callback = (error: NodeJS.ErrnoException | null, fd?: number) => void;
@@ -64,6 +66,15 @@ export class DescriptorRecorder {
   private readonly open = new Map<number, DescriptorRecord>();
   /** Closes asked for and not done yet (they run on libuv's thread pool): still listed, already let go of. */
   private readonly closing = new Set<number>();
+  /**
+   * FileHandles nothing closed: the collector found them unreachable and
+   * closed their descriptors (Node warns). The check collects garbage before
+   * it counts, so they would look closed; a service collects when its heap
+   * says so, and until then each stays open. Told apart by a weak reference
+   * to the handle, which the collection clears at once (Node's warning and a
+   * FinalizationRegistry come some turns later).
+   */
+  private readonly collected: Array<DescriptorRecord & { readonly fd: number }> = [];
 
   constructor(private readonly learnerFolder: string) {}
 
@@ -76,7 +87,6 @@ export class DescriptorRecorder {
     const realPromisesOpen = fs.promises.open;
     const realCreateReadStream = fs.createReadStream;
     const realCreateWriteStream = fs.createWriteStream;
-    let fileHandlePatched = false;
 
     fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
       // A call without a callback is Node's to refuse, with its own error.
@@ -112,18 +122,16 @@ export class DescriptorRecorder {
     fs.promises.open = async function open(file: fs.PathLike, ...rest: unknown[]) {
       const location = currentLocation(recorder.learnerFolder);
       const handle = await (realPromisesOpen as (...args: unknown[]) => Promise<fs.promises.FileHandle>).call(fs.promises, file, ...rest);
-      if (!fileHandlePatched) {
-        fileHandlePatched = true;
-        const prototype = Object.getPrototypeOf(handle) as fs.promises.FileHandle;
-        const realHandleClose = prototype.close;
-        prototype.close = function close(this: fs.promises.FileHandle) {
-          const fd = this.fd;
-          recorder.closed(fd);
-          recorder.closing.add(fd);
-          return realHandleClose.call(this).finally(() => recorder.closing.delete(fd));
-        };
-      }
-      recorder.opened(handle.fd, file, location);
+      // close is each FileHandle's own property (Node 20 to 24), not its prototype's: wrapped on each. Streams made from
+      // the handle, readableWebStream and `await using` close through it too.
+      const fd = handle.fd;
+      const realHandleClose = handle.close;
+      handle.close = function close(this: fs.promises.FileHandle) {
+        recorder.closedHandle(fd, handle);
+        recorder.closing.add(fd);
+        return realHandleClose.call(this).finally(() => recorder.closing.delete(fd));
+      };
+      recorder.opened(fd, file, location, handle);
       return handle;
     } as typeof fs.promises.open;
     const placeStreams = <T extends fs.ReadStream | fs.WriteStream>(create: (...args: never[]) => T) =>
@@ -139,12 +147,28 @@ export class DescriptorRecorder {
     syncBuiltinESMExports();
   }
 
-  private opened(fd: number, file: fs.PathLike, location: string | null): void {
-    this.open.set(fd, { serial: ++serial, file: String(file), location });
+  private opened(fd: number, file: fs.PathLike, location: string | null, handle?: fs.promises.FileHandle): void {
+    // The number may be free again because the collector closed a FileHandle that had it.
+    this.sweepCollected();
+    this.open.set(fd, { serial: ++serial, file: String(file), location, ...(handle ? { handle: new WeakRef(handle) } : {}) });
+  }
+
+  /** Records of FileHandles the collector took without a close: open until it ran, and kept as such. */
+  private sweepCollected(): void {
+    for (const [fd, record] of this.open) {
+      if (!record.handle || record.handle.deref() !== undefined) continue;
+      this.open.delete(fd);
+      this.collected.push({ ...record, fd });
+    }
   }
 
   private closed(fd: number): void {
     this.open.delete(fd);
+  }
+
+  /** A FileHandle's close, asked for again after its descriptor's number went to another file, forgets nothing else. */
+  private closedHandle(fd: number, handle: fs.promises.FileHandle): void {
+    if (this.open.get(fd)?.handle?.deref() === handle) this.open.delete(fd);
   }
 
   private placed(fd: number, location: string | null): void {
@@ -161,8 +185,10 @@ export class DescriptorRecorder {
    * figure does not depend on how soon the thread pool gets to it.
    */
   held(connections: ReadonlySet<number> = new Set()): HeldResource[] {
+    this.sweepCollected();
+    const collected = this.collected.map((record) => describeRecord(record.fd, record, ' (closed by the garbage collector, not by the code: open until it runs)'));
     const listing = listDescriptors();
-    if (!listing) return [...this.open].map(([fd, record]) => describeRecord(fd, record));
+    if (!listing) return [...[...this.open].map(([fd, record]) => describeRecord(fd, record)), ...collected];
     for (const fd of this.open.keys()) if (!listing.open.has(fd)) this.open.delete(fd);
     const held: HeldResource[] = [];
     for (const [fd, target] of listing.open) {
@@ -171,12 +197,12 @@ export class DescriptorRecorder {
       // A client's connection (one a keep-alive client holds open) is the client's, not a file the server left open.
       else if (!this.closing.has(fd) && !connections.has(fd)) held.push({ key: `fd ${fd} ${target}`, what: `${target} (opened outside node:fs, listed in ${listing.dir})`, location: null });
     }
-    return held;
+    return [...held, ...collected];
   }
 }
 
-function describeRecord(fd: number, record: DescriptorRecord): HeldResource {
-  return { key: `#${record.serial} fd ${fd}`, what: path.basename(record.file), location: record.location };
+function describeRecord(fd: number, record: DescriptorRecord, note = ''): HeldResource {
+  return { key: `#${record.serial} fd ${fd}`, what: `${path.basename(record.file)}${note}`, location: record.location };
 }
 
 /** Set to 1 to check as on Windows, where a process cannot list its own descriptors (the tests compare both). */

@@ -66,6 +66,15 @@ describe.each([
     expect(place).toMatchObject({ count: REQUESTS, what: file, verb: 'opened' });
     expect(place!.location).toMatch(new RegExp(`^${lineOf(file, code).replaceAll('.', '\\.')}\\d+$`));
   });
+
+  test('promises-open-dropped.ts: a FileHandle let go of and closed only by the garbage collector counts as left open', async () => {
+    const file = 'promises-open-dropped.ts';
+    const result = await leftBehind(file, openDescriptors, env);
+    expect(result.value).toBe(REQUESTS);
+    expect(result.places).toHaveLength(1);
+    expect(result.places![0]).toMatchObject({ count: REQUESTS, what: `${file} (closed by the garbage collector, not by the code: open until it runs)`, verb: 'opened' });
+    expect(result.places![0]!.location).toMatch(new RegExp(`^${lineOf(file, 'await open(SOURCE)').replaceAll('.', '\\.')}\\d+$`));
+  });
 });
 
 describe('descriptors opened outside node:fs', () => {

@@ -9,9 +9,10 @@
  * Actually: if the client hangs up while fs.promises.open is pending, 'close' fired before the listener was added. The loop then writes to a destroyed res and waits for ever on a 'drain' that never comes; the fd stays open until GC closes the FileHandle (with a warning).
  * Proof: fd.mjs gzip HOLD_SKIP=1 (holds the open): 4 fds open after 4 pre-byte hang-ups, closed only by the forced gc() later; HOLD_SKIP=0: 0.
  * Check: PASS (0) -> SLIPPED: the checker holds the stat, never the open, despite the README saying 'stat or open'.
- * OPEN HOLE (kit): the checker now hangs up at each await in turn, the open included, but it collects the garbage
- * before it reads the descriptors, and the collection closes the abandoned FileHandle (with Node's warning). Telling
- * "closed by the code" from "closed by the collector" is not done yet.
+ * Then an open hole: the checker hung up at each await in turn, the open included, but it collects the garbage
+ * before it reads the descriptors, and the collection closed the abandoned FileHandle (with Node's warning).
+ * Caught since the harness counts a descriptor closed by the garbage collector as left open:
+ * 10 × access-log.csv (closed by the garbage collector, not by the code), opened at line 32.
  */
 import express from 'express';
 import path from 'node:path';
