@@ -154,6 +154,14 @@ const fileHold = {
   skip: 0,
   /** Whether the hold waits for a stream's read instead of the first call: a handler that streams has its hang-up listeners in place by then. */
   streamReads: false,
+  /**
+   * Whether a handler that has run and now waits for its request's body,
+   * with no call kept back and none let through still running, ends the hold
+   * (an upload's handler may read no file before the body comes).
+   */
+  untilHandlerWaits: false,
+  /** Calls let through (skipped) that have not completed yet. */
+  inFlight: 0,
   parked: [] as Array<() => void>,
   /** What the hold saw first: the call it keeps back ("stat video-1.mp4"), or null for a response that closed without one. */
   outcome: undefined as string | null | undefined,
@@ -167,19 +175,39 @@ function settleHold(outcome: string | null): void {
   for (const resolve of fileHold.waiters.splice(0)) resolve(fileHold.outcome);
 }
 
+/** A stored file or upload, or one of their folders (a handler that lists the uploads). */
 function underHeldFolder(target: unknown): boolean {
   if (typeof target !== 'string') return false;
   const resolved = path.resolve(target);
-  return [storage.FILES_DIR, storage.UPLOADS_DIR].some((folder) => resolved.startsWith(path.resolve(folder) + path.sep));
+  return [storage.FILES_DIR, storage.UPLOADS_DIR].some((folder) => resolved === path.resolve(folder) || resolved.startsWith(path.resolve(folder) + path.sep));
 }
 
-for (const name of ['open', 'stat', 'readFile'] as const) {
+/**
+ * With `untilHandlerWaits`, once nothing the handler started is still running
+ * and a turn of the event loop has passed (its awaits on settled promises and
+ * its synchronous calls are done), a handler that keeps nothing back is
+ * waiting for its body: the hold ends with null.
+ */
+function endHoldIfHandlerWaits(): void {
+  if (!fileHold.on || !fileHold.untilHandlerWaits || fileHold.inFlight > 0) return;
+  setImmediate(() => {
+    if (fileHold.on && fileHold.inFlight === 0) settleHold(null);
+  });
+}
+
+for (const name of ['open', 'stat', 'lstat', 'access', 'readdir', 'readFile'] as const) {
   const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
   (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
     const result = real.apply(fs.promises, args);
     if (!fileHold.on || fileHold.streamReads || !underHeldFolder(args[0])) return result;
     if (fileHold.skip > 0) {
       fileHold.skip -= 1;
+      fileHold.inFlight += 1;
+      const counted = () => {
+        fileHold.inFlight -= 1;
+        endHoldIfHandlerWaits();
+      };
+      result.then(counted, counted);
       return result;
     }
     // A failure (no such file) is the handler's to see after the release, not an unhandled rejection now.
@@ -292,6 +320,7 @@ server.on('request', (request: http.IncomingMessage, response: http.ServerRespon
     fileHold.responses.add(response);
     // A handler that answers without touching a stored file has nothing to hold.
     response.once('close', () => settleHold(null));
+    endHoldIfHandlerWaits();
   }
   response.once('close', () => openResponses.delete(response));
 });
@@ -310,6 +339,8 @@ async function releaseFileSystem(): Promise<void> {
   fileHold.on = false;
   fileHold.skip = 0;
   fileHold.streamReads = false;
+  fileHold.untilHandlerWaits = false;
+  fileHold.inFlight = 0;
   fileHold.outcome = undefined;
   fileHold.responses.clear();
   for (const release of fileHold.parked.splice(0)) release();
@@ -433,6 +464,7 @@ async function run(command: HarnessCommand): Promise<unknown> {
     case 'hold-file-system':
       fileHold.on = true;
       fileHold.skip = command.skip ?? 0;
+      fileHold.untilHandlerWaits = command.untilHandlerWaits ?? false;
       return null;
     case 'hold-stream-reads':
       fileHold.on = true;

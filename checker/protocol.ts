@@ -33,7 +33,7 @@ export type HarnessCommand =
    * Keep back the results of file-system calls on stored files and uploads (open, stat, readFile) until released,
    * after letting the first `skip` of them through.
    */
-  | { type: 'hold-file-system'; skip?: number }
+  | { type: 'hold-file-system'; skip?: number; untilHandlerWaits?: boolean }
   /** The same hold, kept for the first read a stream makes of a stored file or upload (after its open, its handler's listeners in place). */
   | { type: 'hold-stream-reads' }
   /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */

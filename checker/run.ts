@@ -187,9 +187,14 @@ const MAX_AWAITS_ON_FILES = 4;
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
   /** Hang up on a GET while the server keeps back the call `hold` names; the call held, or null when the handler answered without one. */
-  const hangUpWhileHeld = async (hold: HarnessCommand & { type: 'hold-file-system' | 'hold-stream-reads' }, path: string, headers?: Record<string, string>): Promise<string | null> => {
+  const hangUpWhileHeld = async (
+    hold: HarnessCommand & { type: 'hold-file-system' | 'hold-stream-reads' },
+    path: string,
+    headers?: Record<string, string>,
+    method = 'GET',
+  ): Promise<string | null> => {
     await server.command(hold, TIMEOUTS.requestMs);
-    const request = http.openRequest(path, headers);
+    const request = http.openRequest(path, headers, method);
     const held = await Promise.race([server.command<string | null>({ type: 'file-system-held' }, TIMEOUTS.requestMs), request.answered.then(() => null)]);
     await request.hangUp();
     await server.command({ type: 'release-file-system' }, TIMEOUTS.requestMs);
@@ -212,10 +217,12 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     },
     hangUpWhileReadingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-file-system' }, path, headers),
     hangUpWhileStreamingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-stream-reads' }, path, headers),
-    async hangUpAtEachAwait(path, clients) {
+    async hangUpAtEachAwait(path, clients, upload) {
+      // An upload's handler may read no file before its body: waiting for the body ends the hold.
+      const hold = { type: 'hold-file-system', ...(upload ? { untilHandlerWaits: true } : {}) } as const;
       for (let callsFirst = 0; callsFirst < MAX_AWAITS_ON_FILES; callsFirst++) {
         let held: string | null = null;
-        for (const headers of clients) held = await hangUpWhileHeld({ type: 'hold-file-system', skip: callsFirst }, path, headers);
+        for (const headers of clients) held = await hangUpWhileHeld({ ...hold, skip: callsFirst }, path, headers, upload?.method);
         if (held === null) return;
       }
     },

@@ -209,12 +209,16 @@ export class HttpClient {
   }
 
   /**
-   * Send GET `path` and keep the connection open without reading: `hangUp`
-   * destroys it and resolves once the client side has closed. `answered`
-   * resolves if the server's first byte arrives first.
+   * Send GET `path` (or an upload's headers, without its body) and keep the
+   * connection open without reading: `hangUp` destroys it and resolves once
+   * the client side has closed. `answered` resolves if the server's first
+   * byte arrives first.
    */
-  openRequest(path: string, headers?: Record<string, string>): OpenRequest {
-    const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
+  openRequest(path: string, headers?: Record<string, string>, method = 'GET'): OpenRequest {
+    const request = http.request({ host: this.host, port: this.port, path, method, agent: false, headers });
+    // A GET ends here; an upload sends its headers now and never a byte of its body.
+    if (method === 'GET' || method === 'HEAD') request.end();
+    else request.flushHeaders();
     request.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => request.on('close', () => resolve()));
     const answered = new Promise<void>((resolve) => {

@@ -145,8 +145,14 @@ export interface CheckContext {
    * call, as many during the second, and so on, until the handler answers
    * without one. A fix that sets up its clean-up after its first await is
    * caught at the second.
+   *
+   * With `upload: { method: 'PUT' }`, each client sends that request's headers
+   * (its content-length among them) and hangs up before the first byte of its
+   * body, as a phone that loses its signal right away: at each await of the
+   * handler on the file store before it reads the body, until the handler
+   * waits for the body without one.
    */
-  hangUpAtEachAwait(path: string, clients: readonly (Record<string, string> | undefined)[]): Promise<void>;
+  hangUpAtEachAwait(path: string, clients: readonly (Record<string, string> | undefined)[], upload?: { readonly method: 'PUT' | 'POST' }): Promise<void>;
   /**
    * GET `path` and hang up while the handler streams a stored file, its first
    * read kept back until the server has seen the hang-up: a client that gives

@@ -1,8 +1,9 @@
 /**
  * Scenario 03's check. Traffic: photo uploads, some complete (some over a
  * connection the app keeps open) and some whose connection drops halfway, as on a phone;
- * two the disk refuses to store (it is full for them), and a photo sent again while its
- * first attempt is still open. What must not stay: the progress
+ * two the disk refuses to store (it is full for them), a photo sent again while its
+ * first attempt is still open, and phones that lose their signal right after the headers
+ * (at each await of the handler on the file store before the body, if it has any). What must not stay: the progress
  * timers of finished and dropped uploads, and the bytes their closures keep.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
@@ -85,6 +86,10 @@ async function retriedUpload(context: CheckContext): Promise<void> {
   firstAttempt.abort();
 }
 
+/** An upload whose phone loses its signal once its headers are sent, before a byte of the photo. */
+const LOST_SIGNAL = 'lost-signal.jpg';
+const LOST_SIGNAL_CLIENTS = 2;
+
 /** Uploads whose name the checker's disk refuses to store (it is full for them): the error path of the handler. */
 const FULL_DISK_UPLOADS = [`${FULL_DISK_PREFIX}1.jpg`, `${FULL_DISK_PREFIX}2.jpg`];
 
@@ -118,6 +123,8 @@ const check: CheckSpec = {
     await retriedUpload(context);
     // Uploads the disk refuses: every byte arrives, and storing it fails (ENOSPC) whichever way the server writes it.
     for (const name of FULL_DISK_UPLOADS) await refusedByDisk(context, name);
+    // Phones that lose their signal right after the headers: at each await of the handler on the file store before the body, if it has any.
+    await context.hangUpAtEachAwait(`/uploads/${LOST_SIGNAL}`, Array.from({ length: LOST_SIGNAL_CLIENTS }, () => ({ 'content-length': String(PHOTO_BYTES) })), { method: 'PUT' });
   },
 
   async contract(context) {
@@ -136,10 +143,10 @@ const check: CheckSpec = {
     if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
 
     // Once an upload is over, finished or dropped, the app must stop drawing its progress bar.
-    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS]) {
+    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS, LOST_SIGNAL]) {
       const progress = await http.get(`/uploads/${over}/progress`);
       if (progress.status === 200) {
-        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : over === RETRIED ? 'was sent again and its first attempt dropped' : over.startsWith(FULL_DISK_PREFIX) ? 'failed to be stored (the disk was full)' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
+        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : over === RETRIED ? 'was sent again and its first attempt dropped' : over === LOST_SIGNAL ? 'was dropped right after its headers' : over.startsWith(FULL_DISK_PREFIX) ? 'failed to be stored (the disk was full)' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
         break;
       }
     }

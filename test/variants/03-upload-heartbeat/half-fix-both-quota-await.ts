@@ -5,6 +5,9 @@
  *   drops before that await resolves (right after sending its headers: a tunnel, a killed app) has already
  *   fired 'close': its interval never stops and its progress {received:0} stays for ever.
  * PROOF: 20 clients sending only headers then hanging up → timers +20, progress {"received":0} for ever. Check: PASS quiet and loaded (slipped).
+ * Caught since the check's phones lose their signal right after the headers, at each await of the handler on the
+ * file store (the readdir of the uploads folder, each stat): timers +5 to +8 at line 48, and the progress of
+ * lost-signal.jpg still reported (a breach of the contract too).
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
