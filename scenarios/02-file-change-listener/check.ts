@@ -8,7 +8,7 @@
  */
 import { fixtureSha256 } from '../../checker/fixtures.ts';
 import { fileEventListeners } from '../../checker/instruments.ts';
-import { arrayBuffers } from '../../checker/select.ts';
+import { arrayBuffers, instancesOf } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -77,6 +77,15 @@ const check: CheckSpec = {
       select: arrayBuffers(64 * 1024),
       unit: 'bytes',
       bar: 4 * MiB,
+      retainer: 'onFileChanged',
+    },
+    {
+      kind: 'heap',
+      name: 'responses kept after their downloads ended',
+      // Each one keeps its request and connection: whatever tracks downloads in flight must forget one once it is over, however it ended.
+      select: instancesOf('ServerResponse'),
+      unit: 'objects',
+      bar: 0,
       retainer: 'onFileChanged',
     },
   ],

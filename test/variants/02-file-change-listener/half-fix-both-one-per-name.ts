@@ -5,6 +5,9 @@
  * the earlier download runs to the end with half-old bytes.
  * Proof: two video downloads paused at 1 MiB, emit changed(video-1.mp4) -> 'ended:33554432 / error:6294931'. 1 listener, 0.1 MiB.
  * Check: PASS -> SLIPPED (its contract uses one download per file).
+ * It also registers after the read: a client that hangs up while the file is read has fired 'close' before the
+ * listener, and its response stays in the Map until the next download of that name: one response (with its request
+ * and connection) per name. The check's count of responses kept after their downloads ended sees it.
  */
 import express from 'express';
 import { fileEvents, readStoredFile } from '#service/storage';

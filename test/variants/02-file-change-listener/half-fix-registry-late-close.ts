@@ -6,6 +6,8 @@
  *   request, the socket) stays in the registry for ever. No listener leaks and the entry does not hold the
  *   file, so only the registry grows.
  * PROOF: 100 clients hanging up before the first byte → heap +910 KiB vs ≈100 KiB for the correct fixes; 0 listeners, 0 file bytes. Check: PASS quiet and loaded (slipped).
+ * Caught since the check counts the responses kept after their downloads ended (one per client that hung up while
+ * the file was read).
  */
 import express, { type Response } from 'express';
 import { fileEvents, readStoredFile } from '#service/storage';
