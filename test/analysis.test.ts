@@ -115,8 +115,9 @@ describe('retainer paths over the upload-heartbeat snapshots', () => {
 
   test('Timeouts created during the traffic and still alive: one per dropped upload', async () => {
     const [finding] = await analyseHeap(uploadHeartbeat, [measure(instancesOf('Timeout'))]);
-    // Eight heartbeats, and sometimes Node's own Date-header timer (re-armed every second).
-    expect(finding!.objects).toBeGreaterThanOrEqual(8);
-    expect(finding!.objects).toBeLessThanOrEqual(9);
+    // Eleven heartbeats (eight uploads dropped mid-body, three phones that lost their signal after the headers),
+    // and sometimes Node's own Date-header timer (re-armed every second).
+    expect(finding!.objects).toBeGreaterThanOrEqual(11);
+    expect(finding!.objects).toBeLessThanOrEqual(12);
   });
 });
