@@ -183,7 +183,7 @@ export class ServerProcess {
       if (event.ok) pending.resolve(event.value);
       else pending.reject(new CouldNotCheck('harness error', `The checker could not inspect the server: ${event.message}`));
     } else if (event.type === 'crash') {
-      const where = event.location ? ` at ${event.location}` : '';
+      const where = event.location ? ` at ${event.location}` : outsideYourCode(event.stack);
       const what = event.reason === 'unhandledRejection' ? 'a promise was rejected and nothing caught it' : 'an exception was thrown and nothing caught it';
       this.exitReason = new CouldNotCheck('crashed', `The server crashed while handling traffic: ${what}${where}: ${event.message}`);
     }
@@ -306,4 +306,16 @@ function firstCompilerError(text: string): { text: string; file?: string; positi
   const syntax = /SyntaxError: (.+)/.exec(text);
   if (syntax) return { text: syntax[1]! };
   return { text: text.split('\n').find((line) => line.trim()) ?? 'unknown error' };
+}
+
+/**
+ * Where a crash whose stack names none of the server's files began: often
+ * Node's own frame (a stream adapter, a timer), which tells the learner which
+ * part of their code handed work to it. Empty when the error has no stack.
+ */
+export function outsideYourCode(stack: string | undefined): string {
+  const frame = stack?.split('\n').find((line) => /^\s+at /.test(line));
+  if (!frame) return '';
+  const place = /\(([^()]+)\)\s*$/.exec(frame)?.[1] ?? frame.trim().replace(/^at /, '');
+  return ` (none of your files is on its stack; it begins at ${place})`;
 }

@@ -42,6 +42,8 @@ const cases: BrokenServer[] = [
   { server: 'endless-loop.ts', sentence: /GET \/files\/photo-1\.jpg got no response, and the server's process stopped answering the checker too: .*endless loop/, boundMs: 30_000 },
   { server: 'exits-in-handler.ts', sentence: /The server stopped while handling traffic: it exited with code 3 \(does something call process\.exit\?\)/, boundMs: 30_000 },
   { server: 'crashes-mid-traffic.ts', sentence: new RegExp(`The server crashed while handling traffic: an exception was thrown and nothing caught it at test/broken-servers/crashes-mid-traffic\\.ts:\\d+:\\d+: Error: cache index corrupt`), boundMs: 30_000 },
+  // Node made the error (a refused connection): the sentence says where its stack begins, since no file of the server's is on it.
+  { server: 'crashes-inside-node.ts', sentence: /The server crashed while handling traffic: an exception was thrown and nothing caught it \(none of your files is on its stack; it begins at node:net:\d+:\d+\): Error: connect ECONNREFUSED 127\.0\.0\.1:1/, boundMs: 30_000 },
   { server: 'unhandled-rejection.ts', sentence: /The server crashed while handling traffic: a promise was rejected and nothing caught it at test\/broken-servers\/unhandled-rejection\.ts:\d+:\d+: Error: download log unavailable/, boundMs: 30_000 },
   { server: 'runs-out-of-heap.ts', sentence: /The server stopped while handling traffic: it ran out of heap memory/, boundMs: 90_000 },
   { server: 'listens-on-its-own-port.ts', sentence: /listens-on-its-own-port\.ts calls listen\(3000\) when it is loaded\. The checker starts the server on a free port of its own/, boundMs: 30_000 },

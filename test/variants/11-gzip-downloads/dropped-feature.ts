@@ -16,6 +16,11 @@ app.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
   const size = await storedFileSize(name);
   const file = await openStoredFile(name);
+  // A client that hung up while the file was opening: Node 24's pipeline throws into a closed response (ERR_STREAM_UNABLE_TO_PIPE) and would leave the file open.
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   res.type(path.extname(name));
   res.setHeader('content-length', size);
   pipeline(file, res, (error) => {
