@@ -56,7 +56,7 @@ async function cases(bodies: string): Promise<Case[]> {
       continue;
     }
     const spec = await loadCheck(checkFile(scenario));
-    const retainers = spec.measures.flatMap((measure) => (measure.kind === 'heap' ? [measure.retainer] : []));
+    const retainers = spec.measures.flatMap((measure) => (measure.kind === 'heap' && !measure.guards ? [measure.retainer] : []));
     for (const side of ['scenario', 'solution'] as const) {
       const outOfReach = side === 'scenario' ? PROBE_OUT_OF_REACH[scenario.folder] : undefined;
       found.push({

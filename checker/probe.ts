@@ -15,7 +15,7 @@
  * most; what is replaced over time (the HTTP Date header's cached string and
  * its timer) never has A-born objects alive after B.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
 import { AttachedService } from './attach.ts';
@@ -28,7 +28,7 @@ import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCo
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import { edgeLabel, isHarnessFile, isPlumbing, nodeLabel, pathFromRoot, projectFile, readablePath, scriptOfClosure, scriptOfContext, sourceLineOf } from './trace.ts';
+import { edgeLabel, isHarnessFile, isPlumbing, nodeLabel, ownerFileAbove, pathFromRoot, projectFile, readablePath, scriptOfClosure, sourceLineOf } from './trace.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
@@ -406,9 +406,8 @@ function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { c
     const edge = edges[i]!;
     const from = edge.fromNode;
     if (!bornBefore(from.id) || from.type === 'synthetic') continue;
-    // The nearest scope above the container says whose it is: the harness's own bookkeeping is not the service's.
-    const scope = edges.slice(0, i).reverse().find((above) => above.fromNode.name === 'system / Context')?.fromNode;
-    const kits = scope ? isHarnessFile(projectFile(scriptOfContext(scope))) : false;
+    // The nearest scope or module binding above the container says whose it is: the harness's own bookkeeping is not the service's.
+    const kits = isHarnessFile(ownerFileAbove(edges, i));
     let name: string;
     // Entries: array elements, the numbered slots of a Map's or Set's table (internal edges "159", "162"…), and the
     // keys of an object used as a dictionary, its values (.<key>) and the key strings its table holds (numbered slots) alike.
@@ -448,9 +447,32 @@ function madeAt(node: IHeapNode, root: string): string | undefined {
       : (node.references.find((edge) => edge.type === 'property' && ['_onTimeout', 'listener', 'callback', 'fn'].includes(String(edge.name_or_index)) && edge.toNode.type === 'closure')?.toNode ?? null);
   if (!closure) return undefined;
   const file = projectFile(scriptOfClosure(closure), root);
+  if (!file) return undefined;
+  // TypeScript runs transpiled (tsx squeezes a module onto one line): the snapshot's position is in that code, not the
+  // file's. A named function is found by its definition in the source instead; an anonymous one by its file alone.
+  if (TRANSPILED.test(file)) {
+    const name = closure.name || closure.getReference('name', 'property')?.toNode.toStringNode()?.stringValue;
+    const line = name ? definitionLine(path.join(root, file), name) : null;
+    return line ? `${file}:${line}` : file;
+  }
   const location = sourceLineOf(closure);
-  if (!file || !location) return undefined;
-  return `${file}:${location.line}`;
+  return location ? `${file}:${location.line}` : file;
+}
+
+const TRANSPILED = /\.(ts|tsx|mts|cts|jsx)$/;
+
+/** The one line of a source file that defines `name` (a function, or a variable a function is assigned to); null if not exactly one. */
+function definitionLine(file: string, name: string): number | null {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const definition = new RegExp(`(?:\\bfunction\\s*\\*?\\s*${escaped}\\s*[(<]|\\b(?:const|let|var)\\s+${escaped}\\s*(?::[^=]+)?=|^\\s*(?:(?:public|private|protected|static|async)\\s+)*${escaped}\\s*[(<])`);
+  const lines = source.split(/\r?\n/).flatMap((text, index) => (definition.test(text) ? [index + 1] : []));
+  return lines.length === 1 ? lines[0]! : null;
 }
 
 /** What a structure that gains many new objects in each batch must still rise by, in each: a bounded one replaces, it does not rise. */

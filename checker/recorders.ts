@@ -292,12 +292,17 @@ export class TimerRecorder {
  */
 export class ListenerRecorder {
   private readonly added = new WeakMap<Function, { serial: number; location: string | null }>();
-  private readonly emitters: Array<{ name: string; emitter: EventEmitter }> = [];
+  /**
+   * Held weakly, as the connections are: a strong reference from the harness
+   * would be a path from a root to every listener, and the shortest one on
+   * some Node versions (24), so the heap would blame the harness for them.
+   */
+  private readonly emitters: Array<{ name: string; emitter: WeakRef<EventEmitter> }> = [];
 
   constructor(private readonly learnerFolder: string) {}
 
   watch(name: string, emitter: EventEmitter): void {
-    this.emitters.push({ name, emitter });
+    this.emitters.push({ name, emitter: new WeakRef(emitter) });
     for (const method of ['on', 'addListener', 'prependListener'] as const) {
       const real = emitter[method];
       emitter[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
@@ -315,8 +320,9 @@ export class ListenerRecorder {
    * left out: only those added with a line of the learner's code on the stack.
    */
   watchConnection(socket: EventEmitter): void {
-    this.connections.add(socket);
-    socket.once('close', () => this.connections.delete(socket));
+    const connection = new WeakRef(socket);
+    this.connections.add(connection);
+    socket.once('close', () => this.connections.delete(connection));
     for (const method of ['on', 'addListener', 'prependListener'] as const) {
       const real = socket[method];
       socket[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
@@ -327,11 +333,13 @@ export class ListenerRecorder {
     }
   }
 
-  private readonly connections = new Set<EventEmitter>();
+  private readonly connections = new Set<WeakRef<EventEmitter>>();
 
   held(): HeldResource[] {
     const held: HeldResource[] = [];
-    for (const socket of this.connections) {
+    for (const connection of this.connections) {
+      const socket = connection.deref();
+      if (!socket) continue;
       for (const event of socket.eventNames()) {
         for (const listener of socket.rawListeners(event)) {
           const record = this.added.get(listener);
@@ -339,7 +347,9 @@ export class ListenerRecorder {
         }
       }
     }
-    for (const { name, emitter } of this.emitters) {
+    for (const { name, emitter: ref } of this.emitters) {
+      const emitter = ref.deref();
+      if (!emitter) continue;
       for (const event of emitter.eventNames()) {
         emitter.rawListeners(event).forEach((listener, index) => {
           const record = this.added.get(listener);

@@ -143,6 +143,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
         objects: finding.objects,
         describe: measure.select.describe,
         passed,
+        ...(measure.guards ? { guards: measure.guards } : {}),
         ...(finding.path ? { path: finding.path, otherPaths: finding.otherPaths } : {}),
       };
     });
@@ -202,7 +203,10 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
   };
   return {
     http,
-    probe: () => server.probe(),
+    async probe(options) {
+      if (options?.collected) await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
+      return server.probe();
+    },
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
     // The harness bounds its wait by the server's work, and by STEADY_WALL_CAP_MS however busy the machine: wait that long.
     untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS),

@@ -77,3 +77,18 @@ export function anyOf(...selectors: readonly HeapSelector[]): HeapSelector {
     matches: (node) => selectors.some((selector) => selector.matches(node)),
   };
 }
+
+/**
+ * Strings that contain `text`, one per string kept: a substring or a
+ * concatenation that contains it points to its parts (`parent`, `first`,
+ * `second` edges), and a part that contains it too is not counted again.
+ * For names the traffic makes up ("broken-link-17.jpg"): whatever keeps them
+ * after their request is over keeps one per name.
+ */
+export function stringsContaining(text: string, describe: string): HeapSelector {
+  const contains = (node: IHeapNode): boolean => node.isString && (node.toStringNode()?.stringValue ?? '').includes(text);
+  return {
+    describe,
+    matches: (node) => contains(node) && !node.referrers.some((edge) => edge.fromNode.isString && contains(edge.fromNode)),
+  };
+}

@@ -147,6 +147,25 @@ function exportOfCell(cell: IHeapNode): { name: string; file: string | null } | 
 }
 
 /**
+ * The project file whose variable an object on a path hangs from: the nearest
+ * function scope or module binding (a Cell) above `below` (an index into the
+ * path's edges). The shortest path may pass through the checker's harness,
+ * which imports the service's modules; the binding nearest the object, not
+ * the first on the path, says whose the structure is.
+ */
+export function ownerFileAbove(edges: readonly IHeapEdge[], below: number): string | null {
+  for (let i = below - 1; i >= 0; i--) {
+    const from = edges[i]!.fromNode;
+    if (from.name === 'system / Cell') {
+      const declared = exportOfCell(from);
+      if (declared) return projectFile(declared.file);
+    }
+    if (from.name === 'system / Context') return projectFile(scriptOfContext(from));
+  }
+  return null;
+}
+
+/**
  * An object a project module exports, by its export's name, whichever path
  * V8 took to it: the shortest path may reach it through an importer or
  * through the checker's own harness, and the name must not change with that.

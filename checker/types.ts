@@ -25,6 +25,8 @@ export interface HeapMeasure {
   readonly bar: number;
   /** Steps the retainer path must pass through for the trace to be this leak's (used by the tests). */
   readonly retainer: string;
+  /** Why the leaky server passes this measure (see ResourceMeasure.guards); `retainer` is then the known half fix's. */
+  readonly guards?: string;
 }
 
 /** A measure read from the running process before and after the traffic (timers, listeners, descriptors). */
@@ -114,8 +116,11 @@ export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure
 /** What a scenario's traffic and contract get to work with. */
 export interface CheckContext {
   readonly http: HttpClient;
-  /** Inspect the server's process (memory, handles, listeners, storage counters). */
-  probe(): Promise<Probe>;
+  /**
+   * Inspect the server's process (memory, handles, listeners, storage counters); `collected`: after a
+   * garbage collection, so that memory is what the server holds, not what it let go of and V8 has not freed yet.
+   */
+  probe(options?: { readonly collected?: boolean }): Promise<Probe>;
   /** Emit the file store's `changed` event for a file, as if it had been replaced. */
   emitFileChanged(name: string): Promise<void>;
   /**
@@ -226,7 +231,7 @@ export interface MeasureResult {
   readonly objects?: number;
   readonly describe?: string;
   readonly passed: boolean;
-  /** Why the leaky server passes it: a guard against a leak a fix brings in (ResourceMeasure.guards). */
+  /** Why the leaky server passes it: a guard against a leak a fix brings in (a measure's `guards`). */
   readonly guards?: string;
   /** The shortest readable path to the largest retained object (heap measures that failed). */
   readonly path?: RetainerPath;

@@ -41,7 +41,8 @@ describe.each(SCENARIOS.map((scenario) => ({ folder: scenario.folder, scenario }
     if (result.status === 'could-not-probe') throw new Error(result.sentence);
     const spec = await loadCheck(checkFile(scenario));
     for (const measure of spec.measures) {
-      if (measure.kind === 'heap') {
+      // A guard measure watches for a fix's leak, not this server's.
+      if (measure.kind === 'heap' && !measure.guards) {
         expect(result.findings.some((finding) => finding.kind === 'heap')).toBe(true);
         expect(pathText(result)).toContain(measure.retainer);
       }

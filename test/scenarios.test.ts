@@ -66,7 +66,7 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     expect(spec.measures.length).toBeGreaterThan(0);
     for (const measure of spec.measures) {
       const result = verdict.measures.find((candidate) => candidate.name === measure.name) as MeasureResult;
-      if (measure.kind === 'resources' && measure.guards) {
+      if ((measure.kind === 'resources' || measure.kind === 'heap') && measure.guards) {
         // A guard against a leak a fix brings in: the leaky server has not got it.
         expect(result.passed, `${measure.name} (a guard): ${result.value} against a bar of ${result.bar}`).toBe(true);
         continue;

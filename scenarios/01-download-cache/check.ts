@@ -4,14 +4,15 @@
  * twelve thumbnails (300 KiB) and three panoramas (3, 5 and 7 MiB), then a
  * whole album of 32 photos (64 MiB) once each, eight at a time as a browser
  * fetches them, then the store's larger files (two 16 MiB logs, a 32 MiB video),
- * which the same route serves. What
- * must not stay: the bytes read during that traffic, beyond the cache's budget
- * (8 MiB), which the warm-up fills with the four gallery photos.
+ * which the same route serves, then 200 photos that are not there (a link
+ * checker). What must not stay: the bytes read during that traffic, beyond
+ * the cache's budget (8 MiB), which the warm-up fills with the four gallery
+ * photos, nor the names of the missing photos (a few may be remembered).
  * Contract: downloads are byte-exact, and a photo asked for again, with
  * whatever query string, is served from memory, without reading the disk.
  */
 import { fixtureSha256 } from '../../checker/fixtures.ts';
-import { arrayBuffers } from '../../checker/select.ts';
+import { arrayBuffers, stringsContaining } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
@@ -36,6 +37,13 @@ const MIXED_SIZES = [
   'panorama-3.jpg',
 ];
 const MiB = 1024 * 1024;
+
+/** Names of photos that are not there, as old pages link to them: each asked for once. */
+const BROKEN_LINK = 'broken-link-';
+const BROKEN_LINKS = 200;
+const LINK_CHECKS_AT_ONCE = 8;
+/** A fix may remember a few missing names (to spare the disk a lookup), not every one it was ever asked for. */
+const MISSING_NAMES_KEPT = 32;
 /** Cache-busters are fresh on every request, as real clients make them (and as `npm run demo` repeats the traffic). */
 let requestsSent = 0;
 
@@ -67,6 +75,16 @@ const check: CheckSpec = {
       await Promise.all(ALBUM.slice(first, first + ALBUM_FETCHES_AT_ONCE).map((name) => download(context, name)));
     }
     for (const name of LARGER_FILES) await download(context, name);
+    // A link checker walks the site's old pages: photos that are gone, each asked for once, eight at a time.
+    for (let batch = 0; batch < BROKEN_LINKS / LINK_CHECKS_AT_ONCE; batch++) {
+      await Promise.all(
+        Array.from({ length: LINK_CHECKS_AT_ONCE }, async () => {
+          const name = `${BROKEN_LINK}${requestsSent++}.jpg`;
+          const response = await context.http.get(`/files/${name}`);
+          if (response.status !== 404) context.breach(`GET /files/${name}, a photo that is not there, answered ${response.status} instead of 404.`);
+        }),
+      );
+    }
   },
 
   async contract(context) {
@@ -115,6 +133,15 @@ const check: CheckSpec = {
       // Wide enough for the 8 MiB a cache may keep; the measure above holds it to its budget, this one names what keeps the bytes.
       bar: 20 * MiB,
       retainer: 'thumbnailCache',
+    },
+    {
+      kind: 'heap',
+      name: 'names of missing photos kept after the traffic',
+      select: stringsContaining(BROKEN_LINK, 'strings naming a missing photo'),
+      unit: 'objects',
+      bar: MISSING_NAMES_KEPT,
+      retainer: 'knownMissing',
+      guards: 'a fix that remembers every missing name it was asked for, to skip the disk next time, keeps one string per name for ever',
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

@@ -3,8 +3,10 @@
  * connection the app keeps open) and some whose connection drops halfway, as on a phone;
  * two the disk refuses to store (it is full for them), a photo sent again while its
  * first attempt is still open, and phones that lose their signal right after the headers
- * (at each await of the handler on the file store before the body, if it has any). What must not stay: the progress
- * timers of finished and dropped uploads, and the bytes their closures keep.
+ * (at each await of the handler on the file store before the body, if it has any), and videos
+ * announced above the limit (413), whose phones hang up. What must not stay: the progress
+ * timers of finished and dropped uploads, the bytes their closures keep, nor (a guard)
+ * listeners on the connection the app keeps open.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
  * over, finished or dropped; oversized and unnamed uploads are refused.
@@ -13,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
-import { liveTimers } from '../../checker/instruments.ts';
+import { connectionListeners, liveTimers } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
@@ -90,6 +92,10 @@ async function retriedUpload(context: CheckContext): Promise<void> {
 const LOST_SIGNAL = 'lost-signal.jpg';
 const LOST_SIGNAL_CLIENTS = 2;
 
+/** Uploads announced larger than the service takes (a video from the camera roll): refused with 413 before their body. */
+const OVERSIZED = ['oversized-1.mp4', 'oversized-2.mp4'];
+const OVERSIZED_BYTES = 64 * MiB;
+
 /** Uploads whose name the checker's disk refuses to store (it is full for them): the error path of the handler. */
 const FULL_DISK_UPLOADS = [`${FULL_DISK_PREFIX}1.jpg`, `${FULL_DISK_PREFIX}2.jpg`];
 
@@ -125,11 +131,18 @@ const check: CheckSpec = {
     for (const name of FULL_DISK_UPLOADS) await refusedByDisk(context, name);
     // Phones that lose their signal right after the headers: at each await of the handler on the file store before the body, if it has any.
     await context.hangUpAtEachAwait(`/uploads/${LOST_SIGNAL}`, Array.from({ length: LOST_SIGNAL_CLIENTS }, () => ({ 'content-length': String(PHOTO_BYTES) })), { method: 'PUT' });
+    // Videos announced above the limit: the phone sends the headers, gets its 413 (or, from a server that would take
+    // the body, nothing more it can do without one), and hangs up.
+    for (const name of OVERSIZED) {
+      const announced = context.http.openRequest(`/uploads/${name}`, { 'content-length': String(OVERSIZED_BYTES) }, 'PUT');
+      await Promise.race([announced.answered, context.untilSteady()]);
+      await announced.hangUp();
+    }
   },
 
   async contract(context) {
     const { http, breach } = context;
-    const oversized = await http.request('/uploads/huge.jpg', { method: 'PUT', headers: { 'content-length': String(64 * MiB) } }).catch(() => null);
+    const oversized = await http.request('/uploads/huge.jpg', { method: 'PUT', headers: { 'content-length': String(OVERSIZED_BYTES) } }).catch(() => null);
     if (oversized && oversized.status !== 413) breach(`An upload announced as 64 MiB was answered ${oversized.status} instead of 413.`);
     const traversal = await http.request('/uploads/..%2f..%2fescape.jpg', { method: 'PUT', body: Buffer.from('x') });
     if (traversal.status !== 400) breach(`PUT /uploads/..%2f..%2fescape.jpg answered ${traversal.status}: names with a path must be refused (400).`);
@@ -143,10 +156,22 @@ const check: CheckSpec = {
     if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
 
     // Once an upload is over, finished or dropped, the app must stop drawing its progress bar.
-    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS, LOST_SIGNAL]) {
+    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS, LOST_SIGNAL, ...OVERSIZED]) {
       const progress = await http.get(`/uploads/${over}/progress`);
       if (progress.status === 200) {
-        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${over === name ? 'finished' : over === RETRIED ? 'was sent again and its first attempt dropped' : over === LOST_SIGNAL ? 'was dropped right after its headers' : over.startsWith(FULL_DISK_PREFIX) ? 'failed to be stored (the disk was full)' : 'was dropped'}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
+        const how =
+          over === name
+            ? 'finished'
+            : over === RETRIED
+              ? 'was sent again and its first attempt dropped'
+              : over === LOST_SIGNAL
+                ? 'was dropped right after its headers'
+                : OVERSIZED.includes(over)
+                  ? 'was refused as too large (413) and the phone hung up'
+                  : over.startsWith(FULL_DISK_PREFIX)
+                    ? 'failed to be stored (the disk was full)'
+                    : 'was dropped';
+        breach(`GET /uploads/${over}/progress still reports ${progress.text} after that upload ${how}: the app's progress bar stays stuck. Once an upload is over its progress must go (404).`);
         break;
       }
     }
@@ -167,6 +192,14 @@ const check: CheckSpec = {
       unit: 'bytes',
       bar: 2 * MiB,
       retainer: 'Timeout',
+    },
+    {
+      kind: 'resources',
+      name: 'listeners left on a connection kept open for 4 uploads',
+      instruments: [connectionListeners],
+      unit: 'objects',
+      bar: 0,
+      guards: "a fix that stops each upload's heartbeat when its connection closes leaves a listener per upload, with its request and response, on a connection the app keeps open",
     },
   ],
   routes: { fileNames: ['PUT /uploads/:name', 'GET /uploads/:name/progress'], uploads: ['PUT /uploads/:name'] },

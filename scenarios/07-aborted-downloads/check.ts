@@ -3,7 +3,8 @@
  * downloads whose clients hang up after a few hundred KiB, four at a time, as
  * players that close do, two more that seek (a Range request) and hang up too,
  * and some that hang up before the first byte, at each await of the handler on
- * the file store in turn. What must not stay: the files those aborted downloads
+ * the file store in turn, and players that ask the video's size first (HEAD).
+ * What must not stay: the files those aborted downloads
  * opened (their descriptors, each with the line that opened it).
  * Contract: complete downloads are byte-exact with the right type and length;
  * a video is streamed, not held whole in memory while its player pauses;
@@ -60,6 +61,11 @@ const check: CheckSpec = {
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
       await context.hangUpAtEachAwait(`/files/${VIDEO}`, Array.from({ length: EARLY_HANG_UPS }, () => undefined));
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
+      // A player asks the video's size first (HEAD: Express answers it through the GET route, without a body).
+      const head = await context.http.request(`/files/${VIDEO}`, { method: 'HEAD' });
+      if (head.status !== 200 || head.headers['content-length'] !== String(fixtureSpec(VIDEO).bytes)) {
+        context.breach(`HEAD /files/${VIDEO} answered ${head.status} with content-length ${head.headers['content-length'] ?? '(none)'}, instead of 200 and ${fixtureSpec(VIDEO).bytes}, as its GET does.`);
+      }
     }
     // A player keeps its connection open between downloads, and for as long as the check measures.
     const player = context.http.keepAlive();
@@ -70,14 +76,17 @@ const check: CheckSpec = {
     const { http, breach } = context;
     // The service streams from disk so that a video never sits in memory: a paused player shows whether it does.
     // First, while the traffic's garbage is collected (settled), so Buffers that come and go cannot hide a whole file.
-    const before = (await context.probe()).memory.arrayBuffers;
+    const before = (await context.probe({ collected: true })).memory.arrayBuffers;
     const player = await http.startPausedDownload(`/files/${VIDEO}`);
-    const held = (await context.probe()).memory.arrayBuffers - before;
+    // Judged once the server has done all it can without the player (never after a guessed wait): a server that
+    // respects backpressure then waits with a chunk or two in hand, one that ignores write()'s answer has read on.
+    await context.untilSteady();
+    const held = (await context.probe({ collected: true })).memory.arrayBuffers - before;
     await player.finish();
     await download(context, VIDEO, 'video/mp4');
     if (held > PAUSED_PLAYER_BYTES) {
       breach(
-        `While a player paused its download of ${VIDEO} (${(fixtureSpec(VIDEO).bytes / MiB).toFixed(0)} MiB), the server held ${(held / MiB).toFixed(1)} MiB more in Buffers: it loads the whole file into memory instead of streaming it from disk (createReadStream, openStoredFile).`,
+        `While a player paused its download of ${VIDEO} (${(fixtureSpec(VIDEO).bytes / MiB).toFixed(0)} MiB), the server held ${(held / MiB).toFixed(1)} MiB more in Buffers: it reads the file faster than the player takes it. Either it loads the whole file instead of streaming it from disk (createReadStream, openStoredFile), or it streams without waiting when the response is full (res.write() returned false and nothing waited for 'drain'; Writable.toWeb(res) does not wait either): pipeline() waits for you.`,
       );
     }
     const missing = await http.get('/files/no-such-video.mp4');

@@ -1,7 +1,11 @@
 /**
  * alternative. fs.promises.open FileHandle + handle.readableWebStream() piped to Writable.toWeb(res) with an AbortController fired on res 'close'; finally handle.close().
  * Proof: fd.mjs HOLD_SKIP=0 and 1: 0 fds after every abort kind; video byte-exact, content-length 33554432, video/mp4; 404, 400.
- * Check: PASS quiet and loaded (yours 0). Correct verdict.
+ * Check: PASS quiet and loaded (yours 0), until the paused player was judged once the server had done all it
+ *   could (untilSteady) and after a collection: then FAIL on the contract, 28.2 MiB held. The descriptors are fixed;
+ *   the streaming is not: Writable.toWeb(res) builds its queue from res's byte high-water mark read as a count of
+ *   chunks on Node 20 (fixed by nodejs/node#62986: Node 24.22 passes), so pipeTo never waits and the whole video
+ *   is read while the player pauses. The suite runs the variants on the first Node (20).
  */
 import { open } from 'node:fs/promises';
 import { Writable } from 'node:stream';

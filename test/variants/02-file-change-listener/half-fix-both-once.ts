@@ -3,6 +3,7 @@
  * half-fix (still leaks). Intent: `once` so the listener removes itself.
  * Actually: it only goes away when SOME file changes; downloads that finish normally keep theirs.
  * Proof: 24 full downloads -> 24 listeners, 48 MiB; ... 37 listeners, 224 MiB before any 'changed'. Check: FAIL 26 / 112 MiB (caught).
+ *   And the contract: once another file has changed, the listener is gone and the download's own change is missed.
  */
 import express from 'express';
 import { fileEvents, readStoredFile } from '#service/storage';
