@@ -34,14 +34,36 @@ export function locationIn(stack: string | undefined, learnerFolder: string): st
   return undefined;
 }
 
-/** The learner's line that is running now, or null when none of theirs is on the stack. */
-function currentLocation(learnerFolder: string): string | null {
+/** The stack that is running now, from the caller of `below` down. */
+function stackBelow(below: Function): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = STACK_DEPTH;
   const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, currentLocation);
+  Error.captureStackTrace(holder, below);
   Error.stackTraceLimit = limit;
-  return locationIn(holder.stack, learnerFolder) ?? null;
+  return holder.stack ?? '';
+}
+
+/** The learner's line that is running now, or null when none of theirs is on the stack. */
+function currentLocation(learnerFolder: string): string | null {
+  return locationIn(stackBelow(currentLocation), learnerFolder) ?? null;
+}
+
+/** Frames of Node's timers and of async_hooks, which a Timeout is made through whoever asked for it. */
+const TIMER_PLUMBING = /\(?node:(?:internal\/)?(?:timers|async_hooks)(?:\/promises)?:|recorders\.ts:/;
+
+/**
+ * A Timeout Node made for itself while the learner's code was on the stack:
+ * the first frame below Node's timer modules is another of Node's own (a
+ * socket's idle timer that `res.end()` arms when the response finishes at
+ * once, say), not a call to setTimeout or setInterval.
+ */
+function madeByNode(stack: string): boolean {
+  for (const frame of stack.split('\n').slice(1)) {
+    if (TIMER_PLUMBING.test(frame)) continue;
+    return /\(node:|^\s*at node:/.test(frame);
+  }
+  return false;
 }
 
 let serial = 0;
@@ -259,14 +281,15 @@ export class TimerRecorder {
   constructor(private readonly learnerFolder: string) {}
 
   install(): void {
-    createHook({
-      init: (_id, type, _trigger, resource) => {
-        if (type !== 'Timeout') return;
-        // Only the learner's: Node makes short-lived ones of its own (the HTTP Date header's cache, socket timeouts) at any moment.
-        const location = currentLocation(this.learnerFolder);
-        if (location) this.timers.push({ serial: ++serial, timer: new WeakRef(resource as Timeout), location });
-      },
-    }).enable();
+    const init = (_id: number, type: string, _trigger: number, resource: object): void => {
+      if (type !== 'Timeout') return;
+      // Only the learner's: Node makes short-lived ones of its own (the HTTP Date header's cache, socket timeouts) at any
+      // moment, sometimes with a line of the learner's below (res.end() arms the connection's keep-alive timer).
+      const stack = stackBelow(init);
+      const location = locationIn(stack, this.learnerFolder);
+      if (location && !madeByNode(stack)) this.timers.push({ serial: ++serial, timer: new WeakRef(resource as Timeout), location });
+    };
+    createHook({ init }).enable();
   }
 
   held(): HeldResource[] {

@@ -115,9 +115,9 @@ describe('retainer paths over the upload-heartbeat snapshots', () => {
 
   test('Timeouts created during the traffic and still alive: one per dropped upload', async () => {
     const [finding] = await analyseHeap(uploadHeartbeat, [measure(instancesOf('Timeout'))]);
-    // Eleven heartbeats (eight uploads dropped mid-body, three phones that lost their signal after the headers),
-    // and sometimes Node's own Date-header timer (re-armed every second).
+    // Eleven heartbeats (eight uploads dropped mid-body, three phones that lost their signal after the headers), and
+    // sometimes Node's own: the Date header's timer (re-armed every second), a connection's idle timer not yet cleared.
     expect(finding!.objects).toBeGreaterThanOrEqual(11);
-    expect(finding!.objects).toBeLessThanOrEqual(12);
+    expect(finding!.objects).toBeLessThanOrEqual(13);
   });
 });

@@ -5,8 +5,8 @@
  * first attempt is still open, and phones that lose their signal right after the headers
  * (at each await of the handler on the file store before the body, if it has any), and videos
  * announced above the limit (413), whose phones hang up. What must not stay: the progress
- * timers of finished and dropped uploads, the bytes their closures keep, nor (a guard)
- * listeners on the connection the app keeps open.
+ * timers of finished and dropped uploads, the bytes their closures keep, nor (guards)
+ * listeners on the connection the app keeps open and the files of dropped uploads.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
  * over, finished or dropped; oversized and unnamed uploads are refused.
@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
-import { connectionListeners, liveTimers } from '../../checker/instruments.ts';
+import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
@@ -200,6 +200,14 @@ const check: CheckSpec = {
       unit: 'objects',
       bar: 0,
       guards: "a fix that stops each upload's heartbeat when its connection closes leaves a listener per upload, with its request and response, on a connection the app keeps open",
+    },
+    {
+      kind: 'resources',
+      name: 'file descriptors left open after the uploads ended',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that streams each upload to disk (createWriteStream, req.pipe) and never closes the file of a dropped one leaves a descriptor open per dropped upload',
     },
   ],
   routes: { fileNames: ['PUT /uploads/:name', 'GET /uploads/:name/progress'], uploads: ['PUT /uploads/:name'] },

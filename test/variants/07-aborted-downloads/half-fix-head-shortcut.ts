@@ -3,7 +3,7 @@
  * ACTUALLY: LEAKS one FileHandle per HEAD request (Express routes HEAD through the GET handler); closed only by GC.
  * PROOF: prove.mjs 07 (sends 3 HEAD): 60 opened, 57 closed by code, 3 closed only by GC (one per HEAD).
  * Check: PASS (yours 0). WRONG (coverage gap): scenario 07's traffic sends no HEAD, so a HEAD-only leak passes. Scenario 11 does send HEAD and catches the same mistake (see 11/half-fix-head-forgotten).
- * Now caught: 07's traffic asks HEAD once a round (FAIL, 5 handles closed by the garbage collector).
+ * Now caught: 07's traffic asks HEAD twice a round (FAIL, 10 handles closed by the garbage collector).
  */
 import express from 'express';
 import path from 'node:path';
