@@ -112,12 +112,24 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
     clock.enter('snapshots');
     const resourceMeasures = spec.measures.filter((measure): measure is ResourceMeasure => measure.kind === 'resources');
-    const after = await probeSettledResources(running, before, resourceMeasures);
-    if (takeSnapshots) await snapshot(running, workspace.snapshot('final'));
+    const settledAt = performance.now();
+    const first = await running.probe();
+    const settledFirst = resourcesSettled(resourceMeasures, before, first);
+    const heap = { snapshot: workspace.snapshot('final'), baselineHighestId };
+    if (takeSnapshots) await snapshot(running, heap.snapshot);
+    // memlab reads the heap in its thread while the resources get the rest of their time and the server answers the contract: two cores at work.
+    let findingsReady = analyser ? analyser.analyse(heap) : Promise.resolve([]);
+    const after = settledFirst ? first : await probeSettledResources(running, before, resourceMeasures, settledAt + RESOURCE_SETTLE_MS);
+    if (analyser && !settledFirst && resourcesSettled(resourceMeasures, before, after)) {
+      // The server let go of its resources after the snapshot: what they held may have gone too. The heap is read again, as it is now.
+      await findingsReady.catch(() => undefined);
+      await analyser.stop();
+      analyser = new AnalysisThread(options.checkFile);
+      await snapshot(running, heap.snapshot);
+      findingsReady = analyser.analyse(heap);
+    }
 
     clock.enter('contract');
-    // memlab reads the heap in its thread while the server answers the contract: two cores at work.
-    const findingsReady = analyser ? analyser.analyse({ snapshot: workspace.snapshot('final'), baselineHighestId }) : Promise.resolve([]);
     await guard(running, spec.contract(context));
     // The kept-alive connections stayed open through the measures, as a browser's do; now they may go.
     http.closeKeptAlive();
@@ -379,8 +391,7 @@ export function numberHeap(server: ServerProcess, file?: string): Promise<number
  * the last connection ends. Probe again until every resource measure is back
  * to its baseline, or the deadline passes: what is open then, stays open.
  */
-async function probeSettledResources(server: ServerProcess, before: Probe, measures: readonly ResourceMeasure[]): Promise<Probe> {
-  const deadline = performance.now() + RESOURCE_SETTLE_MS;
+async function probeSettledResources(server: ServerProcess, before: Probe, measures: readonly ResourceMeasure[], deadline: number): Promise<Probe> {
   let after = await server.probe();
   while (measures.length > 0 && !resourcesSettled(measures, before, after) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 25));
