@@ -31,6 +31,12 @@ export interface RunOptions {
   readonly onPhase?: (phase: Phase) => void;
   /** Read the server's memory every few milliseconds while it runs, for the report's chart. */
   readonly timeline?: boolean;
+  /**
+   * Watch mode's check standing by: everything the check needs is loaded and
+   * its server's process started, and the server file is loaded only once the
+   * promise this returns settles (the next save).
+   */
+  readonly startWhen?: () => Promise<void>;
 }
 
 export const TIMEOUTS = {
@@ -74,16 +80,26 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     workspace = createWorkspace();
     ensureFixtures();
 
-    clock.enter('start');
+    let go: () => void = () => undefined;
+    const loadWhen = options.startWhen ? new Promise<void>((resolve) => (go = resolve)) : undefined;
+    if (!loadWhen) clock.enter('start');
     const starting = ServerProcess.start(options.serverFile, {
       startTimeoutMs: TIMEOUTS.startMs,
       env: { FG_UPLOADS_DIR: workspace.uploadsDir },
+      ...(loadWhen ? { loadWhen } : {}),
     });
+    // A server that cannot start says so when it is awaited; until then its failure is no one's.
+    starting.catch(() => undefined);
     // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
     const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
     const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
     // memlab and the check take a few hundred milliseconds to load: its thread loads them while the server starts.
     if (heapMeasures.length) analyser = new AnalysisThread(options.checkFile);
+    if (options.startWhen) {
+      await options.startWhen();
+      clock.enter('start');
+      go();
+    }
     server = await starting;
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
@@ -386,10 +402,12 @@ export function numberHeap(server: ServerProcess, file?: string): Promise<number
 }
 
 /**
- * A descriptor is closed a moment after its stream is destroyed (the close
- * runs on libuv's thread pool), so a fixed server may still be closing when
- * the last connection ends. Probe again until every resource measure is back
- * to its baseline, or the deadline passes: what is open then, stays open.
+ * A server may let go of a resource a moment after its last connection ends
+ * (a stream destroyed once it has opened, a clean-up on a timer). Probe again
+ * until every resource measure is back to its baseline, or the deadline
+ * (RESOURCE_SETTLE_MS after the traffic settled) passes: what is open then,
+ * stays open. The snapshot after the traffic is written meanwhile, and written
+ * again if the server lets go after it.
  */
 async function probeSettledResources(server: ServerProcess, before: Probe, measures: readonly ResourceMeasure[], deadline: number): Promise<Probe> {
   let after = await server.probe();
