@@ -99,11 +99,16 @@ export class HttpClient {
         request.destroy();
         reject(this.noAnswer(method, path, timeoutMs));
       }, timeoutMs);
+      let answered = false;
       request.on('error', (error) => {
+        // A server may answer before it has read the whole body (a 413, a 500 for a disk that is full) and close the
+        // connection: the body's last writes then fail (EPIPE), while its answer is there to read. The answer decides.
+        if (answered) return;
         clearTimeout(timer);
         reject(this.refused(method, path, error));
       });
       request.on('response', (response) => {
+        answered = true;
         const hash = createHash('sha256');
         const kept: Buffer[] = [];
         const keepBytes = options.keepTextBytes ?? KEEP_TEXT_BYTES;
