@@ -2,6 +2,7 @@
  * npm run bench [-- --repeat N] [--scenario N ...] [--against DIR] [--record]
  * npm run bench -- --probe [--repeat N]   npm run probe's false negatives and positives (checker/probe-bench.ts)
  * npm run bench -- --variants [--repeat N] [--scenario N ...] [--load]   wrong verdicts over every variant, on a loaded machine with --load (checker/bench-variants.ts)
+ * npm run bench -- --watch [--repeat N] [--scenario N ...] [--against DIR]   save → verdict in watch mode (checker/bench-watch.ts)
  *
  * Runs the check command, as a learner does, on every scenario's leaky server
  * and its solution, N times each (3 by default), and prints:
@@ -95,6 +96,11 @@ async function main(): Promise<void> {
   if (process.argv.includes('--variants')) {
     const { runVariantsBench } = await import('./bench-variants.ts');
     process.exitCode = await runVariantsBench(process.argv.slice(2));
+    return;
+  }
+  if (process.argv.includes('--watch')) {
+    const { runWatchBench } = await import('./bench-watch.ts');
+    process.exitCode = await runWatchBench(process.argv.slice(2));
     return;
   }
   if (process.argv.includes('--probe')) {

@@ -35,6 +35,25 @@ const PHASE_TEXT: Record<Phase, string> = {
   analysis: 'asking memlab what stayed',
 };
 
+let watchSaidGo = false;
+
+/** Watch mode's next check, standing by: tell the watcher, and wait for its word (the next save). */
+function untilWatchSaysGo(): Promise<void> {
+  return new Promise((resolve) => {
+    // Nothing else may keep this process waiting: the channel does, until the word comes.
+    process.channel?.ref();
+    const onMessage = (message: unknown): void => {
+      if (message !== 'go') return;
+      watchSaidGo = true;
+      process.off('message', onMessage);
+      process.channel?.unref();
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send!('standing-by');
+  });
+}
+
 async function main(): Promise<number> {
   const args = parseCliArgs(process.argv.slice(2), process.env);
   if (args.fromNpm.length) console.error(pc.dim(npmTookNote('check', args.scenario ? [args.scenario] : [], args.fromNpm)));
@@ -64,6 +83,8 @@ async function main(): Promise<number> {
   }
   const showProgress = !args.json && process.stderr.isTTY;
   installCleanupHandlers(() => {
+    // A check standing by for the next save was no check yet: it ends without a word.
+    if (process.env.FG_WATCH_STANDBY === '1' && !watchSaidGo) return;
     if (showProgress) process.stderr.write('\n');
     process.stderr.write('Check interrupted: the server was stopped and its snapshots deleted.\n');
   });
@@ -73,6 +94,7 @@ async function main(): Promise<number> {
     keepSnapshots: args.keep,
     timeline: args.report,
     onPhase: showProgress ? (phase) => process.stderr.write(`\r\x1b[2K${pc.dim(`… ${PHASE_TEXT[phase]}`)}`) : undefined,
+    ...(process.env.FG_WATCH_STANDBY === '1' && process.send ? { startWhen: untilWatchSaysGo } : {}),
   });
   if (showProgress) process.stderr.write('\r\x1b[2K');
   // Progress is the learner's own server: not the solution, not another file.

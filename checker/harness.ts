@@ -245,6 +245,22 @@ fs.read = function read(fd: number, ...rest: unknown[]) {
 } as typeof fs.read;
 syncBuiltinESMExports();
 
+// Watch mode starts the next check's harness while the learner is still editing: it loads all of the above (and
+// Express, which the scenarios' servers import) and waits, so that the server file it loads is the one saved last.
+if (process.env.FG_HARNESS_STANDBY === '1') {
+  await import('express').catch(() => undefined);
+  const load = new Promise<void>((resolve) => {
+    const onMessage = (message: unknown): void => {
+      if (message !== 'load') return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+  });
+  await send({ type: 'standing-by' });
+  await load;
+}
+
 let module: Record<string, unknown>;
 try {
   module = (await import(pathToFileURL(serverFile).href)) as Record<string, unknown>;

@@ -10,6 +10,8 @@ export type StartProblem =
   | { kind: 'self-listen'; port: string };
 
 export type HarnessEvent =
+  /** Started with FG_HARNESS_STANDBY=1: everything but the server is loaded, and the harness waits for the message 'load'. */
+  | { type: 'standing-by' }
   | { type: 'ready'; port: number }
   | { type: 'start-problem'; problem: StartProblem }
   | { type: 'crash'; reason: 'uncaughtException' | 'unhandledRejection'; message: string; location?: string; stack?: string }

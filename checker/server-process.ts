@@ -26,6 +26,11 @@ export interface StartOptions {
   readonly keepNodeOptions?: boolean;
   /** Whom the sentences about a server that will not start speak to: a learner's scenario server, or a service of the user's. */
   readonly audience?: 'learner' | 'service';
+  /**
+   * Start the process now, but load the server file only when this settles
+   * (watch mode, after the next save); `startTimeoutMs` counts from then.
+   */
+  readonly loadWhen?: Promise<void>;
 }
 
 interface Pending {
@@ -81,7 +86,7 @@ export class ServerProcess {
     const execArgv = ['--expose-gc', '--import', TSX_LOADER, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
     const child = fork(HARNESS, [serverFile], {
       execArgv,
-      env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }) },
+      env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }), FG_HARNESS_STANDBY: options.loadWhen ? '1' : '' },
       ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
@@ -99,7 +104,12 @@ export class ServerProcess {
 
     const relative = path.relative(process.cwd(), serverFile);
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const startTimer = (): void => {
+        if (!settled) timer = setTimeout(onTimeout, options.startTimeoutMs);
+      };
+      const onTimeout = (): void => {
         cleanup();
         child.kill('SIGKILL');
         reject(
@@ -108,9 +118,30 @@ export class ServerProcess {
             `${relative} did not finish loading within ${options.startTimeoutMs / 1000} s. Is something at the top level of the file waiting forever (an await, a loop)?`,
           ),
         );
-      }, options.startTimeoutMs);
+      };
+      // A harness standing by loads the server once both it is ready and the caller says so.
+      let standingBy = false;
+      let loading = !options.loadWhen;
+      const load = (): void => {
+        if (standingBy && loading && child.connected) child.send('load');
+      };
+      if (options.loadWhen) {
+        options.loadWhen.then(
+          () => {
+            loading = true;
+            startTimer();
+            load();
+          },
+          () => undefined,
+        );
+      } else {
+        startTimer();
+      }
       const onMessage = (event: HarnessEvent): void => {
-        if (event.type === 'ready') {
+        if (event.type === 'standing-by') {
+          standingBy = true;
+          load();
+        } else if (event.type === 'ready') {
           cleanup();
           resolve(event.port);
         } else if (event.type === 'start-problem') {
@@ -150,6 +181,7 @@ export class ServerProcess {
         reject(new CouldNotCheck('failed to start', `${relative} stopped while it was loading: ${describeExit(code, signal, output)}`));
       };
       const cleanup = (): void => {
+        settled = true;
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);

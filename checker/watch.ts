@@ -59,8 +59,16 @@ export function watchScenario(options: WatchOptions): Promise<never> {
   const dir = path.dirname(options.serverFile);
   const reason = options.poll ? '--poll asks for it' : eventsUnreliable(dir);
   let running: { child: ChildProcess; done: Promise<void>; cancelled: boolean } | null = null;
+  /** The next check, loaded with its server's process started, waiting for the next save. */
+  let standby: CheckChild | null = null;
+  let stopping = false;
   let pending: NodeJS.Timeout | null = null;
   let generation = 0;
+
+  const prepareStandby = (): void => {
+    // A file that is gone would end the check at once with an error: the next save starts one afresh.
+    if (!standby && !stopping && existsSync(options.serverFile)) standby = forkCheck(options, true);
+  };
 
   const startCheck = async (): Promise<void> => {
     const mine = ++generation;
@@ -74,24 +82,22 @@ export function watchScenario(options: WatchOptions): Promise<never> {
     }
     if (mine !== generation) return; // an even newer save took over while we waited
     console.log(pc.dim(`${clock()}  checking ${path.relative(process.cwd(), options.serverFile)} …`));
-    let stdout = '';
-    const child = fork(CLI, [...options.checkArgs, '--json'], {
-      cwd: PROJECT_ROOT,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      env: { ...process.env, FG_WATCH_CHILD: '1' },
-    });
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    const done = new Promise<void>((resolve) => {
-      child.on('close', (code) => {
-        if (running?.child === child) running = null;
-        if (mine === generation) report(options, stdout, code);
-        resolve();
-      });
-    });
-    running = { child, done, cancelled: false };
+    const alive = standby && standby.child.exitCode === null && standby.child.signalCode === null ? standby : null;
+    standby = null;
+    const check = alive ?? forkCheck(options, false);
+    const entry = {
+      child: check.child,
+      cancelled: false,
+      done: check.closed.then((code) => {
+        if (running?.child === check.child) running = null;
+        if (mine !== generation) return;
+        report(options, check.stdout(), code);
+        prepareStandby();
+      }),
+    };
+    running = entry;
+    if (check.standby && (await check.standingBy) && !entry.cancelled) check.child.send('go');
   };
-
   const saved = (): void => {
     if (pending) clearTimeout(pending);
     pending = setTimeout(() => {
@@ -139,14 +145,45 @@ export function watchScenario(options: WatchOptions): Promise<never> {
       for (const file of polled) unwatchFile(file);
       if (pending) clearTimeout(pending);
       generation++;
+      stopping = true;
+      const waiting = standby;
+      standby = null;
+      if (waiting?.child.connected) waiting.child.send('cancel');
       const child = running?.child;
-      if (!child) process.exit(130);
-      if (!running!.cancelled) child.send('cancel');
-      void running!.done.then(() => process.exit(130));
+      if (child && !running!.cancelled) child.send('cancel');
+      void Promise.all([running?.done, waiting?.closed]).then(() => process.exit(130));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+interface CheckChild {
+  readonly child: ChildProcess;
+  /** Started to stand by: it loads the check and its server's process, says 'standing-by', and waits for 'go'. */
+  readonly standby: boolean;
+  /** Whether it stood by (false: it ended first). */
+  readonly standingBy: Promise<boolean>;
+  readonly closed: Promise<number | null>;
+  stdout(): string;
+}
+
+/** The check command in a process of its own, printing its verdict as JSON. */
+function forkCheck(options: WatchOptions, standby: boolean): CheckChild {
+  let stdout = '';
+  const child = fork(CLI, [...options.checkArgs, '--json'], {
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, FG_WATCH_CHILD: '1', ...(standby ? { FG_WATCH_STANDBY: '1' } : {}) },
+  });
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const standingBy = new Promise<boolean>((resolve) => {
+    child.on('message', (message) => message === 'standing-by' && resolve(true));
+    void closed.then(() => resolve(false));
+  });
+  return { child, standby, standingBy, closed, stdout: () => stdout };
 }
 
 function report(options: WatchOptions, stdout: string, code: number | null): void {
