@@ -49,15 +49,25 @@ async function watchTimes(root: string, scenario: Scenario, saves: number): Prom
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  /** Woken by every piece of output, and by the end of the process. */
+  let wake: () => void = () => undefined;
+  const heard = (text: string): void => {
+    output += text;
+    wake();
+  };
+  child.stdout.setEncoding('utf8').on('data', heard);
+  child.stderr.setEncoding('utf8').on('data', heard);
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  void closed.then(() => wake());
   const verdicts = (): number => output.match(VERDICT_LINE)?.length ?? 0;
   const untilVerdict = async (count: number): Promise<void> => {
     const deadline = performance.now() + VERDICT_TIMEOUT_MS;
     while (verdicts() < count) {
       if (child.exitCode !== null || performance.now() > deadline) throw new Error(`watch of ${scenario.folder} in ${root} gave no verdict ${count}:\n${output}`);
-      await new Promise((resolve) => child.stdout.once('data', resolve).once('close', resolve));
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 1_000);
+      });
     }
   };
   const times: number[] = [];
