@@ -18,18 +18,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario, learnerFiles, SCENARIOS, scenarioDir, type Scenario } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
+import { median } from './format.ts';
 
 /** A learner reads the verdict and edits before the next save: time the next check has to get ready in. */
 const THINK_MS = 3_000;
 /** A verdict that takes longer than this is a hung watch, not a slow one. */
 const VERDICT_TIMEOUT_MS = 120_000;
 const VERDICT_LINE = /Watching for the next save/g;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkFile, findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
-import { formatFigure } from './format.ts';
+import { formatFigure, median } from './format.ts';
 import { readReferenceFigures, writeReferenceFigures, type ReferenceFigure } from './reference.ts';
 import { loadCheck } from './run.ts';
 import type { MeasureResult, PhaseTimes, Verdict } from './types.ts';
@@ -63,12 +63,6 @@ function runCommand(root: string, scenario: Scenario, side: Side): Promise<Run> 
       }
     });
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function seconds(ms: number | null): string {

@@ -72,3 +72,10 @@ export function symbolsFor(drawsSymbols: boolean): Symbols {
 
 /** The one place that decides how a verdict's marks look in this terminal. */
 export const SYMBOLS: Symbols = symbolsFor(terminalDrawsSymbols());
+
+/** The middle of some figures (the mean of the two middle ones for an even count): what the benches print. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

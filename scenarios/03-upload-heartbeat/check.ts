@@ -105,6 +105,10 @@ async function refusedByDisk(context: CheckContext, name: string): Promise<void>
   try {
     response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body: photo(50).body, expectServerError: true });
   } catch (error) {
+    // A server whose write to the disk fails may end the connection while the photo is still arriving (pipeline()
+    // destroys the request it reads): whether its 500 gets out first is a race on any machine. The app sees a failed
+    // upload either way; what stays behind is what the measures judge.
+    if (error instanceof CouldNotCheck && error.reason === 'connection failed') return;
     if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
     context.breach(`PUT /uploads/${name} got no answer when the disk was full: an error while storing the photo (an 'error' on the write stream, a rejected promise) must end the request with a 5xx, or the app waits for ever.`);
     return;
