@@ -17,11 +17,12 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { highestNodeId } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
-import { DescriptorRecorder, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
+import { DescriptorRecorder, FinalizerRecorder, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
 import { installFullDisk } from './full-disk.ts';
 import { SlowDisk } from './slow-disk.ts';
 import { untilSteady } from './steady.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
+import { RELEASE_WAIT_MS } from './protocol.ts';
 
 const serverFile = process.argv[2];
 if (!serverFile || !process.send) {
@@ -85,14 +86,20 @@ const slowDisk = new SlowDisk(() => steadyReading());
 await slowDisk.install();
 installFullDisk();
 // Recorders go in before the learner's code runs, so that everything it opens, starts and adds is seen being made.
-const descriptors = new DescriptorRecorder(learnerFolder);
+// A check's rules for letting go (see LateReleases and FinalizerRecorder); the probe's services run as at work.
+const strict = process.env.FG_HARNESS_STRICT_RELEASES === '1';
+const late = strict ? new LateReleases(RELEASE_WAIT_MS) : undefined;
+late?.install();
+const descriptors = new DescriptorRecorder(learnerFolder, late);
 descriptors.install();
-const timers = new TimerRecorder(learnerFolder);
+const timers = new TimerRecorder(learnerFolder, late);
 timers.install();
+const finalizers = new FinalizerRecorder(learnerFolder);
+if (strict) finalizers.install();
 // The storage module the services share, loaded through the same specifier as
 // server.ts so both see one instance (its counters and emitters).
 const storage = await import('#service/storage');
-const listeners = new ListenerRecorder(learnerFolder);
+const listeners = new ListenerRecorder(learnerFolder, late);
 listeners.watch('fileEvents', storage.fileEvents);
 
 /** Names a module conventionally gives a function that builds its app or server. */
@@ -402,7 +409,7 @@ function probe(): Probe {
     resources: { active: countActive(), fileDescriptors: listDescriptors()?.open.size ?? null },
     openConnections: busyConnections(),
     storage: { ...storage.storageStats },
-    held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held() },
+    held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held(), finalizers: finalizers.held() },
   };
 }
 

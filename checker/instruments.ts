@@ -35,7 +35,8 @@ export const liveTimers: Instrument = {
 /** Listeners on one event of the file store's shared emitter (fileEvents), with the line that added each. */
 export function fileEventListeners(event: string): Instrument {
   const what = `listener on fileEvents '${event}'`;
-  const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what);
+  // A listener a late timer removed carries a note after its name: "… 'changed' (removed by a timer of 5000 ms, …)".
+  const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what || listener.what.startsWith(`${what} (`));
   return { name: `the listeners added to fileEvents '${event}'`, read: (probe) => on(probe).length, held: on, verb: 'added' };
 }
 
@@ -96,7 +97,11 @@ export function resourceResult(measure: ResourceMeasure, before: Probe, after: P
   const reading = readResource(measure, before, after);
   const base = { name: measure.name, unit: measure.unit, bar: measure.bar, unavailable: reading.unavailable, ...(measure.guards ? { guards: measure.guards } : {}) };
   if (!reading.instrument) return { ...base, value: 0, passed: false, notMeasured: true };
-  return { ...base, value: reading.value, passed: reading.value <= measure.bar, instrument: reading.instrument.name, ...(reading.places?.length ? { places: reading.places } : {}) };
+  const passed = reading.value <= measure.bar;
+  // What stayed may be what a withheld clean-up would have let go of: a failing measure shows those too, and where they were registered.
+  const withheld = passed || !reading.places ? [] : newPlaces(before.held.finalizers, after.held.finalizers, 'registered');
+  const places = [...(reading.places ?? []), ...withheld];
+  return { ...base, value: reading.value, passed, instrument: reading.instrument.name, ...(places.length ? { places } : {}) };
 }
 
 /** What is held after and was not before, grouped by what it is and the line that made it, most first. */

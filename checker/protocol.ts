@@ -68,10 +68,23 @@ export interface HeldResources {
   readonly timers: readonly HeldResource[];
   /** Listeners on the shared emitters the file store exports. */
   readonly listeners: readonly HeldResource[];
+  /**
+   * FinalizationRegistry clean-ups that would have run and were withheld (a
+   * check's server runs none), each with the line that registered it; empty
+   * where they run (the probe's services).
+   */
+  readonly finalizers: readonly HeldResource[];
 }
 
 /** How a listener the server's code added to a client connection is named in the probe and in the verdict. */
 export const CONNECTION_LISTENER = 'listener on a client connection';
+
+/**
+ * How long after the traffic settled a check waits for a server to let go of
+ * its resources. A release made by a timer of this delay or longer (a sweep,
+ * a grace period) is not counted as one: see LateReleases.
+ */
+export const RELEASE_WAIT_MS = 1_000;
 
 /** What the harness reports about the running server. */
 export interface Probe {

@@ -5,10 +5,11 @@
  * with the first line of the learner's code that led to it, so that a failing
  * measure can say where to look, on every platform.
  */
-import { createHook } from 'node:async_hooks';
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import timers from 'node:timers';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONNECTION_LISTENER, type HeldResource } from './protocol.ts';
@@ -68,6 +69,52 @@ function madeByNode(stack: string): boolean {
 
 let serial = 0;
 
+/**
+ * Releases made by a timer that waits at least as long as the check gives a
+ * server to let go (a sweep every 5 s, a grace of 2 s): a file closed, a
+ * timer cleared or a listener removed from such a timer's callback, or from
+ * what it started, was held that long after its request ended, and longer on
+ * a busy day. On a fast machine the check reads before the sweep and on a
+ * slow one after it, so such a release is not counted as one: the verdict is
+ * the same on every machine. The timer's callback runs with its delay as its
+ * context, which promises, ticks and callbacks it starts carry on.
+ */
+export class LateReleases {
+  private readonly context = new AsyncLocalStorage<number>();
+
+  constructor(private readonly thresholdMs: number) {}
+
+  install(): void {
+    const context = this.context;
+    const threshold = this.thresholdMs;
+    const wrap = <T extends typeof setTimeout | typeof setInterval>(real: T): T => {
+      const wrapped = function (this: unknown, callback: unknown, delay?: unknown, ...args: unknown[]) {
+        const ms = Number(delay);
+        if (typeof callback !== 'function' || !(ms >= threshold)) return (real as Function).call(this, callback, delay, ...args);
+        return (real as Function).call(this, function (this: unknown, ...given: unknown[]) {
+          return context.run(ms, () => (callback as Function).apply(this, given));
+        }, delay, ...args);
+      };
+      // util.promisify's own version, name and length, as Node's have them.
+      Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(real));
+      return wrapped as unknown as T;
+    };
+    globalThis.setTimeout = timers.setTimeout = wrap(timers.setTimeout);
+    globalThis.setInterval = timers.setInterval = wrap(timers.setInterval);
+    syncBuiltinESMExports();
+  }
+
+  /** The delay of the timer whose callback is running now, or started what is running, when it is one the check does not wait for. */
+  delayNow(): number | undefined {
+    return this.context.getStore();
+  }
+}
+
+/** How a release a LateReleases does not count is shown beside what stayed. */
+function lateNote(ms: number, verb: string): string {
+  return ` (${verb} by a timer of ${ms} ms, not when its request ended: held until it fires)`;
+}
+
 interface DescriptorRecord {
   readonly serial: number;
   readonly file: string;
@@ -98,7 +145,13 @@ export class DescriptorRecorder {
    */
   private readonly collected: Array<DescriptorRecord & { readonly fd: number }> = [];
 
-  constructor(private readonly learnerFolder: string) {}
+  /** Descriptors a timer the check does not wait for closed (see LateReleases): open until it fired, and kept as such. */
+  private readonly closedLate: Array<DescriptorRecord & { readonly fd: number; readonly ms: number }> = [];
+
+  constructor(
+    private readonly learnerFolder: string,
+    private readonly late?: LateReleases,
+  ) {}
 
   install(): void {
     const recorder = this;
@@ -185,12 +238,19 @@ export class DescriptorRecorder {
   }
 
   private closed(fd: number): void {
-    this.open.delete(fd);
+    this.forget(fd);
   }
 
   /** A FileHandle's close, asked for again after its descriptor's number went to another file, forgets nothing else. */
   private closedHandle(fd: number, handle: fs.promises.FileHandle): void {
-    if (this.open.get(fd)?.handle?.deref() === handle) this.open.delete(fd);
+    if (this.open.get(fd)?.handle?.deref() === handle) this.forget(fd);
+  }
+
+  private forget(fd: number): void {
+    const record = this.open.get(fd);
+    const ms = this.late?.delayNow();
+    if (record && ms !== undefined) this.closedLate.push({ ...record, fd, ms });
+    this.open.delete(fd);
   }
 
   private placed(fd: number, location: string | null): void {
@@ -208,7 +268,10 @@ export class DescriptorRecorder {
    */
   held(connections: ReadonlySet<number> = new Set()): HeldResource[] {
     this.sweepCollected();
-    const collected = this.collected.map((record) => describeRecord(record.fd, record, ' (closed by the garbage collector, not by the code: open until it runs)'));
+    const collected = [
+      ...this.collected.map((record) => describeRecord(record.fd, record, ' (closed by the garbage collector, not by the code: open until it runs)')),
+      ...this.closedLate.map((record) => describeRecord(record.fd, record, lateNote(record.ms, 'closed'))),
+    ];
     const listing = listDescriptors();
     if (!listing) return [...[...this.open].map(([fd, record]) => describeRecord(fd, record)), ...collected];
     for (const fd of this.open.keys()) if (!listing.open.has(fd)) this.open.delete(fd);
@@ -262,10 +325,16 @@ export function listDescriptors(): { dir: string; open: Map<number, string> } | 
 /** Node's Timeout, with the fields it sets when a timer is made, cleared, or fires for the last time. */
 type Timeout = NodeJS.Timeout & { _destroyed?: boolean; _repeat?: number | null; _idleTimeout?: number };
 
+function timerKind(timer: Timeout): string {
+  return timer._repeat ? `interval, every ${timer._repeat} ms` : `timeout of ${timer._idleTimeout ?? '?'} ms`;
+}
+
 interface TimerRecord {
   readonly serial: number;
   readonly timer: WeakRef<Timeout>;
   readonly location: string;
+  /** Cleared by a timer the check does not wait for (see LateReleases): that timer's delay, and what this one was. */
+  clearedLate?: { readonly ms: number; readonly kind: string };
 }
 
 /**
@@ -278,9 +347,13 @@ interface TimerRecord {
 export class TimerRecorder {
   private readonly timers: TimerRecord[] = [];
 
-  constructor(private readonly learnerFolder: string) {}
+  constructor(
+    private readonly learnerFolder: string,
+    private readonly late?: LateReleases,
+  ) {}
 
   install(): void {
+    if (this.late) this.watchClears(this.late);
     const init = (_id: number, type: string, _trigger: number, resource: object): void => {
       if (type !== 'Timeout') return;
       // Only the learner's: Node makes short-lived ones of its own (the HTTP Date header's cache, socket timeouts) at any
@@ -292,17 +365,47 @@ export class TimerRecorder {
     createHook({ init }).enable();
   }
 
+  /** clearTimeout, clearInterval and a Timeout's close(), noted when a timer the check does not wait for makes them. */
+  private watchClears(late: LateReleases): void {
+    const note = (timer: unknown): void => {
+      const ms = late.delayNow();
+      if (ms === undefined || typeof timer !== 'object' || timer === null) return;
+      const record = this.timers.find((candidate) => candidate.timer.deref() === timer);
+      if (record && !(timer as Timeout)._destroyed) record.clearedLate = { ms, kind: timerKind(timer as Timeout) };
+    };
+    const realClearTimeout = timers.clearTimeout;
+    const realClearInterval = timers.clearInterval;
+    globalThis.clearTimeout = timers.clearTimeout = function clearTimeout(timer) {
+      note(timer);
+      return realClearTimeout(timer);
+    } as typeof clearTimeout;
+    globalThis.clearInterval = timers.clearInterval = function clearInterval(timer) {
+      note(timer);
+      return realClearInterval(timer);
+    } as typeof clearInterval;
+    syncBuiltinESMExports();
+    const prototype = Object.getPrototypeOf(setTimeout(() => undefined, 0).unref()) as { close(this: Timeout): Timeout };
+    const realClose = prototype.close;
+    prototype.close = function close(this: Timeout) {
+      note(this);
+      return realClose.call(this);
+    };
+  }
+
   held(): HeldResource[] {
     const live: HeldResource[] = [];
     for (let i = this.timers.length - 1; i >= 0; i--) {
       const record = this.timers[i]!;
       const timer = record.timer.deref();
+      if (timer && record.clearedLate) {
+        live.push({ key: `#${record.serial}`, what: `${record.clearedLate.kind}${lateNote(record.clearedLate.ms, 'cleared')}`, location: record.location });
+        continue;
+      }
       if (!timer || timer._destroyed) {
         this.timers.splice(i, 1);
         continue;
       }
-      const kind = timer._repeat ? `interval, every ${timer._repeat} ms` : `timeout of ${timer._idleTimeout ?? '?'} ms`;
-      live.push({ key: `#${record.serial}`, what: `${kind}${timer.hasRef() ? '' : ", unref'd"}`, location: record.location });
+      live.push({ key: `#${record.serial}`, what: `${timerKind(timer)}${timer.hasRef() ? '' : ", unref'd"}`, location: record.location });
     }
     return live.reverse();
   }
@@ -321,8 +424,13 @@ export class ListenerRecorder {
    * some Node versions (24), so the heap would blame the harness for them.
    */
   private readonly emitters: Array<{ name: string; emitter: WeakRef<EventEmitter> }> = [];
+  /** Listeners a timer the check does not wait for removed (see LateReleases): on until it fired, and kept as such. */
+  private readonly removedLate: HeldResource[] = [];
 
-  constructor(private readonly learnerFolder: string) {}
+  constructor(
+    private readonly learnerFolder: string,
+    private readonly late?: LateReleases,
+  ) {}
 
   watch(name: string, emitter: EventEmitter): void {
     this.emitters.push({ name, emitter: new WeakRef(emitter) });
@@ -333,6 +441,35 @@ export class ListenerRecorder {
         return real.call(emitter, event, listener);
       };
     }
+    this.watchRemovals(emitter, (event) => `listener on ${name} '${String(event)}'`);
+  }
+
+  /** removeListener, off and removeAllListeners, noted when a timer the check does not wait for makes them. */
+  private watchRemovals(emitter: EventEmitter, what: (event: string | symbol) => string): void {
+    const late = this.late;
+    if (!late) return;
+    const note = (event: string | symbol, listeners: readonly Function[]): void => {
+      const ms = late.delayNow();
+      if (ms === undefined) return;
+      for (const listener of listeners) {
+        // once() adds a wrapper: its record is the listener's.
+        const record = this.added.get(listener) ?? this.added.get((listener as { listener?: Function }).listener as Function);
+        if (record) this.removedLate.push({ key: `#${record.serial}`, what: `${what(event)}${lateNote(ms, 'removed')}`, location: record.location });
+      }
+    };
+    for (const method of ['removeListener', 'off'] as const) {
+      const real = emitter[method];
+      emitter[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
+        const present = emitter.rawListeners(event).filter((candidate) => candidate === listener || (candidate as { listener?: Function }).listener === listener);
+        note(event, present.slice(-1));
+        return real.call(emitter, event, listener);
+      };
+    }
+    const realRemoveAll = emitter.removeAllListeners;
+    emitter.removeAllListeners = (event?: string | symbol) => {
+      for (const name of event === undefined ? emitter.eventNames() : [event]) note(name, emitter.rawListeners(name));
+      return realRemoveAll.call(emitter, event);
+    };
   }
 
   /**
@@ -354,12 +491,13 @@ export class ListenerRecorder {
         return real.call(socket, event, listener);
       };
     }
+    this.watchRemovals(socket, (event) => `${CONNECTION_LISTENER} '${String(event)}'`);
   }
 
   private readonly connections = new Set<WeakRef<EventEmitter>>();
 
   held(): HeldResource[] {
-    const held: HeldResource[] = [];
+    const held: HeldResource[] = [...this.removedLate];
     for (const connection of this.connections) {
       const socket = connection.deref();
       if (!socket) continue;
@@ -382,5 +520,55 @@ export class ListenerRecorder {
       }
     }
     return held;
+  }
+}
+
+/** What a withheld clean-up is, as a failing measure lists it beside what stayed. */
+export const WITHHELD_CLEANUP = 'clean-up left to a FinalizationRegistry, which the check never runs (JavaScript does not promise a registry ever calls back)';
+
+/**
+ * FinalizationRegistry callbacks, withheld. ECMAScript lets an engine never
+ * call them, and V8 calls them when a collection happens to find their
+ * object unreachable: at once in this small heap, which the check collects
+ * before it counts, but minutes later, or never, in a service whose heap is
+ * large and calm. A listener, timer or file that only such a callback lets go
+ * of would look let go of here and stay held there; so the check runs the
+ * server as the language allows, with no callback ever made, and each one
+ * that would have run is recorded with the line that registered it.
+ * Registering, unregistering and what a registry keeps alive are unchanged.
+ */
+export class FinalizerRecorder {
+  private readonly withheld: HeldResource[] = [];
+
+  constructor(private readonly learnerFolder: string) {}
+
+  install(): void {
+    const recorder = this;
+    const Real = globalThis.FinalizationRegistry;
+    interface Registration {
+      readonly serial: number;
+      readonly location: string | null;
+    }
+    class FinalizationRegistry<T> extends Real<T> {
+      constructor(cleanup: (heldValue: T) => void) {
+        if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
+        // The learner's callback is never called, nor kept: what it would have closed over stays theirs to hold.
+        super(((registration: Registration) => {
+          recorder.withheld.push({ key: `#${registration.serial}`, what: WITHHELD_CLEANUP, location: registration.location });
+        }) as unknown as (heldValue: T) => void);
+      }
+
+      override register(target: WeakKey, heldValue: T, unregisterToken?: WeakKey): void {
+        if (Object.is(target, heldValue)) throw new TypeError('FinalizationRegistry.prototype.register: target and holdings must not be same');
+        const registration: Registration = { serial: ++serial, location: currentLocation(recorder.learnerFolder) };
+        super.register(target, registration as unknown as T, unregisterToken);
+      }
+    }
+    globalThis.FinalizationRegistry = FinalizationRegistry as FinalizationRegistryConstructor;
+  }
+
+  /** Clean-ups that would have run by now, each with the line that registered it. */
+  held(): HeldResource[] {
+    return [...this.withheld];
   }
 }

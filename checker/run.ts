@@ -10,6 +10,7 @@ import { AnalysisThread } from './analysis-thread.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { HarnessCommand, Probe, SampledPeaks } from './protocol.ts';
+import { RELEASE_WAIT_MS } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
@@ -87,6 +88,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       startTimeoutMs: TIMEOUTS.startMs,
       env: { FG_UPLOADS_DIR: workspace.uploadsDir },
       ...(loadWhen ? { loadWhen } : {}),
+      strictReleases: true,
     });
     // A server that cannot start says so when it is awaited; until then its failure is no one's.
     starting.catch(() => undefined);
@@ -135,7 +137,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (takeSnapshots) await snapshot(running, heap.snapshot);
     // memlab reads the heap in its thread while the resources get the rest of their time and the server answers the contract: two cores at work.
     let findingsReady = analyser ? analyser.analyse(heap) : Promise.resolve([]);
-    const after = settledFirst ? first : await probeSettledResources(running, before, resourceMeasures, settledAt + RESOURCE_SETTLE_MS);
+    const after = settledFirst ? first : await probeSettledResources(running, before, resourceMeasures, settledAt + RELEASE_WAIT_MS);
     if (analyser && !settledFirst && resourcesSettled(resourceMeasures, before, after)) {
       // The server let go of its resources after the snapshot: what they held may have gone too. The heap is read again, as it is now.
       await findingsReady.catch(() => undefined);
@@ -405,7 +407,7 @@ export function numberHeap(server: ServerProcess, file?: string): Promise<number
  * A server may let go of a resource a moment after its last connection ends
  * (a stream destroyed once it has opened, a clean-up on a timer). Probe again
  * until every resource measure is back to its baseline, or the deadline
- * (RESOURCE_SETTLE_MS after the traffic settled) passes: what is open then,
+ * (RELEASE_WAIT_MS after the traffic settled) passes: what is open then,
  * stays open. The snapshot after the traffic is written meanwhile, and written
  * again if the server lets go after it.
  */
@@ -418,7 +420,6 @@ async function probeSettledResources(server: ServerProcess, before: Probe, measu
   return after;
 }
 
-const RESOURCE_SETTLE_MS = 1_000;
 
 function probeResult(measure: ProbeMeasure, before: Probe, after: Probe): MeasureResult {
   const value = measure.read(after) - measure.read(before);

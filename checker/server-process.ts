@@ -31,6 +31,13 @@ export interface StartOptions {
    * (watch mode, after the next save); `startTimeoutMs` counts from then.
    */
   readonly loadWhen?: Promise<void>;
+  /**
+   * A check's rules for letting go (see FinalizerRecorder and LateReleases):
+   * no FinalizationRegistry callback runs, and what a timer of
+   * RELEASE_WAIT_MS or more lets go of counts as held. Off for the probe,
+   * whose services run as at work.
+   */
+  readonly strictReleases?: boolean;
 }
 
 interface Pending {
@@ -86,7 +93,7 @@ export class ServerProcess {
     const execArgv = ['--expose-gc', '--import', TSX_LOADER, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
     const child = fork(HARNESS, [serverFile], {
       execArgv,
-      env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }), FG_HARNESS_STANDBY: options.loadWhen ? '1' : '' },
+      env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }), FG_HARNESS_STANDBY: options.loadWhen ? '1' : '', FG_HARNESS_STRICT_RELEASES: options.strictReleases ? '1' : '' },
       ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
