@@ -24,6 +24,7 @@ import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
 import { bornAfter, highestNodeId } from './heap-ids.ts';
 import { HeapHistory, type EarlierHeap } from './heap-history.ts';
 import type { HeldResource, Probe } from './protocol.ts';
+import { RELEASE_WAIT_MS } from './protocol.ts';
 import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCounts } from './probe-traffic.ts';
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
@@ -202,7 +203,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       refuseServerErrors(http);
     };
     const snapshot = async (name: 'baseline' | 'target' | 'final'): Promise<void> => {
-      probes.push(await target.probe());
+      probes.push(await releasedProbe(target, probes[0]));
       await target.snapshot(workspace!.snapshot(name));
       if (name === 'final') return;
       earlier.push(history!.read(earlier.length, workspace!.snapshot(name)));
@@ -271,6 +272,25 @@ interface ProbeTarget {
   settle(): Promise<void>;
   guard(step: Promise<void>): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The service's figures once what it lets go of a moment after its last
+ * request (a timer that stops itself at its next beat, a file closed once its
+ * stream has opened) is let go of: read again until its timers and
+ * descriptors are back to the baseline's, or RELEASE_WAIT_MS has passed, as a
+ * check waits. What is still held then counts.
+ */
+async function releasedProbe(target: ProbeTarget, baseline: Probe | undefined): Promise<Probe> {
+  let reading = await target.probe();
+  if (!baseline) return reading;
+  const held = (probe: Probe): number => probe.held.timers.length + probe.held.descriptors.length;
+  const deadline = performance.now() + RELEASE_WAIT_MS;
+  while (held(reading) > held(baseline) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    reading = await target.probe();
+  }
+  return reading;
 }
 
 async function startedTarget(options: ProbeOptions, kitService: boolean, uploadsDir: string): Promise<ProbeTarget> {
