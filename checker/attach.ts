@@ -149,7 +149,7 @@ export class AttachedService {
 
   async probe(): Promise<Probe> {
     const read = JSON.parse(await this.evaluate<string>(READ_PROBE)) as Pick<Probe, 'memory' | 'resources'>;
-    return { ...read, openConnections: 0, held: { descriptors: [], timers: [], listeners: [], finalizers: [] }, storage: { diskReads: 0, bytesRead: 0, uploadsWritten: 0 } };
+    return { ...read, openConnections: 0, held: { descriptors: [], timers: [], listeners: [], finalizers: [], weakRefs: [] }, storage: { diskReads: 0, bytesRead: 0, uploadsWritten: 0 } };
   }
 
   /** Write a heap snapshot of the attached process to `file`, as the inspector streams it. */

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { highestNodeId } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
-import { DescriptorRecorder, FinalizerRecorder, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
+import { DescriptorRecorder, FinalizerRecorder, KeptWeakRefs, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
 import { installFullDisk } from './full-disk.ts';
 import { SlowDisk } from './slow-disk.ts';
 import { untilSteady } from './steady.ts';
@@ -86,7 +86,7 @@ const slowDisk = new SlowDisk(() => steadyReading());
 await slowDisk.install();
 installFullDisk();
 // Recorders go in before the learner's code runs, so that everything it opens, starts and adds is seen being made.
-// A check's rules for letting go (see LateReleases and FinalizerRecorder); the probe's services run as at work.
+// A check's rules for letting go (see LateReleases, FinalizerRecorder and KeptWeakRefs); the probe's services run as at work.
 const strict = process.env.FG_HARNESS_STRICT_RELEASES === '1';
 const late = strict ? new LateReleases(RELEASE_WAIT_MS) : undefined;
 late?.install();
@@ -96,6 +96,8 @@ const timers = new TimerRecorder(learnerFolder, late);
 timers.install();
 const finalizers = new FinalizerRecorder(learnerFolder);
 if (strict) finalizers.install();
+const weakRefs = new KeptWeakRefs(learnerFolder);
+if (strict) weakRefs.install();
 // The storage module the services share, loaded through the same specifier as
 // server.ts so both see one instance (its counters and emitters).
 const storage = await import('#service/storage');
@@ -409,7 +411,7 @@ function probe(): Probe {
     resources: { active: countActive(), fileDescriptors: listDescriptors()?.open.size ?? null },
     openConnections: busyConnections(),
     storage: { ...storage.storageStats },
-    held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held(), finalizers: finalizers.held() },
+    held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held(), finalizers: finalizers.held(), weakRefs: weakRefs.held() },
   };
 }
 

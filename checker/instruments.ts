@@ -99,7 +99,7 @@ export function resourceResult(measure: ResourceMeasure, before: Probe, after: P
   if (!reading.instrument) return { ...base, value: 0, passed: false, notMeasured: true };
   const passed = reading.value <= measure.bar;
   // What stayed may be what a withheld clean-up would have let go of: a failing measure shows those too, and where they were registered.
-  const withheld = passed || !reading.places ? [] : newPlaces(before.held.finalizers, after.held.finalizers, 'registered');
+  const withheld = passed || !reading.places ? [] : [...newPlaces(before.held.finalizers, after.held.finalizers, 'registered'), ...newPlaces(before.held.weakRefs, after.held.weakRefs, 'made')];
   const places = [...(reading.places ?? []), ...withheld];
   return { ...base, value: reading.value, passed, instrument: reading.instrument.name, ...(places.length ? { places } : {}) };
 }

@@ -285,12 +285,15 @@ async function releasedProbe(target: ProbeTarget, baseline: Probe | undefined): 
   let reading = await target.probe();
   if (!baseline) return reading;
   const held = (probe: Probe): number => probe.held.timers.length + probe.held.descriptors.length;
+  if (held(reading) <= held(baseline)) return reading;
   const deadline = performance.now() + RELEASE_WAIT_MS;
   while (held(reading) > held(baseline) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 25));
     reading = await target.probe();
   }
-  return reading;
+  // What those timers and files held (a response, a file's bytes) is garbage now: collect it before it is counted.
+  await target.settle();
+  return target.probe();
 }
 
 async function startedTarget(options: ProbeOptions, kitService: boolean, uploadsDir: string): Promise<ProbeTarget> {

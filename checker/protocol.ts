@@ -74,6 +74,12 @@ export interface HeldResources {
    * where they run (the probe's services).
    */
   readonly finalizers: readonly HeldResource[];
+  /**
+   * WeakRefs a check keeps full (to a response, a stream, a FileHandle, a
+   * Timeout: see KeptWeakRefs), still alive, each with the line that made
+   * it; empty where they are weak (the probe's services).
+   */
+  readonly weakRefs: readonly HeldResource[];
 }
 
 /** How a listener the server's code added to a client connection is named in the probe and in the verdict. */

@@ -6,14 +6,19 @@
  * measure can say where to look, on every platform.
  */
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import timers from 'node:timers';
+import timersPromises from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONNECTION_LISTENER, type HeldResource } from './protocol.ts';
 import { parseStackFrame } from './stack-frame.ts';
+import { promisify } from 'node:util';
+
+/** The real WeakRef, taken before a check may replace the global (see KeptWeakRefs): the recorders' own references stay weak. */
+const RealWeakRef = globalThis.WeakRef;
 
 /** Deep enough to pass Node's stream and timer internals and reach the learner's `await` (async frames included). */
 const STACK_DEPTH = 64;
@@ -95,18 +100,70 @@ export class LateReleases {
           return context.run(ms, () => (callback as Function).apply(this, given));
         }, delay, ...args);
       };
-      // util.promisify's own version, name and length, as Node's have them.
-      Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(real));
+      // Name and length as Node's have them; util.promisify's own version is the late one of timers/promises.
+      const { [promisify.custom]: custom, ...own } = Object.getOwnPropertyDescriptors(real) as Record<PropertyKey, PropertyDescriptor>;
+      Object.defineProperties(wrapped, own);
+      if (custom) Object.defineProperty(wrapped, promisify.custom, { configurable: true, writable: true, value: (timersPromises as Record<string, unknown>)[real === timers.setTimeout ? 'setTimeout' : 'setInterval'] });
       return wrapped as unknown as T;
     };
+    this.wrapPromises();
     globalThis.setTimeout = timers.setTimeout = wrap(timers.setTimeout);
     globalThis.setInterval = timers.setInterval = wrap(timers.setInterval);
     syncBuiltinESMExports();
   }
 
+  /**
+   * node:timers/promises: `await setTimeout(2000)`, `for await (… of
+   * setInterval(5000))`, `scheduler.wait(2000)`. The code after such an
+   * await runs in the context of the function that awaited, not the timer's,
+   * so the delay is kept in a window instead: open when the timer's promise
+   * settles, through the code that awaited it (its synchronous part, the
+   * promises it chains and the first ticks it queues), and shut before
+   * anything else runs. Node drains those queues right after each timer's
+   * callback, before it reads the network or another timer fires, so nothing
+   * of another request can run inside the window.
+   */
+  private wrapPromises(): void {
+    const threshold = this.thresholdMs;
+    const opened = <T>(ms: number, value: T): T => {
+      this.window = ms;
+      // Two microtasks on, the code that awaited has run its first part; a tick then shuts the window after the ticks that part queued.
+      queueMicrotask(() => queueMicrotask(() => process.nextTick(() => {
+        if (this.window === ms) this.window = undefined;
+      })));
+      return value;
+    };
+    const realTimeout = timersPromises.setTimeout;
+    const realInterval = timersPromises.setInterval;
+    const realWait = timersPromises.scheduler.wait.bind(timersPromises.scheduler);
+    const lateTimeout = function setTimeout(delay?: number, value?: unknown, options?: object) {
+      const ms = Number(delay);
+      const promise = realTimeout(delay, value, options);
+      return ms >= threshold ? promise.then((given) => opened(ms, given)) : promise;
+    };
+    const lateInterval = function setInterval(delay?: number, value?: unknown, options?: object) {
+      const ms = Number(delay);
+      const iterator = realInterval(delay, value, options);
+      if (!(ms >= threshold)) return iterator;
+      const next = iterator.next.bind(iterator);
+      return Object.assign(iterator, { next: () => next().then((result) => opened(ms, result)) });
+    };
+    Object.defineProperties(lateTimeout, { length: { value: realTimeout.length } });
+    Object.defineProperties(lateInterval, { length: { value: realInterval.length } });
+    (timersPromises as { setTimeout: unknown }).setTimeout = lateTimeout;
+    (timersPromises as { setInterval: unknown }).setInterval = lateInterval;
+    timersPromises.scheduler.wait = (delay: number, options?: object) => {
+      const promise = realWait(delay, options);
+      return Number(delay) >= threshold ? promise.then(() => opened(Number(delay), undefined)) : promise;
+    };
+  }
+
+  /** A timers/promises timer's delay while the code that awaited it runs (see wrapPromises). */
+  private window: number | undefined;
+
   /** The delay of the timer whose callback is running now, or started what is running, when it is one the check does not wait for. */
   delayNow(): number | undefined {
-    return this.context.getStore();
+    return this.context.getStore() ?? this.window;
   }
 }
 
@@ -225,7 +282,7 @@ export class DescriptorRecorder {
   private opened(fd: number, file: fs.PathLike, location: string | null, handle?: fs.promises.FileHandle): void {
     // The number may be free again because the collector closed a FileHandle that had it.
     this.sweepCollected();
-    this.open.set(fd, { serial: ++serial, file: String(file), location, ...(handle ? { handle: new WeakRef(handle) } : {}) });
+    this.open.set(fd, { serial: ++serial, file: String(file), location, ...(handle ? { handle: new RealWeakRef(handle) } : {}) });
   }
 
   /** Records of FileHandles the collector took without a close: open until it ran, and kept as such. */
@@ -360,7 +417,7 @@ export class TimerRecorder {
       // moment, sometimes with a line of the learner's below (res.end() arms the connection's keep-alive timer).
       const stack = stackBelow(init);
       const location = locationIn(stack, this.learnerFolder);
-      if (location && !madeByNode(stack)) this.timers.push({ serial: ++serial, timer: new WeakRef(resource as Timeout), location });
+      if (location && !madeByNode(stack)) this.timers.push({ serial: ++serial, timer: new RealWeakRef(resource as Timeout), location });
     };
     createHook({ init }).enable();
   }
@@ -433,7 +490,7 @@ export class ListenerRecorder {
   ) {}
 
   watch(name: string, emitter: EventEmitter): void {
-    this.emitters.push({ name, emitter: new WeakRef(emitter) });
+    this.emitters.push({ name, emitter: new RealWeakRef(emitter) });
     for (const method of ['on', 'addListener', 'prependListener'] as const) {
       const real = emitter[method];
       emitter[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
@@ -480,7 +537,7 @@ export class ListenerRecorder {
    * left out: only those added with a line of the learner's code on the stack.
    */
   watchConnection(socket: EventEmitter): void {
-    const connection = new WeakRef(socket);
+    const connection = new RealWeakRef(socket);
     this.connections.add(connection);
     socket.once('close', () => this.connections.delete(connection));
     for (const method of ['on', 'addListener', 'prependListener'] as const) {
@@ -571,4 +628,63 @@ export class FinalizerRecorder {
   held(): HeldResource[] {
     return [...this.withheld];
   }
+}
+
+/** What a kept WeakRef is, as a failing measure lists it beside what stayed. */
+export function keptWeakRef(target: string): string {
+  return `WeakRef to a request's ${target}, which the check never empties (code that lets go of a file, a timer or a listener once such a WeakRef is empty waits on the collector, which may not come for minutes)`;
+}
+
+/**
+ * WeakRefs to what a request holds open (a response, a request, a stream, a
+ * socket, a FileHandle, an AbortSignal, a Timeout) keep their target in a
+ * check: deref() answers it for as long as the WeakRef lives. Code that lets
+ * go of a file, a listener or a timer once such a WeakRef is empty waits on
+ * the collector, which the check runs before it counts and a service runs
+ * when its heap says so: minutes later for an object that reached the old
+ * generation, never for a quiet one. ECMAScript allows a WeakRef to keep its
+ * target; what is only data (a Buffer in a cache) is left weak.
+ */
+export class KeptWeakRefs {
+  private readonly made: Array<{ readonly serial: number; readonly what: string; readonly location: string | null; readonly ref: WeakRef<object> }> = [];
+
+  constructor(private readonly learnerFolder: string) {}
+
+  install(): void {
+    const recorder = this;
+    const Real = RealWeakRef;
+    class WeakRef<T extends WeakKey> extends Real<T> {
+      /** The target, held: a heap snapshot's path to it runs through the learner's WeakRef. */
+      readonly #kept: T | undefined;
+
+      constructor(target: T) {
+        super(target);
+        const kind = heldOpen(target);
+        if (!kind) return;
+        this.#kept = target;
+        recorder.made.push({ serial: ++serial, what: keptWeakRef(kind), location: currentLocation(recorder.learnerFolder), ref: new Real(this) });
+      }
+
+      override deref(): T | undefined {
+        return this.#kept ?? super.deref();
+      }
+    }
+    Object.defineProperty(WeakRef, 'name', { value: 'WeakRef' });
+    globalThis.WeakRef = WeakRef as WeakRefConstructor;
+  }
+
+  /** The kept WeakRefs still alive (one dropped takes its target with it), each with the line that made it. */
+  held(): HeldResource[] {
+    for (let i = this.made.length - 1; i >= 0; i--) if (!this.made[i]!.ref.deref()) this.made.splice(i, 1);
+    return this.made.map((record) => ({ key: `#${record.serial}`, what: record.what, location: record.location }));
+  }
+}
+
+/** What a target holds open, by its kind ("ServerResponse", "ReadStream", "Timeout"), or null for data. */
+function heldOpen(target: unknown): string | null {
+  if (typeof target !== 'object' || target === null) return null;
+  const kind = (target as object).constructor?.name || 'object';
+  if (target instanceof EventEmitter || target instanceof EventTarget) return kind;
+  if (kind === 'Timeout' || kind === 'Immediate') return kind;
+  return null;
 }

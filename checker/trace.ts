@@ -244,6 +244,8 @@ export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): strin
   const from = skipped[0] ?? edge.fromNode;
   const name = edge.name_or_index;
   if (edge.type === 'context') return `variable ${name}`;
+  // A WeakRef a check keeps full (see KeptWeakRefs in recorders.ts): say so where the path passes it.
+  if (edge.type === 'property' && name === '#kept' && from.name === 'WeakRef') return 'kept: a check never empties a WeakRef to a request\'s objects';
   if (edge.type === 'property') return `.${name}`;
   if (edge.type === 'element') {
     if (from.name === 'Map' || from.name === 'Set') return `${from.name} entry`;

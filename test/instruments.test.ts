@@ -27,7 +27,7 @@ function probe(fileDescriptors: number | null, bytesRead = 0, descriptors: reado
     resources: { active: {}, fileDescriptors },
     openConnections: 0,
     storage: { diskReads: 1, bytesRead, uploadsWritten: 0 },
-    held: { descriptors, timers: [], listeners: [], finalizers: [] },
+    held: { descriptors, timers: [], listeners: [], finalizers: [], weakRefs: [] },
   };
 }
 

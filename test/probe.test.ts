@@ -214,7 +214,7 @@ describe('what counts as growth', () => {
       resources: { active: { Timeout: timeouts }, fileDescriptors: fds },
       openConnections: 0,
       storage: { diskReads: 0, bytesRead: 0, uploadsWritten: 0 },
-      held: { descriptors: [], timers: [], listeners: [], finalizers: [] },
+      held: { descriptors: [], timers: [], listeners: [], finalizers: [], weakRefs: [] },
     });
     const findings = probeGrowth(probe(20, 1, 0), probe(28, 0, 4 << 20), probe(36, 1, 8 << 20), 8);
     expect(findings.map((finding) => finding.name)).toEqual(['memory held by Buffers and typed arrays (arrayBuffers)', 'open file descriptors']);
