@@ -329,6 +329,9 @@ function busyConnections(): number {
   return busy;
 }
 
+// Each request's handler in a span of its own, to tell a release by a later request (see LateReleases).
+late?.spanRequests(server);
+
 // Responses in flight, for the bytes written to them that no client has taken yet.
 const openResponses = new Set<http.ServerResponse>();
 server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {

@@ -86,6 +86,10 @@ let serial = 0;
  */
 export class LateReleases {
   private readonly context = new AsyncLocalStorage<number>();
+  /** The request whose handler is running now, or started what is running (its promises, ticks and callbacks; not timers). */
+  private readonly requests = new AsyncLocalStorage<RequestSpan>();
+  /** Counts the starts and ends of requests, so that "ended before that one started" is a comparison. */
+  private clock = 0;
 
   constructor(private readonly thresholdMs: number) {}
 
@@ -93,11 +97,16 @@ export class LateReleases {
     const context = this.context;
     const threshold = this.thresholdMs;
     const wrap = <T extends typeof setTimeout | typeof setInterval>(real: T): T => {
+      const requests = this.requests;
       const wrapped = function (this: unknown, callback: unknown, delay?: unknown, ...args: unknown[]) {
         const ms = Number(delay);
-        if (typeof callback !== 'function' || !(ms >= threshold)) return (real as Function).call(this, callback, delay, ...args);
+        if (typeof callback !== 'function') return (real as Function).call(this, callback, delay, ...args);
+        // A timer is not its request's handler: what it lets go of, it lets go of for whoever set it (a batch, a debounce).
+        if (!(ms >= threshold)) return (real as Function).call(this, function (this: unknown, ...given: unknown[]) {
+          return requests.exit(() => (callback as Function).apply(this, given));
+        }, delay, ...args);
         return (real as Function).call(this, function (this: unknown, ...given: unknown[]) {
-          return context.run(ms, () => (callback as Function).apply(this, given));
+          return context.run(ms, () => requests.exit(() => (callback as Function).apply(this, given)));
         }, delay, ...args);
       };
       // Name and length as Node's have them; util.promisify's own version is the late one of timers/promises.
@@ -161,15 +170,53 @@ export class LateReleases {
   /** A timers/promises timer's delay while the code that awaited it runs (see wrapPromises). */
   private window: number | undefined;
 
-  /** The delay of the timer whose callback is running now, or started what is running, when it is one the check does not wait for. */
-  delayNow(): number | undefined {
-    return this.context.getStore() ?? this.window;
+  /**
+   * Run the server's request listeners each in a span of its own: a release
+   * made by the handler of a request that started after the one that made
+   * the resource had ended (a sweep when the next request comes) is held
+   * until someone asks for something, all night on a quiet service.
+   */
+  spanRequests(server: import('node:http').Server): void {
+    for (const listener of server.listeners('request') as Array<(...args: unknown[]) => unknown>) {
+      server.off('request', listener);
+      server.on('request', (request: unknown, response: EventEmitter) => {
+        const span: RequestSpan = { started: ++this.clock };
+        response.once('close', () => (span.ended = ++this.clock));
+        return this.requests.run(span, () => listener.call(server, request, response));
+      });
+    }
+  }
+
+  /** The request whose handler made what is being made now, to tell later who let it go. */
+  requestNow(): RequestSpan | undefined {
+    return this.requests.getStore();
+  }
+
+  /**
+   * Why a release made now, of a resource made in `madeIn`, does not count as
+   * one: a timer of a second or more, or the handler of a later request.
+   */
+  lateNow(madeIn?: RequestSpan): LateReason | undefined {
+    const ms = this.context.getStore() ?? this.window;
+    if (ms !== undefined) return { kind: 'timer', ms };
+    const now = this.requests.getStore();
+    if (madeIn && now && now !== madeIn && madeIn.ended !== undefined && madeIn.ended < now.started) return { kind: 'later request' };
+    return undefined;
   }
 }
 
+/** A request, from its handler's start to its response's close, in LateReleases' clock. */
+export interface RequestSpan {
+  readonly started: number;
+  ended?: number;
+}
+
+export type LateReason = { readonly kind: 'timer'; readonly ms: number } | { readonly kind: 'later request' };
+
 /** How a release a LateReleases does not count is shown beside what stayed. */
-function lateNote(ms: number, verb: string): string {
-  return ` (${verb} by a timer of ${ms} ms, not when its request ended: held until it fires)`;
+function lateNote(reason: LateReason, verb: string): string {
+  if (reason.kind === 'later request') return ` (${verb} by the handler of a later request, not when its own request ended: held until the next request comes)`;
+  return ` (${verb} by a timer of ${reason.ms} ms, not when its request ended: held until it fires)`;
 }
 
 interface DescriptorRecord {
@@ -178,6 +225,8 @@ interface DescriptorRecord {
   location: string | null;
   /** The FileHandle, for a descriptor fs.promises.open gave: held weakly, so the record keeps nothing alive. */
   readonly handle?: WeakRef<fs.promises.FileHandle>;
+  /** The request whose handler opened it (see LateReleases). */
+  readonly madeIn?: RequestSpan;
 }
 
 type Callback = (error: NodeJS.ErrnoException | null, fd?: number) => void;
@@ -203,7 +252,7 @@ export class DescriptorRecorder {
   private readonly collected: Array<DescriptorRecord & { readonly fd: number }> = [];
 
   /** Descriptors a timer the check does not wait for closed (see LateReleases): open until it fired, and kept as such. */
-  private readonly closedLate: Array<DescriptorRecord & { readonly fd: number; readonly ms: number }> = [];
+  private readonly closedLate: Array<DescriptorRecord & { readonly fd: number; readonly reason: LateReason }> = [];
 
   constructor(
     private readonly learnerFolder: string,
@@ -282,7 +331,9 @@ export class DescriptorRecorder {
   private opened(fd: number, file: fs.PathLike, location: string | null, handle?: fs.promises.FileHandle): void {
     // The number may be free again because the collector closed a FileHandle that had it.
     this.sweepCollected();
-    this.open.set(fd, { serial: ++serial, file: String(file), location, ...(handle ? { handle: new RealWeakRef(handle) } : {}) });
+    // Its request: an open's callback, a stream's own open and an awaited FileHandle run in the context of the code that asked.
+    const madeIn = this.late?.requestNow();
+    this.open.set(fd, { serial: ++serial, file: String(file), location, ...(handle ? { handle: new RealWeakRef(handle) } : {}), ...(madeIn ? { madeIn } : {}) });
   }
 
   /** Records of FileHandles the collector took without a close: open until it ran, and kept as such. */
@@ -305,8 +356,8 @@ export class DescriptorRecorder {
 
   private forget(fd: number): void {
     const record = this.open.get(fd);
-    const ms = this.late?.delayNow();
-    if (record && ms !== undefined) this.closedLate.push({ ...record, fd, ms });
+    const reason = record && this.late?.lateNow(record.madeIn);
+    if (record && reason) this.closedLate.push({ ...record, fd, reason });
     this.open.delete(fd);
   }
 
@@ -327,7 +378,7 @@ export class DescriptorRecorder {
     this.sweepCollected();
     const collected = [
       ...this.collected.map((record) => describeRecord(record.fd, record, ' (closed by the garbage collector, not by the code: open until it runs)')),
-      ...this.closedLate.map((record) => describeRecord(record.fd, record, lateNote(record.ms, 'closed'))),
+      ...this.closedLate.map((record) => describeRecord(record.fd, record, lateNote(record.reason, 'closed'))),
     ];
     const listing = listDescriptors();
     if (!listing) return [...[...this.open].map(([fd, record]) => describeRecord(fd, record)), ...collected];
@@ -391,7 +442,9 @@ interface TimerRecord {
   readonly timer: WeakRef<Timeout>;
   readonly location: string;
   /** Cleared by a timer the check does not wait for (see LateReleases): that timer's delay, and what this one was. */
-  clearedLate?: { readonly ms: number; readonly kind: string };
+  clearedLate?: { readonly reason: LateReason; readonly kind: string };
+  /** The request whose handler made it (see LateReleases). */
+  readonly madeIn?: RequestSpan;
 }
 
 /**
@@ -417,7 +470,7 @@ export class TimerRecorder {
       // moment, sometimes with a line of the learner's below (res.end() arms the connection's keep-alive timer).
       const stack = stackBelow(init);
       const location = locationIn(stack, this.learnerFolder);
-      if (location && !madeByNode(stack)) this.timers.push({ serial: ++serial, timer: new RealWeakRef(resource as Timeout), location });
+      if (location && !madeByNode(stack)) this.timers.push({ serial: ++serial, timer: new RealWeakRef(resource as Timeout), location, madeIn: this.late?.requestNow() });
     };
     createHook({ init }).enable();
   }
@@ -425,10 +478,10 @@ export class TimerRecorder {
   /** clearTimeout, clearInterval and a Timeout's close(), noted when a timer the check does not wait for makes them. */
   private watchClears(late: LateReleases): void {
     const note = (timer: unknown): void => {
-      const ms = late.delayNow();
-      if (ms === undefined || typeof timer !== 'object' || timer === null) return;
+      if (typeof timer !== 'object' || timer === null) return;
       const record = this.timers.find((candidate) => candidate.timer.deref() === timer);
-      if (record && !(timer as Timeout)._destroyed) record.clearedLate = { ms, kind: timerKind(timer as Timeout) };
+      const reason = record && late.lateNow(record.madeIn);
+      if (record && reason && !(timer as Timeout)._destroyed) record.clearedLate = { reason, kind: timerKind(timer as Timeout) };
     };
     const realClearTimeout = timers.clearTimeout;
     const realClearInterval = timers.clearInterval;
@@ -454,8 +507,9 @@ export class TimerRecorder {
     for (let i = this.timers.length - 1; i >= 0; i--) {
       const record = this.timers[i]!;
       const timer = record.timer.deref();
-      if (timer && record.clearedLate) {
-        live.push({ key: `#${record.serial}`, what: `${record.clearedLate.kind}${lateNote(record.clearedLate.ms, 'cleared')}`, location: record.location });
+      // Kept as held once its clear did not count, though the collector may have taken the cleared Timeout since.
+      if (record.clearedLate) {
+        live.push({ key: `#${record.serial}`, what: `${record.clearedLate.kind}${lateNote(record.clearedLate.reason, 'cleared')}`, location: record.location });
         continue;
       }
       if (!timer || timer._destroyed) {
@@ -474,7 +528,7 @@ export class TimerRecorder {
  * through on(), prependOnceListener through prependListener.
  */
 export class ListenerRecorder {
-  private readonly added = new WeakMap<Function, { serial: number; location: string | null }>();
+  private readonly added = new WeakMap<Function, { serial: number; location: string | null; madeIn?: RequestSpan }>();
   /**
    * Held weakly, as the connections are: a strong reference from the harness
    * would be a path from a root to every listener, and the shortest one on
@@ -494,7 +548,7 @@ export class ListenerRecorder {
     for (const method of ['on', 'addListener', 'prependListener'] as const) {
       const real = emitter[method];
       emitter[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
-        this.added.set(listener, { serial: ++serial, location: currentLocation(this.learnerFolder) });
+        this.added.set(listener, { serial: ++serial, location: currentLocation(this.learnerFolder), madeIn: this.late?.requestNow() });
         return real.call(emitter, event, listener);
       };
     }
@@ -506,12 +560,11 @@ export class ListenerRecorder {
     const late = this.late;
     if (!late) return;
     const note = (event: string | symbol, listeners: readonly Function[]): void => {
-      const ms = late.delayNow();
-      if (ms === undefined) return;
       for (const listener of listeners) {
         // once() adds a wrapper: its record is the listener's.
         const record = this.added.get(listener) ?? this.added.get((listener as { listener?: Function }).listener as Function);
-        if (record) this.removedLate.push({ key: `#${record.serial}`, what: `${what(event)}${lateNote(ms, 'removed')}`, location: record.location });
+        const reason = record && late.lateNow(record.madeIn);
+        if (record && reason) this.removedLate.push({ key: `#${record.serial}`, what: `${what(event)}${lateNote(reason, 'removed')}`, location: record.location });
       }
     };
     for (const method of ['removeListener', 'off'] as const) {
@@ -544,7 +597,7 @@ export class ListenerRecorder {
       const real = socket[method];
       socket[method] = (event: string | symbol, listener: (...args: unknown[]) => void) => {
         const location = currentLocation(this.learnerFolder);
-        if (location) this.added.set(listener, { serial: ++serial, location });
+        if (location) this.added.set(listener, { serial: ++serial, location, madeIn: this.late?.requestNow() });
         return real.call(socket, event, listener);
       };
     }
@@ -605,19 +658,24 @@ export class FinalizerRecorder {
     interface Registration {
       readonly serial: number;
       readonly location: string | null;
+      readonly heldValue?: unknown;
     }
     class FinalizationRegistry<T> extends Real<T> {
       constructor(cleanup: (heldValue: T) => void) {
         if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
-        // The learner's callback is never called, nor kept: what it would have closed over stays theirs to hold.
+        // The learner's clean-ups are never called; a library's (one registered with no line of the learner's on the
+        // stack, such as fetch's) run as they would.
         super(((registration: Registration) => {
-          recorder.withheld.push({ key: `#${registration.serial}`, what: WITHHELD_CLEANUP, location: registration.location });
+          if (registration.location === null) cleanup(registration.heldValue as T);
+          else recorder.withheld.push({ key: `#${registration.serial}`, what: WITHHELD_CLEANUP, location: registration.location });
         }) as unknown as (heldValue: T) => void);
       }
 
       override register(target: WeakKey, heldValue: T, unregisterToken?: WeakKey): void {
         if (Object.is(target, heldValue)) throw new TypeError('FinalizationRegistry.prototype.register: target and holdings must not be same');
-        const registration: Registration = { serial: ++serial, location: currentLocation(recorder.learnerFolder) };
+        const location = currentLocation(recorder.learnerFolder);
+        // What the learner's would have been given is not kept: what it holds stays theirs to hold.
+        const registration: Registration = { serial: ++serial, location, ...(location === null ? { heldValue } : {}) };
         super.register(target, registration as unknown as T, unregisterToken);
       }
     }

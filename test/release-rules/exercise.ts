@@ -1,15 +1,17 @@
 /**
  * Run by release-rules.test.ts in a process of its own (the rules patch
- * timers, fs and FinalizationRegistry for the whole process): lets go of a
- * listener, a timer and a descriptor in each way a server may, then prints
- * what the recorders hold, as JSON.
+ * timers, fs, FinalizationRegistry and WeakRef for the whole process): lets
+ * go of a listener, a timer and a descriptor in each way a server may, then
+ * prints what the recorders hold, as JSON.
  */
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as wait } from 'node:timers/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setInterval as setIntervalPromise, setTimeout as wait } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { DescriptorRecorder, FinalizerRecorder, LateReleases, ListenerRecorder, TimerRecorder } from '../../checker/recorders.ts';
+import { DescriptorRecorder, FinalizerRecorder, KeptWeakRefs, LateReleases, ListenerRecorder, TimerRecorder } from '../../checker/recorders.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const late = new LateReleases(1_000);
@@ -70,6 +72,63 @@ let called = 0;
 const registry = new FinalizationRegistry<string>(() => void called++);
 (() => registry.register({ big: new Array(1_000).fill(1) }, 'gone'))();
 
+// timers/promises: a listener removed after a sleep of a second (late), one after 100 ms (not late), a descriptor closed
+// by a for-await interval of a second (late).
+const slept = (): void => undefined;
+events.on('slept', slept);
+done.push(wait(1_000).then(() => void events.off('slept', slept)));
+const napped = (): void => undefined;
+events.on('napped', napped);
+done.push((async () => {
+  await wait(100);
+  events.off('napped', napped);
+})());
+const polled = fs.openSync(fileURLToPath(import.meta.url), 'r');
+done.push((async () => {
+  for await (const _ of setIntervalPromise(1_000)) {
+    fs.closeSync(polled);
+    break;
+  }
+})());
+
+// WeakRefs: to an emitter, kept; to plain data, emptied.
+const weakRefs = new KeptWeakRefs(here);
+weakRefs.install();
+const keptEmitter = (() => new WeakRef(new EventEmitter()))();
+const emptiedData = (() => new WeakRef({ data: new Array(1_000).fill(1) }))();
+
+// Requests: a descriptor of a request that ended, closed by the handler of the next (late); one closed by a
+// request that started before its own ended (not late); one closed by a timer the next request set (not late).
+const server = http.createServer(async (request, response) => {
+  const { pathname } = new URL(request.url!, 'http://localhost');
+  if (pathname === '/open') {
+    openedBy.set(request.headers['x-name'] as string, fs.openSync(fileURLToPath(import.meta.url), 'r'));
+    if (request.headers['x-hold'] === 'yes') await new Promise((resolve) => (releaseHeld = resolve));
+  }
+  if (pathname === '/close') fs.closeSync(openedBy.get(request.headers['x-name'] as string)!);
+  if (pathname === '/close-soon') {
+    const fd = openedBy.get(request.headers['x-name'] as string)!;
+    await new Promise<void>((resolve) => setTimeout(() => resolve(fs.closeSync(fd)), 10));
+  }
+  response.end('ok');
+});
+const openedBy = new Map<string, number>();
+let releaseHeld: (value: unknown) => void = () => undefined;
+late.spanRequests(server);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = (server.address() as AddressInfo).port;
+const ask = (pathname: string, name: string, hold = 'no') => fetch(`http://127.0.0.1:${port}${pathname}`, { headers: { 'x-name': name, 'x-hold': hold, connection: 'close' } }).then((answer) => answer.text());
+await ask('/open', 'ended');
+await ask('/close', 'ended');
+const held = ask('/open', 'in-flight', 'yes');
+while (!openedBy.has('in-flight')) await wait(5);
+await ask('/close', 'in-flight');
+releaseHeld(null);
+await held;
+await ask('/open', 'by-timer');
+await ask('/close-soon', 'by-timer');
+server.close();
+
 await Promise.all(done);
 global.gc!();
 global.gc!();
@@ -84,6 +143,8 @@ process.stdout.write(
     timers: relative(timers.held()),
     descriptors: relative(descriptors.held()),
     finalizers: relative(finalizers.held()),
+    weakRefs: relative(weakRefs.held()),
+    kept: { emitter: keptEmitter.deref() instanceof EventEmitter, data: emptiedData.deref() !== undefined },
     called,
     promisified: typeof (setTimeout as unknown as Record<symbol, unknown>)[Symbol.for('nodejs.util.promisify.custom')],
   }),
