@@ -118,7 +118,7 @@ const check: CheckSpec = {
       name: 'file descriptors left open after the aborted gzip downloads',
       instruments: [openDescriptors],
       unit: 'objects',
-      bar: 4,
+      bar: 0,
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

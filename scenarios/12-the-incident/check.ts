@@ -194,7 +194,7 @@ const check: CheckSpec = {
       name: 'file descriptors still open after the traffic',
       instruments: [openDescriptors],
       unit: 'objects',
-      bar: 4,
+      bar: 0,
     },
     {
       kind: 'resources',
