@@ -35,6 +35,10 @@ export async function readHeap(file: string, { paths = true }: { paths?: boolean
   // Throw instead of process.exit(1), and keep memlab's progress output off the learner's terminal.
   core.config.errorHandling = 2;
   core.config.muteConsole = true;
+  // Node lists every native object it wraps (a zlib stream, a FileHandle, a socket's handle) in its environment's
+  // cleanup queue, and a snapshot shows that list as edges; it only closes them when the process exits and keeps none
+  // alive (one in use is held by a global handle). A path through it would hide the learner's Map that keeps the object.
+  core.config.edgeNameBlockList.add('cleanup_queue');
   const heap = await core.utils.getSnapshotFromFile(file, { buildNodeIdIndex: true });
   const finder = new core.TraceFinder();
   // The shortest paths from the roots (a third of the time): only for a heap whose retainers are named.

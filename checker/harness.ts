@@ -154,8 +154,10 @@ async function fromValue(value: unknown, mayCall: boolean): Promise<http.Server 
  * the checker does not race it: while a hold is on, the file-system calls on
  * stored files and uploads run but their results are kept back until the
  * checker releases them, after the client has hung up and the server has seen
- * it. Wrapped before the learner's module loads, so its imports see the
- * wrappers too.
+ * it. The open a stream makes on its own to read a stored file (after the
+ * handler's last await) is held the same way, and so is the creation of the
+ * uploads folder before an upload is written. Wrapped before the learner's
+ * module loads, so its imports see the wrappers too.
  */
 const fileHold = {
   on: false,
@@ -204,7 +206,7 @@ function endHoldIfHandlerWaits(): void {
   });
 }
 
-for (const name of ['open', 'stat', 'lstat', 'access', 'readdir', 'readFile'] as const) {
+for (const name of ['open', 'stat', 'lstat', 'access', 'readdir', 'readFile', 'mkdir'] as const) {
   const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
   (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
     const result = real.apply(fs.promises, args);
@@ -227,6 +229,28 @@ for (const name of ['open', 'stat', 'lstat', 'access', 'readdir', 'readFile'] as
   };
 }
 
+/**
+ * The hold for an open a stream makes to read a stored file or upload (createReadStream opens its file on its own,
+ * after the handler's last await): kept back, or let through and counted, as the calls above are. Null when the
+ * hold leaves it alone; else a function that hands the result back, at once or after the release.
+ */
+function holdStreamOpen(file: string, flags: unknown): ((deliver: () => void) => void) | null {
+  const reading = flags === undefined || flags === 'r' || flags === fs.constants.O_RDONLY;
+  if (!fileHold.on || fileHold.streamReads || !reading || !underHeldFolder(file)) return null;
+  if (fileHold.skip > 0) {
+    fileHold.skip -= 1;
+    fileHold.inFlight += 1;
+    return (deliver) => {
+      fileHold.inFlight -= 1;
+      deliver();
+      endHoldIfHandlerWaits();
+    };
+  }
+  const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
+  settleHold(`open ${path.basename(file)}`);
+  return (deliver) => void released.then(deliver);
+}
+
 /** Stored files and uploads open for reading through fs.open (as streams open them), by descriptor. */
 const storedDescriptors = new Map<number, string>();
 const realOpen = fs.open;
@@ -234,13 +258,15 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   // A call without a callback is Node's to refuse, as it would without the harness.
   if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
   const callback = rest.pop() as (error: NodeJS.ErrnoException | null, fd?: number) => void;
+  const held = holdStreamOpen(String(file), rest[0]);
   return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
     // A number a closed file had may come back for another file: the open that gets it decides.
     if (!error && fd !== undefined) {
       if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
       else storedDescriptors.delete(fd);
     }
-    callback(error, fd);
+    if (held) held(() => callback(error, fd));
+    else callback(error, fd);
   });
 } as typeof fs.open;
 const realRead = fs.read;

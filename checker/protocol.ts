@@ -32,8 +32,8 @@ export type HarnessCommand =
   | { type: 'slow-disk'; stallEveryBytes: number }
   | { type: 'fast-disk' }
   /**
-   * Keep back the results of file-system calls on stored files and uploads (open, stat, readFile) until released,
-   * after letting the first `skip` of them through.
+   * Keep back the results of file-system calls on stored files and uploads (open, stat, readFile, mkdir, and the
+   * open of a stream that reads one) until released, after letting the first `skip` of them through.
    */
   | { type: 'hold-file-system'; skip?: number; untilHandlerWaits?: boolean }
   /** The same hold, kept for the first read a stream makes of a stored file or upload (after its open, its handler's listeners in place). */

@@ -166,11 +166,11 @@ export class HttpClient {
   /**
    * Start a download and stop reading it: the response stays in flight until
    * `release` reads the rest or `abort` hangs up. Resolves once the first bytes
-   * of the body have arrived.
+   * of the body have arrived. `headers`: the request's own (an `accept-encoding`).
    */
-  startPausedDownload(path: string): Promise<PausedDownload> {
+  startPausedDownload(path: string, headers?: Record<string, string>): Promise<PausedDownload> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: this.host, port: this.port, path, agent: false });
+      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));

@@ -5,21 +5,24 @@
  * first attempt is still open, and phones that lose their signal right after the headers
  * (at each await of the handler on the file store before the body, if it has any), and videos
  * announced above the limit (413), whose phones hang up. What must not stay: the progress
- * timers of finished and dropped uploads, the bytes their closures keep, nor (guards)
+ * timers of finished and dropped uploads, the bytes their closures keep, their progress
+ * entries (a Map that keeps one per upload name grows with every photo), nor (guards)
  * listeners on the connection the app keeps open and the files of dropped uploads.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
  * over, finished or dropped; oversized and unnamed uploads are refused.
  */
+import type { IHeapNode } from '@memlab/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
 import { arrayBuffers } from '../../checker/select.ts';
+import { isHarnessFile, projectFile, scriptOfContext } from '../../checker/trace.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
-import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
 
 const MiB = 1024 * 1024;
 const PHOTO_BYTES = 3 * MiB;
@@ -118,6 +121,75 @@ async function refusedByDisk(context: CheckContext, name: string): Promise<void>
   }
 }
 
+/** Every name the traffic uploads under: once an upload is over, the server has no reason to keep its name. */
+const TRAFFIC_NAMES = [
+  ...DROPPED.map((i) => photo(10 + i).name),
+  ...[0, 1, 2, 3].map((i) => photo(40 + i).name),
+  ...DROPPED.map((index) => droppedName(index)),
+  RETRIED,
+  ...FULL_DISK_UPLOADS,
+  LOST_SIGNAL,
+  ...OVERSIZED,
+];
+
+/**
+ * Kept by the checker's own code in the server's process, not by the server:
+ * the nearest scope that every path to `node` passes through is the
+ * harness's (it remembers the name of each file opened in the uploads
+ * folder, by descriptor, the way a server streaming to disk opens them).
+ */
+function keptByTheChecker(node: IHeapNode): boolean {
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 10_000; depth++) {
+    if (dominator.name === 'system / Context') return isHarnessFile(projectFile(scriptOfContext(dominator)));
+    if (dominator.dominatorNode?.id === dominator.id) break;
+    dominator = dominator.dominatorNode;
+  }
+  return false;
+}
+
+/**
+ * The text of a string, as far as the snapshot tells it: a sliced string (the
+ * name cut from its request's URL) is read as the text it was cut from.
+ */
+function textOf(node: IHeapNode, depth = 0): string {
+  if (node.type === 'sliced string') {
+    const parent = node.getReference('parent')?.toNode;
+    return parent && depth < 4 ? textOf(parent, depth + 1) : '';
+  }
+  return node.toStringNode()?.stringValue ?? '';
+}
+
+/** A string that names one of the traffic's uploads (the key a server keeps its progress under). */
+function namesAnUpload(node: IHeapNode): boolean {
+  if (!node.isString) return false;
+  const text = textOf(node);
+  return TRAFFIC_NAMES.some((name) => text.includes(name));
+}
+
+/** The entries of a Map, its backing table: what a Map holds hangs from it. */
+function isMapTable(node: IHeapNode): boolean {
+  return node.referrers.some((edge) => edge.fromNode.name === 'Map');
+}
+
+/**
+ * The progress entries of uploads: the values of a Map whose keys name the
+ * traffic's uploads. Once an upload is over, finished or dropped, nothing of
+ * it should be kept; a Map that keeps an entry (or a tombstone) per upload
+ * grows with every photo, each with a new name. The entries are counted, not
+ * sized: V8's snapshot leaves out their numbers (small integers are not
+ * objects), so each weighs a few dozen bytes however much it says.
+ */
+function progressEntries(): HeapSelector {
+  return {
+    describe: 'values of a Map keyed by the names of the uploads',
+    matches: (node) =>
+      node.type === 'object' &&
+      node.referrers.some((edge) => isMapTable(edge.fromNode) && edge.fromNode.references.some((entry) => namesAnUpload(entry.toNode))) &&
+      !keptByTheChecker(node),
+  };
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 0);
@@ -196,6 +268,14 @@ const check: CheckSpec = {
       unit: 'bytes',
       bar: 2 * MiB,
       retainer: 'Timeout',
+    },
+    {
+      kind: 'heap',
+      name: 'progress entries kept after the uploads ended',
+      select: progressEntries(),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'uploadProgress',
     },
     {
       kind: 'resources',

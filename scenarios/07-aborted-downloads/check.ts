@@ -3,15 +3,19 @@
  * downloads whose clients hang up after a few hundred KiB, four at a time, as
  * players that close do, two more that seek (a Range request) and hang up too,
  * and some that hang up before the first byte, at each await of the handler on
- * the file store in turn, and players that ask the video's size first (HEAD).
+ * the file store in turn and while the stream opens its file on its own, and
+ * players that ask the video's size first (HEAD).
  * What must not stay: the files those aborted downloads
- * opened (their descriptors, each with the line that opened it).
+ * opened (their descriptors, each with the line that opened it), a timer of
+ * the server's, or a response of a download that is over (a registry of the
+ * downloads in flight that forgets only those that finish).
  * Contract: complete downloads are byte-exact with the right type and length;
  * a video is streamed, not held whole in memory while its player pauses;
  * unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
-import { connectionListeners, openDescriptors } from '../../checker/instruments.ts';
+import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
+import { instancesOf } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -114,6 +118,25 @@ const check: CheckSpec = {
       unit: 'objects',
       bar: 0,
       guards: "a fix that closes each download's file when the connection closes leaves a listener per download on a connection the player keeps open",
+    },
+    {
+      kind: 'resources',
+      name: 'timers still running after the downloads',
+      // Read before the heap too: a fix that lets go of a download on a timer (a batch, a stall timeout) has let go of it once its timer has run.
+      instruments: [liveTimers],
+      unit: 'objects',
+      bar: 0,
+      guards: "a fix that gives up on a stalled download with a timer must clear it, for a download that ends and for one whose player hangs up",
+    },
+    {
+      kind: 'heap',
+      name: 'responses kept after their downloads ended',
+      // Each one keeps its request and connection: whatever tracks downloads in flight must forget one once it is over, however it ended.
+      select: instancesOf('ServerResponse'),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'activeDownloads',
+      guards: "a fix that tracks the downloads in flight (for a graceful shutdown, an admin page) and forgets one only when it finishes keeps every aborted one, its request and its connection",
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

@@ -3,8 +3,9 @@
  * once (two announce their size, one streams chunked), to a disk that is slow on purpose: the server's writes to the uploads
  * folder wait until it has done all it can without them, then go through,
  * and the disk stalls again every few MiB. Then, to a fast disk, a chunked
- * upload that runs over the 64 MiB limit and uploads whose clients hang up
- * halfway. What must not grow: the server's
+ * upload that runs over the 64 MiB limit, uploads whose clients hang up
+ * halfway, and some whose clients hang up before the first byte, while the
+ * handler awaits the file store and once it waits for the body. What must not grow: the server's
  * memory (heap and external, Buffers included) above its baseline, read at
  * those moments and sampled in between; a server that streams with
  * backpressure holds a few chunks per upload, one that collects the uploads
@@ -19,7 +20,8 @@
  * Content-Length announces it (413) and when it is streamed chunked and runs
  * over the limit (413, or the connection cut), and nothing of it stays in the
  * uploads folder; neither does anything of an upload whose client hangs up
- * halfway, and the next upload of the same name is stored as any other. */
+ * halfway or before its first byte, and the next upload of the same name is
+ * stored as any other. */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CouldNotCheck } from '../../checker/errors.ts';
@@ -41,6 +43,13 @@ const SLOW_DISK_UPLOAD_TIMEOUT_MS = 60_000;
 /** Uploads whose clients hang up after half their bytes, one after the other. */
 const DROPPED = ['dropped-1.mp4', 'dropped-2.mp4', 'dropped-3.mp4'];
 const DROPPED_BYTES = 8 * MiB;
+/**
+ * An upload whose client hangs up before the first byte of its body, while the handler awaits the file store
+ * (creating the uploads folder, opening the file), once per such await and client, as a phone that loses its
+ * signal right away: a handler that sets up its clean-up after an await finds that client gone already.
+ */
+const HUNG_UP_EARLY = 'hung-up-early.mp4';
+const HUNG_UP_EARLY_CLIENTS = 2;
 
 function video(name: string, bytes = VIDEO_BYTES): Buffer {
   return generateBytes(name, bytes);
@@ -83,6 +92,8 @@ const check: CheckSpec = {
       context.breach(`A chunked upload that ran over the ${MAX_VIDEO_UPLOAD_BYTES / MiB} MiB limit was answered ${streamed.status} instead of 413.`);
     }
     for (const name of DROPPED) await context.http.abortedUpload(`/uploads/${name}`, video(name, DROPPED_BYTES), DROPPED_BYTES / 2);
+    const announced = { 'content-length': String(DROPPED_BYTES) };
+    await context.hangUpAtEachAwait(`/uploads/${HUNG_UP_EARLY}`, Array.from({ length: HUNG_UP_EARLY_CLIENTS }, () => announced), { method: 'PUT' });
   },
 
   async contract(context) {
@@ -96,11 +107,13 @@ const check: CheckSpec = {
     const deadline = performance.now() + 2_000;
     let left: string[] = [];
     do {
-      left = (await Promise.all(['streamed-too-long.mp4', ...DROPPED].map((name) => leftovers(context, name)))).flat();
+      left = (await Promise.all(['streamed-too-long.mp4', ...DROPPED, HUNG_UP_EARLY].map((name) => leftovers(context, name)))).flat();
       if (left.length) await new Promise((resolve) => setTimeout(resolve, 50));
     } while (left.length && performance.now() < deadline);
     for (const file of left) {
-      breach(`${file} is still in the uploads folder after its upload was ${file.startsWith('dropped') ? 'dropped by the client halfway' : 'refused for running over the limit'}: a partial file must be removed.`);
+      const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith(HUNG_UP_EARLY) ? 'dropped by the client before its first byte' : 'refused for running over the limit';
+      const rule = file.endsWith('.partial') ? 'a partial file must be removed' : 'an upload that never arrived whole must not be stored';
+      breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
     }
 
     // A teacher whose connection dropped uploads the recording again, under the same name.

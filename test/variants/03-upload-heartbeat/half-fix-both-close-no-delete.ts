@@ -1,9 +1,13 @@
 /**
- * INTENDED: stop the timer on 'close' (drops included); the progress entry is removed when the upload ends.
- * ACTUALLY: LEAKS progress entries: the timer stops on 'close', but the entry is only deleted on 'end', so every dropped upload keeps answering its last progress forever (and the Map grows per name).
- * PROOF: 0 live timers, 7 stuck entries (6 mid-body drops + the dropped first attempt), +0 MiB.
- *   (by harness (rt-harness/drive.mjs: real HTTP on 127.0.0.1, server in a child with --expose-gc; 4x3 MiB + 16 MiB + 10 B + 0 B + slow 3 MiB with mid-poll + 1 MiB on a slow disk, 4x3 MiB on a kept-open keep-alive connection, 6 dropped after 2 MiB (after a poll), 10 dropped right after headers (setImmediate..150 ms), same name twice in both orders, 2 disk-full via /dev/full symlinks (ENOSPC), 413, 400; timers counted with async_hooks (unref'd included), progress of every name polled, arrayBuffers after gc))
- * Check: FAIL (timers yours 0, upload bytes yours 0 B; GET /uploads/dropped-0.jpg/progress still reports {"received":2097152,"expected":3145728} after that upload was dropped: the app's progress bar stays stuck. Onc). Verdict RIGHT.
+ * INTENDED: stop the heartbeat whichever way the upload ends: on 'end' (complete) and on
+ *   the request's 'close' (the phone dropped).
+ * ACTUALLY: the timer goes, but only the 'end' path deletes the progress entry. A dropped
+ *   upload's last progress stays in `uploadProgress` for ever: the "stuck at 43%" bar,
+ *   and one entry per distinct dropped name.
+ * PROOF: driver.mjs (real HTTP PUTs of 3 MiB: 8 complete + 4 on a kept-alive connection, 8 dropped after 2 MiB once progress was polled, a retry completing while its first attempt is open then the first drops, 2 disk-full- uploads (ENOSPC injected on fs.promises.writeFile / fs.createWriteStream), 2 hang-ups right after headers during a 300 ms slowed fs await, a 64 MiB 413, a 400; then 200 more drops after 256 KiB; readings after gc: Timeouts from process.getActiveResourcesInfo, arrayBuffers, /proc/self/fd entries under uploads/): timers 0, bytes 0, fds 0; but GET .../progress for all 8 dropped uploads still answers {received:2097152, expected:3145728} after the traffic (stuck progress, one Map entry per dropped name).
+ * Check: FAIL (dropped-0.jpg progress still reported). RIGHT.
+ * Renamed half-fix-both-: the check now also counts the progress entries kept after the uploads ended
+ * (a heap measure, bar 0): the Map keeps one entry per dropped name, 8 here, as well as the stuck progress.
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
@@ -28,15 +32,18 @@ app.put('/uploads/:name', (req, res, next) => {
   }
   const chunks: Buffer[] = [];
   let received = 0;
+
   const heartbeat = setInterval(() => {
     uploadProgress.set(name, { received, expected });
   }, 250);
   req.on('close', () => clearInterval(heartbeat));
+
   req.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     received += chunk.length;
   });
   req.on('end', () => {
+    clearInterval(heartbeat);
     uploadProgress.delete(name);
     const photo = Buffer.concat(chunks);
     writeUpload(name, photo).then(

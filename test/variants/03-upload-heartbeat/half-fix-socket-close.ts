@@ -1,13 +1,13 @@
 /**
- * RED-TEAM VARIANT
- * half-fix (still leaks, small). Intent: clear the interval on req 'close'.
- * Actually: the timer is fixed, but a dropped upload's uploadProgress entry is never deleted: the progress endpoint answers
- * 'stuck at 33%' forever and the Map grows by one entry per dropped name.
- * Proof: after slow drop, GET /uploads/slow-drop-1.jpg/progress -> 200 {received:1048576,expected:3145728} (forever);
- * timers 2 (baseline), arrayBuffers 3.0 MiB (baseline). Check: PASS -> SLIPPED (README's 'stuck at 43%' symptom not checked).
- * Filed as a half fix; renamed half-fix-contract: what stays is a Map entry of a few dozen bytes per dropped name, which no
- * memory bar can tell from noise, and the stuck progress is a broken promise the contract reads (check: timers 0, upload
- * bytes 0, breach "GET /uploads/dropped-0.jpg/progress still reports…").
+ * INTENDED: Stop heartbeat/forget progress when the phone's connection closes (req.socket 'close').
+ * ACTUALLY: LEAKS one socket listener (with its request and chunks) per upload on a kept-alive connection until it closes.
+ * PROOF: driver: keep-alive socket listeners 11 -> 14 after 4 uploads.
+ * Check: FAIL (listeners left on a connection yours 4; upload bytes 12.0 MiB). RIGHT.
+ */
+/**
+ * Photo uploads for the print shop. Uploads can take a while on a phone
+ * connection, so while one is running the service records its progress four
+ * times a second; the app polls GET /uploads/:name/progress to draw a progress bar.
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
@@ -36,11 +36,15 @@ app.put('/uploads/:name', (req, res, next) => {
   const heartbeat = setInterval(() => {
     uploadProgress.set(name, { received, expected });
   }, 250);
-  req.on('close', () => clearInterval(heartbeat)); // a dropped upload stops its heartbeat too
 
   req.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     received += chunk.length;
+  });
+  // If the phone's connection drops, stop the heartbeat and forget the upload.
+  req.socket.once('close', () => {
+    clearInterval(heartbeat);
+    uploadProgress.delete(name);
   });
   req.on('end', () => {
     clearInterval(heartbeat);

@@ -7,7 +7,9 @@
 /**
  * alternative. Readable.toWeb(file).pipeThrough(new CompressionStream('gzip')) wrapped in Readable.fromWeb, then stream/promises pipeline to res; file.destroy() on error.
  * Proof: fd.mjs gzip HOLD_SKIP 0 and 1: 0 fds after every abort kind; gzip body gunzips to the exact file; plain exact with content-length; 404/400.
- * Check: PASS (0). Correct verdict, on Node 20 and 22. On Node 24 the server crashes at the first hang-up: the
+ * Check: FAIL on the contract (was PASS): descriptors 0 and every measure passes, but on Node 20 CompressionStream reads
+ *   ahead without bound: a paused gzip client of video-1.mp4 made the server hold 28.1 MiB more in Buffers (bar 8 MiB).
+ *   The service streams (README); 07 fails the same read-ahead. Before that step: PASS (0), on Node 20 and 22. On Node 24 the server crashes at the first hang-up: the
  *   toWeb adapter turns the file stream's close into an AbortError that nothing can catch (its stack begins at
  *   node:internal/webstreams/adapters), and the check says so: could not check, crashed. The suite runs the
  *   variants on the first Node only.

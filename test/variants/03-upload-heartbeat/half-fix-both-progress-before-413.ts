@@ -1,11 +1,13 @@
 /**
- * INTENDED: stop the heartbeat whichever way the upload ends: on 'end' (complete) and on
- *   the request's 'close' (the phone dropped).
- * ACTUALLY: the timer goes, but only the 'end' path deletes the progress entry. A dropped
- *   upload's last progress stays in `uploadProgress` for ever: the "stuck at 43%" bar,
- *   and one entry per distinct dropped name.
- * PROOF: driver.mjs (real HTTP PUTs of 3 MiB: 8 complete + 4 on a kept-alive connection, 8 dropped after 2 MiB once progress was polled, a retry completing while its first attempt is open then the first drops, 2 disk-full- uploads (ENOSPC injected on fs.promises.writeFile / fs.createWriteStream), 2 hang-ups right after headers during a 300 ms slowed fs await, a 64 MiB 413, a 400; then 200 more drops after 256 KiB; readings after gc: Timeouts from process.getActiveResourcesInfo, arrayBuffers, /proc/self/fd entries under uploads/): timers 0, bytes 0, fds 0; but GET .../progress for all 8 dropped uploads still answers {received:2097152, expected:3145728} after the traffic (stuck progress, one Map entry per dropped name).
- * Check: FAIL (dropped-0.jpg progress still reported). RIGHT.
+ * INTENDED: Show 0% at once by setting the progress entry before the size check.
+ * ACTUALLY: LEAKS a progress entry for every upload refused with 413 (stuck at 0% forever).
+ * PROOF: driver: progress still answered for huge-0, huge-1.
+ * Check: FAIL (progress entries kept after the uploads ended: yours 2, bar 0; GET /uploads/oversized-1.mp4/progress still reports {received:0,...}). RIGHT.
+ */
+/**
+ * Photo uploads for the print shop. Uploads can take a while on a phone
+ * connection, so while one is running the service records its progress four
+ * times a second; the app polls GET /uploads/:name/progress to draw a progress bar.
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
@@ -24,6 +26,8 @@ app.put('/uploads/:name', (req, res, next) => {
     res.status(411).json({ error: 'send the upload with a Content-Length' });
     return;
   }
+  // Show the upload at 0% at once, before the first heartbeat.
+  uploadProgress.set(name, { received: 0, expected });
   if (expected > MAX_UPLOAD_BYTES) {
     res.status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
     return;
@@ -34,11 +38,14 @@ app.put('/uploads/:name', (req, res, next) => {
   const heartbeat = setInterval(() => {
     uploadProgress.set(name, { received, expected });
   }, 250);
-  req.on('close', () => clearInterval(heartbeat));
 
   req.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
     received += chunk.length;
+  });
+  req.on('close', () => {
+    clearInterval(heartbeat);
+    if (!req.complete) uploadProgress.delete(name);
   });
   req.on('end', () => {
     clearInterval(heartbeat);

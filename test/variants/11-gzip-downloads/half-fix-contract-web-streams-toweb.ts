@@ -1,6 +1,8 @@
 /**
- * KIND: alternative (the red team filed it as a half fix for its read-ahead; 11's lesson and README are the
- * descriptors, and read-ahead for slow clients is 08's lesson, so it passes here). Intended: Web Streams: Readable.toWeb(file) ->
+ * KIND: half-fix-contract (the red team filed it as a half fix for its read-ahead; it passed here while 11's contract
+ * had no paused client). Check: FAIL on the contract, every measure passing: paused clients made the server hold
+ * 12.1 MiB more in Buffers (plain, access-log.csv) and 16.1 MiB (gzip, video-1.mp4), bar 8 MiB; 07 names
+ * Writable.toWeb(res) in the same breach. Intended: Web Streams: Readable.toWeb(file) ->
  * CompressionStream('gzip') -> Writable.toWeb(res); pipeTo() cancels the source when the destination closes
  * early, and a res 'close' listener registered before any await covers a hang-up before the first byte.
  * Actually: descriptors are fixed (0 left after 40 hang-ups of all kinds), but on Node 20 Readable.toWeb()

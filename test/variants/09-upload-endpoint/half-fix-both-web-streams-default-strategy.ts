@@ -5,6 +5,11 @@
  * node stream's highWaterMark, 16384, read as a number of chunks), so the adapter keeps pulling from the socket
  * long after the file writer is full: many MiB of each upload sit in the web stream queue.
  * PROOF (by hand, variants/_hand/h09*.ts): peak 41.5 MiB / 41.5 MiB, and 8.4 s instead of ~2 s for the same uploads. (Adding a 256 KiB ByteLengthQueuingStrategy to Readable.toWeb: still 41.0 MiB.)
+ * And a broken promise, seen once the check hung up before the first byte while the handler awaits createUploadStream:
+ * Readable.toWeb() of a request already aborted reads as a stream that ended, so pipeTo() resolves and the dropped
+ * upload is committed as a complete (empty) hung-up-early.mp4.
+ * Check: FAIL on both (peak ~73 MiB; "hung-up-early.mp4 is still in the uploads folder after its upload was dropped
+ * by the client before its first byte"): half-fix-both-*.
  */
 /**
  * Lecture recordings for the course platform. Teachers upload their videos
