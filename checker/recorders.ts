@@ -5,7 +5,7 @@
  * with the first line of the learner's code that led to it, so that a failing
  * measure can say where to look, on every platform.
  */
-import { AsyncLocalStorage, createHook } from 'node:async_hooks';
+import { AsyncLocalStorage, createHook, executionAsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -100,11 +100,8 @@ export class LateReleases {
       const requests = this.requests;
       const wrapped = function (this: unknown, callback: unknown, delay?: unknown, ...args: unknown[]) {
         const ms = Number(delay);
-        if (typeof callback !== 'function') return (real as Function).call(this, callback, delay, ...args);
-        // A timer is not its request's handler: what it lets go of, it lets go of for whoever set it (a batch, a debounce).
-        if (!(ms >= threshold)) return (real as Function).call(this, function (this: unknown, ...given: unknown[]) {
-          return requests.exit(() => (callback as Function).apply(this, given));
-        }, delay, ...args);
+        // A short timer's callback is left as it is: a heap snapshot's path to what it keeps goes through the learner's function.
+        if (typeof callback !== 'function' || !(ms >= threshold)) return (real as Function).call(this, callback, delay, ...args);
         return (real as Function).call(this, function (this: unknown, ...given: unknown[]) {
           return context.run(ms, () => requests.exit(() => (callback as Function).apply(this, given)));
         }, delay, ...args);
@@ -199,7 +196,10 @@ export class LateReleases {
   lateNow(madeIn?: RequestSpan): LateReason | undefined {
     const ms = this.context.getStore() ?? this.window;
     if (ms !== undefined) return { kind: 'timer', ms };
-    const now = this.requests.getStore();
+    // A timer is not its request's handler: what it lets go of, it lets go of for whoever set it (a batch, a debounce).
+    const running = executionAsyncResource() as object | undefined;
+    const inTimer = running?.constructor?.name === 'Timeout' || running?.constructor?.name === 'Immediate';
+    const now = inTimer ? undefined : this.requests.getStore();
     if (madeIn && now && now !== madeIn && madeIn.ended !== undefined && madeIn.ended < now.started) return { kind: 'later request' };
     return undefined;
   }
