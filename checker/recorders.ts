@@ -13,9 +13,9 @@ import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { CONNECTION_LISTENER, type HeldResource } from './protocol.ts';
 import { parseStackFrame } from './stack-frame.ts';
-import { promisify } from 'node:util';
 
 /** The real WeakRef, taken before a check may replace the global (see KeptWeakRefs): the recorders' own references stay weak. */
 const RealWeakRef = globalThis.WeakRef;

@@ -260,6 +260,17 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         if (held === null) return;
       }
     },
+    async heldWhilePaused(path, headers) {
+      // First, while the traffic's garbage is collected, so Buffers that come and go cannot hide a whole file.
+      await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
+      const before = (await server.probe()).memory.arrayBuffers;
+      const paused = await http.startPausedDownload(path, headers);
+      await server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS);
+      await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
+      const held = (await server.probe()).memory.arrayBuffers - before;
+      await paused.finish();
+      return held;
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,

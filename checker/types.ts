@@ -165,6 +165,15 @@ export interface CheckContext {
    * on once its answer starts.
    */
   hangUpWhileStreamingFile(path: string, headers?: Record<string, string>): Promise<string | null>;
+  /**
+   * GET `path` as a client that stops reading after the first bytes: the
+   * Buffers the server holds then, over what it held before (both read after
+   * a collection), once it has done all it can without the client (never
+   * after a guessed wait). The client then reads the rest. A server that
+   * streams with backpressure holds a chunk or two; one that reads the file
+   * whole, or ignores write()'s answer, holds most of it.
+   */
+  heldWhilePaused(path: string, headers?: Record<string, string>): Promise<number>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */

@@ -83,14 +83,7 @@ const check: CheckSpec = {
   async contract(context) {
     const { http, breach } = context;
     // The service streams from disk so that a video never sits in memory: a paused player shows whether it does.
-    // First, while the traffic's garbage is collected (settled), so Buffers that come and go cannot hide a whole file.
-    const before = (await context.probe({ collected: true })).memory.arrayBuffers;
-    const player = await http.startPausedDownload(`/files/${VIDEO}`);
-    // Judged once the server has done all it can without the player (never after a guessed wait): a server that
-    // respects backpressure then waits with a chunk or two in hand, one that ignores write()'s answer has read on.
-    await context.untilSteady();
-    const held = (await context.probe({ collected: true })).memory.arrayBuffers - before;
-    await player.finish();
+    const held = await context.heldWhilePaused(`/files/${VIDEO}`);
     await download(context, VIDEO, 'video/mp4');
     if (held > PAUSED_PLAYER_BYTES) {
       breach(

@@ -46,19 +46,9 @@ const KEPT_ALIVE_DOWNLOADS = 8;
 /** A streamed download holds a read-ahead of KiB while its client pauses; a file read whole holds most of it. */
 const PAUSED_CLIENT_BYTES = 8 * MiB;
 
-/**
- * The service streams a file, it does not load it: a client that stops reading shows whether it does. Judged once the
- * server has done all it can without the client (never after a guessed wait): a server that respects backpressure
- * then waits with a chunk or two in hand, one that ignores write()'s answer has read on, and holds what it read.
- */
+/** The service streams a file, it does not load it: a client that stops reading shows whether it does. */
 async function pausedDownload(context: CheckContext, name: string, client: string, headers?: Record<string, string>): Promise<void> {
-  // First, while the traffic's garbage is collected (settled), so Buffers that come and go cannot hide a whole file.
-  const before = (await context.probe({ collected: true })).memory.arrayBuffers;
-  const paused = await context.http.startPausedDownload(`/files/${name}`, headers);
-  await context.untilSteady();
-  const held = (await context.probe({ collected: true })).memory.arrayBuffers - before;
-  // The client reads the rest, as 07's player does: hanging up on a stream that read far ahead is a check of its own.
-  await paused.finish();
+  const held = await context.heldWhilePaused(`/files/${name}`, headers);
   if (held > PAUSED_CLIENT_BYTES) {
     context.breach(
       `While ${client} paused its download of ${name} (${(fixtureSpec(name).bytes / MiB).toFixed(0)} MiB), the server held ${(held / MiB).toFixed(1)} MiB more in Buffers: it reads the file faster than the client takes it. Either it loads the whole file instead of streaming it from disk, or it streams without waiting when the response (or the compressor) is full (write() returned false and nothing waited for 'drain'): pipeline() waits for you.`,
