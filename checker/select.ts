@@ -5,9 +5,8 @@
  */
 import type { IHeapNode } from '@memlab/core';
 import { formatBytes } from './format.ts';
-import { projectFile, scriptOfClosure } from './trace.ts';
+import { isHarnessFile, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
 import type { HeapSelector } from './types.ts';
-
 
 /** ArrayBuffers (the memory behind Buffers and typed arrays) that retain at least `minBytes`. */
 export function arrayBuffers(minBytes: number): HeapSelector {
@@ -91,4 +90,22 @@ export function stringsContaining(text: string, describe: string): HeapSelector 
     describe,
     matches: (node) => contains(node) && !node.referrers.some((edge) => edge.fromNode.isString && contains(edge.fromNode)),
   };
+}
+
+/**
+ * Kept by the checker's own code in the server's process, not by the server:
+ * the nearest scope that every path to `node` passes through is the
+ * harness's (which remembers, say, the name of each file opened in the
+ * uploads folder, by descriptor, to slow its reads down). For a measure whose
+ * objects are plain data the harness may also hold (names, records); not for
+ * functions, which the harness's timer wrappers hold on the learner's behalf.
+ */
+export function keptByTheChecker(node: IHeapNode): boolean {
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 10_000; depth++) {
+    if (dominator.name === 'system / Context') return isHarnessFile(projectFile(scriptOfContext(dominator)));
+    if (dominator.dominatorNode?.id === dominator.id) break;
+    dominator = dominator.dominatorNode;
+  }
+  return false;
 }

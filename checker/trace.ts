@@ -95,10 +95,16 @@ function closuresOf(context: IHeapNode): IHeapNode[] {
   return context.referrers.filter((edge) => edge.type === 'internal' && edge.name_or_index === 'context' && edge.fromNode.type === 'closure').map((edge) => edge.fromNode);
 }
 
-/** A Context's file, found through any closure that shares it. */
-export function scriptOfContext(context: IHeapNode): string | null {
+/** A Context's file, found through any closure that shares it, or else through a scope inside it (whose `previous` it is). */
+export function scriptOfContext(context: IHeapNode, depth = 0): string | null {
   for (const closure of closuresOf(context)) {
     const script = scriptOfClosure(closure);
+    if (script) return script;
+  }
+  if (depth >= 4) return null;
+  for (const edge of context.referrers) {
+    if (edge.name_or_index !== 'previous' || edge.fromNode.name !== 'system / Context') continue;
+    const script = scriptOfContext(edge.fromNode, depth + 1);
     if (script) return script;
   }
   return null;
@@ -317,6 +323,16 @@ function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
   return named ?? recognised ?? innerVariable;
 }
 
+/**
+ * The checker's own functions and scopes in the server's process (a timer's
+ * callback it wraps, an fs callback it records): the path passes over them
+ * to the learner's function they hold, with the learner's edge into them.
+ */
+function isHarnessCode(node: IHeapNode): boolean {
+  const script = node.type === 'closure' ? scriptOfClosure(node) : node.name === 'system / Context' ? scriptOfContext(node) : null;
+  return isHarnessFile(projectFile(script, PROJECT_ROOT));
+}
+
 /** Plain containers whose step reads better folded into the next one's "via" (._events.changed[3]). */
 function isFoldable(node: IHeapNode, via: string): boolean {
   return (node.name === 'Object' || node.name === 'Array') && (via.startsWith('.') || via.startsWith('['));
@@ -334,6 +350,8 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT, { pac
   const start = startOf(edges, root);
   const steps: RetainerStep[] = [];
   let skipped: IHeapNode[] = [];
+  /** The edge into the checker's code the path is passing over (see isHarnessCode). */
+  let harnessVia: string | null = null;
   let folded = '';
   for (let i = (start?.index ?? -1) + 1; i < edges.length; i++) {
     const edge = edges[i]!;
@@ -343,8 +361,14 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT, { pac
       skipped = [edge.fromNode];
       continue;
     }
+    if (!isLast && isHarnessCode(to)) {
+      harnessVia ??= edgeLabel(edge, skipped);
+      skipped = [];
+      continue;
+    }
     if (to.name === 'system / JSArrayBufferData' && isLast && steps.length > 0) break;
-    const via = edgeLabel(edge, skipped);
+    const via = harnessVia ?? edgeLabel(edge, skipped);
+    harnessVia = null;
     skipped = [];
     if (!isLast && isFoldable(to, via)) {
       folded += via;

@@ -2,9 +2,12 @@
  * The leak filters and the retainer-path shortening, over heap snapshots of
  * real leaky servers (made once by the check command with --keep).
  */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import core from '@memlab/core';
 import { analyseHeap, readHeap } from '../checker/analysis.ts';
+import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { arrayBuffers, closuresFrom, instancesOf } from '../checker/select.ts';
 import type { HeapMeasure, HeapSelector, RetainerPath } from '../checker/types.ts';
 import { keptHeap, scratchTempDir } from './helpers.ts';
@@ -111,6 +114,26 @@ describe('retainer paths over the upload-heartbeat snapshots', () => {
     expect(vias).toContain('variable chunks');
     expect(retainerPath.steps.find((step) => step.via === 'closes over')!.label).toMatch(/^scope .*chunks/);
     expectReadable(retainerPath);
+  });
+
+  test("a heartbeat of 5 s: the path passes over the checker's wrapper of a long timer, straight to the server's callback", async () => {
+    // The check wraps the callbacks of timers of a second or more (to count what they let go of as late): generated
+    // from the scenario's server, never committed, inside the project so that its imports resolve.
+    const source = readFileSync(path.join(PROJECT_ROOT, 'scenarios', '03-upload-heartbeat', 'server.ts'), 'utf8');
+    expect(source).toContain('}, 250);');
+    const file = path.join(PROJECT_ROOT, '.fixtures', 'servers', 'heartbeat-every-5s.ts');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, source.replace('}, 250);', '}, 5000);'));
+    try {
+      const [finding] = await analyseHeap(await keptHeap(['3', '--server', file], temp.dir), [measure(arrayBuffers(16 * 1024), 'Timeout')]);
+      const retainerPath = finding!.path!;
+      expect(retainerPath.root.name).toBe('Timeout');
+      expect(retainerPath.steps.slice(0, 3).map((step) => step.via)).toEqual(['._onTimeout', 'closes over', 'variable chunks']);
+      expect(retainerPath.steps[1]!.label).toMatch(/^scope .*chunks/);
+      expectReadable(retainerPath);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   test('Timeouts created during the traffic and still alive: one per dropped upload', async () => {

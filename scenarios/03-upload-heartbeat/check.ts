@@ -18,8 +18,7 @@ import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { arrayBuffers } from '../../checker/select.ts';
-import { isHarnessFile, projectFile, scriptOfContext } from '../../checker/trace.ts';
+import { arrayBuffers, keptByTheChecker } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
@@ -131,22 +130,6 @@ const TRAFFIC_NAMES = [
   LOST_SIGNAL,
   ...OVERSIZED,
 ];
-
-/**
- * Kept by the checker's own code in the server's process, not by the server:
- * the nearest scope that every path to `node` passes through is the
- * harness's (it remembers the name of each file opened in the uploads
- * folder, by descriptor, the way a server streaming to disk opens them).
- */
-function keptByTheChecker(node: IHeapNode): boolean {
-  let dominator = node.dominatorNode;
-  for (let depth = 0; dominator && depth < 10_000; depth++) {
-    if (dominator.name === 'system / Context') return isHarnessFile(projectFile(scriptOfContext(dominator)));
-    if (dominator.dominatorNode?.id === dominator.id) break;
-    dominator = dominator.dominatorNode;
-  }
-  return false;
-}
 
 /**
  * The text of a string, as far as the snapshot tells it: a sliced string (the
