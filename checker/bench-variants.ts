@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario, originalServerFile, SCENARIOS, serverFile, type Scenario } from './course.ts';
+import type { CouldNotCheckReason } from './errors.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { Verdict } from './types.ts';
 
@@ -24,7 +25,7 @@ import type { Verdict } from './types.ts';
  * never ends, and says so, with the request, instead of a verdict.
  */
 export const HANGS_HALF_FIX = 'half-fix-hangs-';
-export const NEVER_ANSWERS: ReadonlySet<string> = new Set(['connections left open', 'request hung']);
+export const NEVER_ANSWERS: ReadonlySet<CouldNotCheckReason> = new Set(['connections left open', 'request hung']);
 
 type Expected = 'fail on memory' | 'fail on the contract' | 'never answers' | 'pass';
 

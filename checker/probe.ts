@@ -19,7 +19,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
 import { AttachedService } from './attach.ts';
-import { CouldNotCheck } from './errors.ts';
+import { CouldNotCheck, type CouldNotCheckReason } from './errors.ts';
 import { ensureFixtures, PROJECT_ROOT } from './fixtures.ts';
 import { bornAfter, highestNodeId } from './heap-ids.ts';
 import { HeapHistory, type EarlierHeap } from './heap-history.ts';
@@ -128,7 +128,7 @@ export type ProbeResult =
       readonly times: Record<string, number>;
       readonly snapshots?: readonly string[];
     }
-  | { readonly status: 'could-not-probe'; readonly reason: string; readonly sentence: string };
+  | { readonly status: 'could-not-probe'; readonly reason: CouldNotCheckReason; readonly sentence: string };
 
 /** What a batch must show, in each batch, to count: at least this many objects… */
 export function objectFloor(rounds: number): number {

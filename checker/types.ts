@@ -3,6 +3,7 @@
  * engine runs it and returns a Verdict. Data flows one way: spec in, verdict out.
  */
 import type { IHeapNode } from '@memlab/core';
+import type { CouldNotCheckReason } from './errors.ts';
 import type { HeldResource, Probe, SampledFigure } from './protocol.ts';
 import type { HttpClient } from './traffic.ts';
 
@@ -303,4 +304,4 @@ export type Verdict =
       readonly times: PhaseTimes;
       readonly snapshots?: readonly string[];
     }
-  | { readonly status: 'could-not-check'; readonly reason: string; readonly sentence: string; readonly times: Partial<PhaseTimes> };
+  | { readonly status: 'could-not-check'; readonly reason: CouldNotCheckReason; readonly sentence: string; readonly times: Partial<PhaseTimes> };
