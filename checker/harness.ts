@@ -13,6 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { highestNodeId } from './heap-ids.ts';
@@ -85,6 +86,9 @@ net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown
 const slowDisk = new SlowDisk(() => steadyReading());
 await slowDisk.install();
 installFullDisk();
+// The server's own temporary folder, when the check gives it one: os.tmpdir() reads these on every call. Set here, once
+// tsx has put its compile cache in the machine's temporary folder, so that the folder holds the server's files only.
+if (process.env.FG_TEMP_DIR) for (const name of ['TMPDIR', 'TEMP', 'TMP']) process.env[name] = process.env.FG_TEMP_DIR;
 // Recorders go in before the learner's code runs, so that everything it opens, starts and adds is seen being made.
 // A check's rules for letting go (see LateReleases, FinalizerRecorder and KeptWeakRefs); the probe's services run as at work.
 const strict = process.env.FG_HARNESS_STRICT_RELEASES === '1';
@@ -262,6 +266,7 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
     // A number a closed file had may come back for another file: the open that gets it decides.
     if (!error && fd !== undefined) {
+      readsAfterHangUp.delete(fd);
       if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
       else storedDescriptors.delete(fd);
     }
@@ -269,9 +274,33 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
     else callback(error, fd);
   });
 } as typeof fs.open;
+/**
+ * A disk that answers last the reads of a download whose client has gone: a
+ * read of a stored file asked for after the response of the request that
+ * opened it closed is never answered while the check runs. A server that
+ * stops reading when its client hangs up asks for none; one that reads on for
+ * nobody (to let the stream reach its end and close itself) keeps its file
+ * open on every machine, not only on one whose disk is slower than the check.
+ */
+let readsAfterHangUpLast = false;
+/**
+ * Reads answered after a hang-up, by descriptor: a stream that is paused or
+ * about to be destroyed (a clean-up batched for a moment) fills its buffer
+ * with a read or two; one that reads on for nobody asks for hundreds.
+ */
+const READS_ANSWERED_AFTER_HANG_UP = 8;
+const readsAfterHangUp = new Map<number, number>();
 const realRead = fs.read;
 fs.read = function read(fd: number, ...rest: unknown[]) {
   const file = storedDescriptors.get(fd);
+  if (readsAfterHangUpLast && file !== undefined && typeof rest.at(-1) === 'function' && descriptors.openedIn(fd)?.ended !== undefined) {
+    const answered = readsAfterHangUp.get(fd) ?? 0;
+    if (answered >= READS_ANSWERED_AFTER_HANG_UP) {
+      descriptors.noteOpen(fd, ` (read on after its client had gone: the check answers a download's reads after the first ${READS_ANSWERED_AFTER_HANG_UP} past its hang-up last, as a busy disk would)`);
+      return;
+    }
+    readsAfterHangUp.set(fd, answered + 1);
+  }
   if (!fileHold.on || !fileHold.streamReads || file === undefined || typeof rest.at(-1) !== 'function') return (realRead as (...args: unknown[]) => void).call(fs, fd, ...rest);
   const callback = rest.pop() as (...results: unknown[]) => void;
   const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
@@ -510,10 +539,14 @@ async function run(command: HarnessCommand): Promise<unknown> {
     case 'until-steady':
       return steadyReading();
     case 'slow-disk':
-      slowDisk.stall(storage.UPLOADS_DIR, command.stallEveryBytes);
+      // The server's temporary folder too (the check gives it one of its own): an upload spooled there is written there first.
+      slowDisk.stall([storage.UPLOADS_DIR, os.tmpdir()], command.stallEveryBytes);
       return null;
     case 'fast-disk':
       slowDisk.stop();
+      return null;
+    case 'reads-after-hang-up-last':
+      readsAfterHangUpLast = true;
       return null;
     case 'hold-file-system':
       fileHold.on = true;

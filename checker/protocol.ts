@@ -31,6 +31,7 @@ export type HarnessCommand =
   | { type: 'until-steady' }
   | { type: 'slow-disk'; stallEveryBytes: number }
   | { type: 'fast-disk' }
+  | { type: 'reads-after-hang-up-last' }
   /**
    * Keep back the results of file-system calls on stored files and uploads (open, stat, readFile, mkdir, and the
    * open of a stream that reads one) until released, after letting the first `skip` of them through.

@@ -227,6 +227,8 @@ interface DescriptorRecord {
   readonly handle?: WeakRef<fs.promises.FileHandle>;
   /** The request whose handler opened it (see LateReleases). */
   readonly madeIn?: RequestSpan;
+  /** Why it is still open, where the check knows better than the listing (a read it answers last). */
+  note?: string;
 }
 
 type Callback = (error: NodeJS.ErrnoException | null, fd?: number) => void;
@@ -336,6 +338,17 @@ export class DescriptorRecorder {
     this.open.set(fd, { serial: ++serial, file: String(file), location, ...(handle ? { handle: new RealWeakRef(handle) } : {}), ...(madeIn ? { madeIn } : {}) });
   }
 
+  /** The request whose handler opened `fd`, while it is open. */
+  openedIn(fd: number): RequestSpan | undefined {
+    return this.open.get(fd)?.madeIn;
+  }
+
+  /** Say, beside `fd` while it stays open, why. */
+  noteOpen(fd: number, note: string): void {
+    const record = this.open.get(fd);
+    if (record) record.note = note;
+  }
+
   /** Records of FileHandles the collector took without a close: open until it ran, and kept as such. */
   private sweepCollected(): void {
     for (const [fd, record] of this.open) {
@@ -394,7 +407,7 @@ export class DescriptorRecorder {
   }
 }
 
-function describeRecord(fd: number, record: DescriptorRecord, note = ''): HeldResource {
+function describeRecord(fd: number, record: DescriptorRecord, note = record.note ?? ''): HeldResource {
   return { key: `#${record.serial} fd ${fd}`, what: `${path.basename(record.file)}${note}`, location: record.location };
 }
 

@@ -45,9 +45,9 @@ function pathLines(retainerPath: RetainerPath): string[] {
   ];
 }
 
-function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined, leak?: string): string[] {
+function measureLines(measure: MeasureResult, reference: ReferenceFigure | undefined, leak?: { label: string; fixed: boolean }): string[] {
   const mark = measure.passed ? pc.green(SYMBOLS.pass) : pc.red(SYMBOLS.fail);
-  const title = leak ? `${pc.bold(leak)} ${measure.passed ? pc.green('fixed') : pc.red('still there')}: ${measure.name}` : measure.name;
+  const title = leak ? `${pc.bold(leak.label)} ${leak.fixed ? pc.green('fixed') : pc.red('still there')}: ${measure.name}` : measure.name;
   const yours = formatFigure(measure.value, measure.unit);
   const figures = [
     `yours ${measure.passed ? pc.green(yours) : pc.red(yours)}`,
@@ -166,8 +166,12 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     const count = `${fixed} of ${total} leaks fixed`;
     lines.push(`  ${fixed === total ? pc.green(pc.bold(count)) : pc.bold(count)}${fixed < total ? `: ${total - fixed} still found, each below with what caught it.` : '.'}`, '');
   }
+  // A measure of the same leak as the one before it (sameLeak) shows under that leak's number, and the leak is fixed when all its measures pass.
+  const leakOf: number[] = [];
+  verdict.measures.forEach((measure, index) => leakOf.push(measure.sameLeak && index > 0 ? leakOf[index - 1]! : (leakOf[index - 1] ?? 0) + 1));
   verdict.measures.forEach((measure, index) => {
-    const leak = verdict.leaks ? `Leak ${index + 1} of ${verdict.measures.length}` : undefined;
+    const fixed = verdict.measures.every((other, at) => leakOf[at] !== leakOf[index] || other.passed);
+    const leak = verdict.leaks ? { label: `Leak ${leakOf[index]} of ${verdict.leaks.total}`, fixed } : undefined;
     lines.push(...measureLines(measure, reference?.[measure.name], leak), '');
   });
   if (verdict.breaches.length) {

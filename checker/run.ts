@@ -86,7 +86,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     if (!loadWhen) clock.enter('start');
     const starting = ServerProcess.start(options.serverFile, {
       startTimeoutMs: TIMEOUTS.startMs,
-      env: { FG_UPLOADS_DIR: workspace.uploadsDir },
+      // Its own temporary folder (the harness points its os.tmpdir() there), in the workspace: what it leaves there is seen, then deleted with it.
+      env: { FG_UPLOADS_DIR: workspace.uploadsDir, FG_TEMP_DIR: workspace.tempDir },
       ...(loadWhen ? { loadWhen } : {}),
       strictReleases: true,
     });
@@ -106,7 +107,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
     const breaches: string[] = [];
-    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence));
+    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence), workspace.tempDir);
     const http = context.http;
     client = http;
 
@@ -174,6 +175,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
         describe: measure.select.describe,
         passed,
         ...(measure.guards ? { guards: measure.guards } : {}),
+        ...(measure.sameLeak ? { sameLeak: true } : {}),
         ...(finding.path ? { path: finding.path, otherPaths: finding.otherPaths } : {}),
       };
     });
@@ -190,7 +192,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     return {
       status: passed ? 'pass' : 'fail',
       measures,
-      ...(spec.countLeaks ? { leaks: { total: measures.length, fixed: measures.filter((measure) => measure.passed).length } } : {}),
+      ...(spec.countLeaks ? { leaks: countLeaks(measures) } : {}),
       breaches,
       times: clock.times as PhaseTimes,
       ...(points ? { timeline: points } : {}),
@@ -211,11 +213,21 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   }
 }
 
+/** How many leaks the measures found, and how many are fixed: a measure of the same leak as the one before it (`sameLeak`) adds none, and the leak is fixed when all its measures pass. */
+function countLeaks(measures: readonly MeasureResult[]): { total: number; fixed: number } {
+  const leaks: boolean[] = [];
+  for (const measure of measures) {
+    if (measure.sameLeak && leaks.length) leaks[leaks.length - 1] &&= measure.passed;
+    else leaks.push(measure.passed);
+  }
+  return { total: leaks.length, fixed: leaks.filter(Boolean).length };
+}
+
 /** More awaits on the file store than a download handler needs (a stat, an open, a stat again): hang-ups stop there. */
 const MAX_AWAITS_ON_FILES = 4;
 
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
-export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void): CheckContext {
+export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void, tempDir?: string): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
   /** Hang up on a GET while the server keeps back the call `hold` names; the call held, or null when the handler answered without one. */
   const hangUpWhileHeld = async (
@@ -249,6 +261,7 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
         await server.command({ type: 'fast-disk' }, TIMEOUTS.requestMs).catch(() => undefined);
       }
     },
+    readsAfterHangUpLast: () => server.command({ type: 'reads-after-hang-up-last' }, TIMEOUTS.requestMs),
     hangUpWhileReadingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-file-system' }, path, headers),
     hangUpWhileStreamingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-stream-reads' }, path, headers),
     async hangUpAtEachAwait(path, clients, upload) {
@@ -274,6 +287,7 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     settle: () => settle(server),
     breach,
     uploadsDir,
+    ...(tempDir ? { tempDir } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { IHeapNode } from '@memlab/core';
 import { formatBytes } from './format.ts';
-import { isHarnessFile, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
+import { isHarnessFile, isPlumbing, keptByModuleStateOf, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
 import type { HeapSelector } from './types.ts';
 
 /** ArrayBuffers (the memory behind Buffers and typed arrays) that retain at least `minBytes`. */
@@ -108,4 +108,60 @@ export function keptByTheChecker(node: IHeapNode): boolean {
     dominator = dominator.dominatorNode;
   }
   return false;
+}
+
+/**
+ * Objects (records, arrays, class instances) that only the server's own
+ * module-level variables keep: a registry of requests in flight, a log of
+ * downloads for a status page. Born during the traffic and still alive after
+ * it, each is state that something per request added and nothing took away.
+ */
+export function keptByModuleState(describe: string): HeapSelector {
+  return {
+    describe,
+    matches: (node) => node.type === 'object' && !isPlumbing(node) && !node.name.startsWith('system /') && keptByModuleStateOf(node) !== null,
+  };
+}
+
+/**
+ * The service's own code, wherever its files are: any file of the kit's
+ * (a scenario's, a solution's, a test variant's, the leaky modules as
+ * shipped) but the checker's, whose service modules stand for libraries
+ * (the file store, the thumbnailer) and whose harness runs beside the
+ * server. Node's code and the dependencies' are no project file at all.
+ */
+export function isServiceFile(file: string | null): boolean {
+  return file !== null && (!file.startsWith('checker/') || file.startsWith('checker/originals/'));
+}
+
+/**
+ * Functions the service's own code created (closures), in any of its files:
+ * one made per request and kept after it (a listener on any emitter, an
+ * invalidator pushed to an array, a callback in a Map) stays alive however it
+ * is kept. Each function counts once; the scope it closes over is on its path.
+ */
+export function closuresOfTheService(describe = 'functions your code created'): HeapSelector {
+  return {
+    describe,
+    matches: (node) => node.type === 'closure' && isServiceFile(projectFile(scriptOfClosure(node))),
+  };
+}
+
+/**
+ * Strings whose characters are outside the JS heap (V8's external strings):
+ * Node makes one of every string over about 1 MiB it decodes from bytes
+ * (`buffer.toString()`, `readFile(…, 'utf8')`), so each is a megabyte or more
+ * of a file's bytes as text. A snapshot gives such a string the size of its
+ * header alone (32 bytes), whatever it holds: a measure of bytes does not see
+ * them, a count does. The sources of Node's own modules, kept by their
+ * scripts, are left out.
+ */
+export function externalStrings(describe = 'strings of about 1 MiB or more kept outside the JS heap'): HeapSelector {
+  return {
+    describe,
+    matches: (node) =>
+      node.isString &&
+      (node.getReference('map')?.toNode.name ?? '').includes('External') &&
+      !node.referrers.some((edge) => edge.name_or_index === 'source' || edge.fromNode.name.startsWith('system / Script')),
+  };
 }

@@ -309,6 +309,7 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'until-steady': 'waiting until it had done all it could without its client',
   'slow-disk': 'slowing down its disk',
   'fast-disk': 'giving its disk back its speed',
+  'reads-after-hang-up-last': 'slowing down the reads of downloads whose clients have gone',
   'hold-file-system': 'holding back its file reads',
   'hold-stream-reads': 'holding back its streamed file reads',
   'file-system-held': 'waiting for a handler to read a file',

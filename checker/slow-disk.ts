@@ -1,6 +1,7 @@
 /**
  * A disk that is slow on purpose, for checks that judge how a server writes
- * its uploads. While it stalls, writes to files in the uploads folder wait:
+ * its uploads. While it stalls, writes to files in the uploads folder (and in
+ * the server's temporary folder, where an upload may be spooled) wait:
  * they go through only once the server has done all it can without them
  * (it is steady), and after `stallEveryBytes` more the disk stalls again. A
  * server that respects backpressure stops reading its uploads while it
@@ -25,7 +26,7 @@ export class SlowDisk {
   /** Where each descriptor opened through `fs.open` points, to tell which writes go to the uploads folder. */
   private readonly openFiles = new Map<number, string>();
   private readonly openHandles = new WeakMap<FileHandle, string>();
-  private folder: string | null = null;
+  private folders: readonly string[] = [];
   private stallEveryBytes = 0;
   private allowance = 0;
   private readonly held: Array<() => void> = [];
@@ -87,21 +88,21 @@ export class SlowDisk {
     syncBuiltinESMExports();
   }
 
-  /** Start stalling writes to files in `folder`: the first waits until the server is steady. */
-  stall(folder: string, stallEveryBytes: number): void {
-    this.folder = path.resolve(folder) + path.sep;
+  /** Start stalling writes to files in `folders` (the uploads folder, the server's temporary folder): the first waits until the server is steady. */
+  stall(folders: string | readonly string[], stallEveryBytes: number): void {
+    this.folders = [folders].flat().map((folder) => path.resolve(folder) + path.sep);
     this.stallEveryBytes = stallEveryBytes;
     this.allowance = 0;
   }
 
   /** Stop stalling, and let every held write through. */
   stop(): void {
-    this.folder = null;
+    this.folders = [];
     this.release();
   }
 
   private admit(file: string | undefined, bytes: number, write: () => void): void {
-    if (!this.folder || !file?.startsWith(this.folder)) return write();
+    if (!file || !this.folders.some((folder) => file.startsWith(folder))) return write();
     if (this.allowance > 0) {
       this.allowance -= bytes;
       return write();
@@ -115,7 +116,7 @@ export class SlowDisk {
     this.waiting = true;
     const steady = await this.untilSteady();
     this.waiting = false;
-    if (!steady) this.folder = null;
+    if (!steady) this.folders = [];
     this.allowance = this.stallEveryBytes;
     this.release();
   }

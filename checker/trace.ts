@@ -5,10 +5,12 @@
  * internal plumbing (module records, hidden arrays, maps' backing tables).
  */
 import { readFileSync } from 'node:fs';
+import { createRequire, SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IHeapEdge, IHeapNode } from '@memlab/core';
 import { PROJECT_ROOT } from './fixtures.ts';
+import { PATH_LABEL_WIDTH } from './format.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 
 /** Objects a learner knows as roots of long-lived memory, even without a variable name. */
@@ -88,6 +90,70 @@ export function sourceLineOf(closure: IHeapNode): { line: number; column: number
     sourceLines.set(heap, lines);
   }
   return lines.get((closure as unknown as { idx: number }).idx) ?? null;
+}
+
+/** Source maps of TypeScript files as the loader compiled them, by path (null: could not be made the same). */
+const compiledMaps = new Map<string, SourceMap | null>();
+
+/**
+ * The source map of a TypeScript file as tsx compiled it when the server
+ * loaded it: tsx runs esbuild with these options and puts a module on one
+ * line, so a position in the snapshot is in that code. The file is compiled
+ * again here and used only if it agrees with the snapshot's copy of the code
+ * (its first KiB: a snapshot keeps no more of a string).
+ */
+function compiledMap(file: string, compiledStart: string): SourceMap | null {
+  if (compiledMaps.has(file)) return compiledMaps.get(file)!;
+  let map: SourceMap | null = null;
+  try {
+    // tsx's own compiler: a dependency of the loader the checker runs under.
+    const { transformSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    const loader = path.extname(file).slice(1) as 'ts' | 'tsx' | 'mts' | 'cts';
+    const compiled = transformSync(readFileSync(file, 'utf8'), {
+      loader: loader === 'tsx' ? 'tsx' : 'ts',
+      format: 'esm',
+      target: `node${process.versions.node}`,
+      sourcemap: true,
+      minifyWhitespace: true,
+      keepNames: true,
+      sourcefile: file,
+    });
+    // The loaded code ends with its inline source map: a short module's whole code fits in the snapshot's first KiB.
+    const same = compiledStart.length > 0 && (compiled.code.startsWith(compiledStart) || compiledStart.startsWith(compiled.code));
+    if (same) map = new SourceMap(JSON.parse(compiled.map));
+  } catch {
+    map = null;
+  }
+  compiledMaps.set(file, map);
+  return map;
+}
+
+/**
+ * "scenarios/12-the-incident/thumbnails.ts:21": the file and line where a
+ * function of a project file was written (for TypeScript, through the
+ * source map of the code tsx made of it); the file alone when the line
+ * cannot be told; null for a function of Node's or a dependency's.
+ */
+export function definedAt(closure: IHeapNode, root: string = PROJECT_ROOT): string | null {
+  const script = scriptOfClosure(closure);
+  const file = projectFile(script, root);
+  if (!file || !script) return null;
+  const position = sourceLineOf(closure);
+  if (!position) return file;
+  if (!/\.(ts|tsx|mts|cts)$/.test(file)) return `${file}:${position.line}`;
+  const shared = closure.getReference('shared')?.toNode;
+  const scriptNode = shared?.getReference('script_or_debug_info')?.toNode ?? shared?.getReference('script')?.toNode;
+  const compiledStart = scriptNode?.getReference('source')?.toNode.toStringNode()?.stringValue ?? '';
+  const map = compiledMap(path.join(root, file), compiledStart);
+  const entry = map?.findEntry(position.line - 1, position.column - 1) as { originalLine?: number } | undefined;
+  return entry?.originalLine !== undefined ? `${file}:${entry.originalLine + 1}` : file;
+}
+
+/** "function at scenarios/12-the-incident/thumbnails.ts:21", its path cut from the start if need be: the line must show. */
+function closureAt(label: string, where: string): string {
+  const name = label.startsWith('(anonymous function)') ? 'function' : label;
+  const full = `${name} at ${where}`;
+  return full.length <= PATH_LABEL_WIDTH ? full : `${name} at …${where.slice(-(PATH_LABEL_WIDTH - name.length - 5))}`;
 }
 
 /** Closures created in a scope (they point at its Context). */
@@ -186,6 +252,27 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
   return null;
 }
 
+/**
+ * The project file whose module-level state keeps `node` and nothing else
+ * does: the nearest scope or module binding (a Cell) that every path to it
+ * passes through is a module scope or an export of a learner's file. Null when
+ * that nearest scope is a function's (a request's closure: other measures
+ * judge those), the checker's or a library's, or when no scope dominates it.
+ */
+export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT): string | null {
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 10_000; depth++) {
+    if (dominator.name === 'system / Context') return isModuleScope(dominator) ? learnerVisibleFile(scriptOfContext(dominator), root) : null;
+    if (dominator.name === 'system / Cell') {
+      const declared = exportOfCell(dominator);
+      if (declared) return learnerVisibleFile(declared.file, root);
+    }
+    if (dominator.dominatorNode?.id === dominator.id) break;
+    dominator = dominator.dominatorNode;
+  }
+  return null;
+}
+
 /** The checker's code in the server's process: it holds what it watches, and is never where a leak starts. */
 const HARNESS_FILES = new Set(['checker/harness.ts', 'checker/recorders.ts', 'checker/slow-disk.ts', 'checker/steady.ts', 'checker/peak-sampler.ts']);
 
@@ -243,6 +330,8 @@ export function nodeLabel(node: IHeapNode): string {
  */
 export function stringLabel(node: IHeapNode): string {
   if (node.type === 'sliced string' || node.type === 'concatenated string') return node.type;
+  // Node keeps a text of over about 1 MiB outside the heap: the snapshot sizes its header alone.
+  if ((node.getReference('map')?.toNode.name ?? '').includes('External')) return 'string (its characters outside the JS heap)';
   return `string (${node.self_size} bytes)`;
 }
 
@@ -374,7 +463,10 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT, { pac
       folded += via;
       continue;
     }
-    steps.push({ via: folded && (via.startsWith('.') || via.startsWith('[')) ? folded + via : folded ? `${folded} ${via}` : via, label: labelOf(to), retainedBytes: to.retainedSize });
+    // The object the path leads to, when it is a function of a project file: where it was written.
+    const where = isLast && to.type === 'closure' ? definedAt(to, root) : null;
+    const label = where ? closureAt(labelOf(to), where) : labelOf(to);
+    steps.push({ via: folded && (via.startsWith('.') || via.startsWith('[')) ? folded + via : folded ? `${folded} ${via}` : via, label, retainedBytes: to.retainedSize });
     folded = '';
   }
   const first = start ? edges[start.index]!.toNode : edges[0]?.toNode;

@@ -28,6 +28,12 @@ export interface HeapMeasure {
   readonly retainer: string;
   /** Why the leaky server passes this measure (see ResourceMeasure.guards); `retainer` is then the known half fix's. */
   readonly guards?: string;
+  /**
+   * In a check that counts leaks: this measure catches the leak of the measure
+   * before it, in another form (the functions a listener count cannot see when
+   * they are kept elsewhere). The leak is fixed when both pass.
+   */
+  readonly sameLeak?: boolean;
 }
 
 /** A measure read from the running process before and after the traffic (timers, listeners, descriptors). */
@@ -160,6 +166,15 @@ export interface CheckContext {
    */
   hangUpAtEachAwait(path: string, clients: readonly (Record<string, string> | undefined)[], upload?: { readonly method: 'PUT' | 'POST' }): Promise<void>;
   /**
+   * From now on, a read of a stored file asked for after the client of the
+   * download that opened it has gone is answered last: after the check has
+   * measured, as a busy disk would. A server that stops reading when its
+   * client hangs up asks for none; one that reads on for nobody (to let the
+   * stream reach its end and close itself) keeps the file open, on a fast
+   * disk as on a slow one, and the descriptor is named with why.
+   */
+  readsAfterHangUpLast(): Promise<void>;
+  /**
    * GET `path` and hang up while the handler streams a stored file, its first
    * read kept back until the server has seen the hang-up: a client that gives
    * up on a long search. A handler that reads no file as a stream is hung up
@@ -181,6 +196,8 @@ export interface CheckContext {
   breach(sentence: string): void;
   /** A folder for this check's uploads; the server stores them here. */
   readonly uploadsDir: string;
+  /** The server's own temporary folder (its os.tmpdir()), when the check gave it one: what it leaves there stays there. */
+  readonly tempDir?: string;
 }
 
 export interface CheckSpec {
@@ -241,6 +258,8 @@ export interface MeasureResult {
   readonly objects?: number;
   readonly describe?: string;
   readonly passed: boolean;
+  /** It catches the leak of the measure before it, in another form (a measure's `sameLeak`). */
+  readonly sameLeak?: boolean;
   /** Why the leaky server passes it: a guard against a leak a fix brings in (a measure's `guards`). */
   readonly guards?: string;
   /** The shortest readable path to the largest retained object (heap measures that failed). */

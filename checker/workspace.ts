@@ -3,7 +3,7 @@
  * and the promise that it goes away on every path out: a verdict, an error,
  * Ctrl-C, or the process exiting.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CouldNotCheck } from './errors.ts';
@@ -25,6 +25,11 @@ const OWNER_FILE = 'owner.pid';
 export interface Workspace {
   readonly dir: string;
   readonly uploadsDir: string;
+  /**
+   * The server's own temporary folder (its os.tmpdir(): the harness points TMPDIR, and TEMP and TMP for Windows, here), so
+   * that a check sees the temporary files it leaves, and they go with the workspace.
+   */
+  readonly tempDir: string;
   snapshot(name: 'baseline' | 'target' | 'final'): string;
   /** Delete everything, or keep the snapshots (and say so) when asked. */
   dispose(keepSnapshots: boolean): void;
@@ -43,14 +48,17 @@ export function createWorkspace(): Workspace {
   const dir = mkdtempSync(path.join(parent, PREFIX));
   writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
   live.add(dir);
+  const tempDir = path.join(dir, 'tmp');
+  mkdirSync(tempDir);
   return {
     dir,
     uploadsDir: path.join(dir, 'uploads'),
+    tempDir,
     snapshot: (name) => path.join(dir, `${name}.heapsnapshot`),
     dispose(keepSnapshots) {
       live.delete(dir);
       if (keepSnapshots) {
-        for (const name of [OWNER_FILE, 'uploads']) removeQuietly(path.join(dir, name));
+        for (const name of [OWNER_FILE, 'uploads', 'tmp']) removeQuietly(path.join(dir, name));
       } else {
         removeQuietly(dir);
       }

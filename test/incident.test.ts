@@ -1,8 +1,8 @@
 /**
- * Scenario 12, the incident: three leaks in one service, one per module, one
- * measure each. Fixing any one module fixes exactly its leak, and the verdict
- * counts the leaks fixed, so a learner sees the count rise with each fix,
- * whichever they fix first. The servers are put together from the leaky
+ * Scenario 12, the incident: three leaks in one service, one per module, each
+ * caught by its measures (a leak is fixed when all of its pass). Fixing any
+ * one module fixes exactly its leak, and the verdict counts the leaks fixed,
+ * so a learner sees the count rise with each fix, whichever they fix first. The servers are put together from the leaky
  * modules as shipped and the fixed ones, in test/variants/12-the-incident/
  * partly-fixed-*.ts.
  */
@@ -24,13 +24,22 @@ afterEach(() => {
 });
 afterAll(() => temp.remove());
 
-/** Which of the check's measures (in its order: the catalogue's Buffers, the downloads' descriptors, the thumbnails' listeners) each server fixes. */
+/**
+ * Which of the check's measures each server passes, in its order: the catalogue's Buffers and its strings outside the
+ * heap (leak 1), the downloads' descriptors (leak 2), the thumbnails' listeners and the functions kept (leak 3).
+ */
 const PARTLY_FIXED: readonly (readonly [string, readonly boolean[]])[] = [
-  ['partly-fixed-catalog.ts', [true, false, false]],
-  ['partly-fixed-downloads.ts', [false, true, false]],
-  ['partly-fixed-thumbnails.ts', [false, false, true]],
-  ['partly-fixed-catalog-and-thumbnails.ts', [true, false, true]],
+  ['partly-fixed-catalog.ts', [true, true, false, false, false]],
+  ['partly-fixed-downloads.ts', [false, true, true, false, false]],
+  ['partly-fixed-thumbnails.ts', [false, true, false, true, true]],
+  ['partly-fixed-catalog-and-thumbnails.ts', [true, true, false, true, true]],
 ];
+/** The leak each measure counts towards: a leak is fixed when all its measures pass. */
+const LEAK_OF_MEASURE = [1, 1, 2, 3, 3];
+
+function leaksFixed(passed: readonly boolean[]): number {
+  return [1, 2, 3].filter((leak) => passed.every((ok, index) => LEAK_OF_MEASURE[index] !== leak || ok)).length;
+}
 
 describe('12 the incident: each fix counts on its own', () => {
   let spec: CheckSpec;
@@ -46,7 +55,7 @@ describe('12 the incident: each fix counts on its own', () => {
     if (verdict.status === 'could-not-check') return;
     expect(verdict.breaches).toEqual([]);
     expect(verdict.measures.map((measure) => measure.passed)).toEqual(fixed);
-    expect(verdict.leaks).toEqual({ total: 3, fixed: fixed.filter(Boolean).length });
+    expect(verdict.leaks).toEqual({ total: 3, fixed: leaksFixed(fixed) });
     // What is still there is well over its bar, what is fixed well under it.
     for (const measure of verdict.measures) {
       if (measure.passed) expect(measure.value, measure.name).toBeLessThanOrEqual(measure.bar / 2);

@@ -1,12 +1,14 @@
 /**
  * Scenario 03's check. Traffic: photo uploads, some complete (some over a
  * connection the app keeps open) and some whose connection drops halfway, as on a phone;
- * two the disk refuses to store (it is full for them), a photo sent again while its
+ * two the disk refuses to store (it is full for them; the phone of the second pauses
+ * halfway until the app shows its progress, so it outlasts a heartbeat), a photo sent again while its
  * first attempt is still open, and phones that lose their signal right after the headers
  * (at each await of the handler on the file store before the body, if it has any), and videos
  * announced above the limit (413), whose phones hang up. What must not stay: the progress
- * timers of finished and dropped uploads, the bytes their closures keep, their progress
- * entries (a Map that keeps one per upload name grows with every photo), nor (guards)
+ * timers of finished and dropped uploads, the bytes their closures keep, their names
+ * (a Map that keeps a progress entry per upload name, or a Set of the names of uploads
+ * that are over, grows with every photo), nor (guards)
  * listeners on the connection the app keeps open and the files of dropped uploads.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
@@ -101,11 +103,23 @@ const OVERSIZED_BYTES = 64 * MiB;
 /** Uploads whose name the checker's disk refuses to store (it is full for them): the error path of the handler. */
 const FULL_DISK_UPLOADS = [`${FULL_DISK_PREFIX}1.jpg`, `${FULL_DISK_PREFIX}2.jpg`];
 
-/** An upload that arrives whole but cannot be stored: the server must answer it with an error, and forget it. */
-async function refusedByDisk(context: CheckContext, name: string): Promise<void> {
+/**
+ * An upload that arrives whole but cannot be stored: the server must answer it with an error, and forget it.
+ * `slow`: the phone sends half the photo and the rest only once the app has shown its progress, so that the
+ * upload lasts past a heartbeat and its progress is there to forget when storing it fails (a server that
+ * refuses it before that, opening its file, never shows progress: the app's 5 s of polling then ends the pause).
+ */
+async function refusedByDisk(context: CheckContext, name: string, slow = false): Promise<void> {
   let response: Response;
   try {
-    response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body: photo(50).body, expectServerError: true });
+    const body = photo(50).body;
+    if (slow) {
+      const running = await context.http.startUpload(`/uploads/${name}`, body, PHOTO_BYTES / 2);
+      await progressReported(context, name, PHOTO_BYTES / 2);
+      response = await running.finish();
+    } else {
+      response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body, expectServerError: true });
+    }
   } catch (error) {
     // A server whose write to the disk fails may end the connection while the photo is still arriving (pipeline()
     // destroys the request it reads): whether its 500 gets out first is a race on any machine. The app sees a failed
@@ -173,6 +187,34 @@ function progressEntries(): HeapSelector {
   };
 }
 
+/**
+ * Held by a Map's entries, by a closure's scope (a variable of a function that is still alive), or by its
+ * request (its URL): what the other measures count, or what goes once they are let go of.
+ */
+function heldByAMapAScopeOrARequest(node: IHeapNode): boolean {
+  return node.referrers.some((edge) => isMapTable(edge.fromNode) || edge.fromNode.name === 'system / Context' || edge.fromNode.name === 'IncomingMessage');
+}
+
+/**
+ * The names of the traffic's uploads that the server still keeps outside a
+ * Map and a closure (a Set, an array, an object's keys or values): one per
+ * name kept (a name cut from its request's URL and that URL are one name; so
+ * are a concatenation and its parts). Once an upload is over, finished or
+ * dropped, nothing should remember it: a record of the uploads that are over
+ * (a tombstone per name, so that the progress route can say "over"), kept
+ * anywhere, grows with every photo, each with a new name. A Map's entries are
+ * the progress entries' measure, and a closure or a request that stays is
+ * kept by a timer or a listener, which the other measures count. Names the checker's own code
+ * keeps in the server's process (its records of files opened) are not the
+ * server's.
+ */
+function uploadNames(): HeapSelector {
+  return {
+    describe: 'strings naming the uploads, kept outside a Map and a closure',
+    matches: (node) => namesAnUpload(node) && !node.referrers.some((edge) => namesAnUpload(edge.fromNode)) && !heldByAMapAScopeOrARequest(node) && !keptByTheChecker(node),
+  };
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 0);
@@ -187,7 +229,8 @@ const check: CheckSpec = {
     await Promise.all(DROPPED.map((i) => droppedUpload(context, i)));
     await retriedUpload(context);
     // Uploads the disk refuses: every byte arrives, and storing it fails (ENOSPC) whichever way the server writes it.
-    for (const name of FULL_DISK_UPLOADS) await refusedByDisk(context, name);
+    // The second one's phone pauses halfway until the app has shown its progress: its upload outlasts a heartbeat.
+    for (const [index, name] of FULL_DISK_UPLOADS.entries()) await refusedByDisk(context, name, index === 1);
     // Phones that lose their signal right after the headers: at each await of the handler on the file store before the body, if it has any.
     await context.hangUpAtEachAwait(`/uploads/${LOST_SIGNAL}`, Array.from({ length: LOST_SIGNAL_CLIENTS }, () => ({ 'content-length': String(PHOTO_BYTES) })), { method: 'PUT' });
     // Videos announced above the limit: the phone sends the headers, gets its 413 (or, from a server that would take
@@ -259,6 +302,15 @@ const check: CheckSpec = {
       unit: 'objects',
       bar: 0,
       retainer: 'uploadProgress',
+    },
+    {
+      kind: 'heap',
+      name: 'names of uploads kept elsewhere after the uploads ended',
+      select: uploadNames(),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'finishedUploads',
+      guards: "a fix that deletes each upload's progress entry but remembers the uploads that are over in a Set of their names (so that the progress route can answer \"over\") keeps one name per photo, for ever",
     },
     {
       kind: 'resources',

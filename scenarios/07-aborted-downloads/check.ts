@@ -15,7 +15,7 @@
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { instancesOf } from '../../checker/select.ts';
+import { instancesOf, keptByModuleState } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -61,6 +61,8 @@ const check: CheckSpec = {
   },
 
   async traffic(context) {
+    // A player that hangs up leaves its file to be read by nobody: the disk answers those reads last.
+    await context.readsAfterHangUpLast();
     for (let round = 0; round < ROUNDS; round++) {
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, CLIENTS_AT_ONCE);
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, SEEKING_CLIENTS, SEEK);
@@ -130,6 +132,16 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'activeDownloads',
       guards: "a fix that tracks the downloads in flight (for a graceful shutdown, an admin page) and forgets one only when it finishes keeps every aborted one, its request and its connection",
+    },
+    {
+      kind: 'heap',
+      name: 'records of downloads kept after they ended',
+      // A registry of plain records (name, size, bytes sent) keeps no response, yet grows by one per aborted download, for ever.
+      select: keptByModuleState('objects your module-level variables gained during the downloads'),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'downloads',
+      guards: 'a fix that records the downloads in flight (for a status page) and forgets one only when it finishes keeps a record per aborted download',
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

@@ -1,7 +1,7 @@
 /**
  * Scenario 09's check. Traffic: three 24 MiB lecture recordings uploaded at
  * once (two announce their size, one streams chunked), to a disk that is slow on purpose: the server's writes to the uploads
- * folder wait until it has done all it can without them, then go through,
+ * folder (and to its own temporary folder, os.tmpdir(), where an upload may be spooled) wait until it has done all it can without them, then go through,
  * and the disk stalls again every few MiB. Then, to a fast disk, a chunked
  * upload that runs over the 64 MiB limit, uploads whose clients hang up
  * halfway, and some whose clients hang up before the first byte, while the
@@ -20,12 +20,13 @@
  * Content-Length announces it (413) and when it is streamed chunked and runs
  * over the limit (413, or the connection cut), and nothing of it stays in the
  * uploads folder; neither does anything of an upload whose client hangs up
- * halfway or before its first byte, and the next upload of the same name is
- * stored as any other. */
-import { readdir, readFile } from 'node:fs/promises';
+ * halfway or before its first byte (nor in the server's temporary folder),
+ * and the next upload of each of those names is stored as any other. */
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { formatBytes } from '../../checker/format.ts';
 import { openDescriptors } from '../../checker/instruments.ts';
 import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
@@ -72,6 +73,39 @@ async function leftovers(context: CheckContext, name: string): Promise<string[]>
   return files.filter((file) => file.startsWith(name));
 }
 
+/**
+ * Files in the server's own temporary folder (its os.tmpdir(), which the check gives it): an upload spooled
+ * there and then moved into place leaves nothing; one dropped or refused leaves its temporary file, unless the
+ * server deletes it. With their sizes, the largest first.
+ */
+async function tempLeftovers(context: CheckContext): Promise<{ file: string; bytes: number }[]> {
+  if (!context.tempDir) return [];
+  const dir = context.tempDir;
+  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  const found = await Promise.all(names.map(async (file) => ({ file, stats: await stat(path.join(dir, file)).catch(() => null) })));
+  return found.filter(({ stats }) => stats?.isFile()).map(({ file, stats }) => ({ file, bytes: stats!.size })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** An upload of a name whose last upload ended early: it must be stored as any other. */
+async function uploadAgain(context: CheckContext, name: string, how: string): Promise<void> {
+  const body = video(`${name} again`, 2 * MiB);
+  let response;
+  try {
+    response = await context.http.request(`/uploads/${name}`, { method: 'PUT', body });
+  } catch (error) {
+    if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
+    context.breach(`PUT /uploads/${name} got no answer: an upload of ${name} was ${how}, and the next upload of that name waits for something the earlier one never gave back (a lock, a slot, a promise resolved on success only).`);
+    return;
+  }
+  if (response.status !== 201) {
+    context.breach(`PUT /uploads/${name} answered ${response.status} instead of 201: an upload of ${name} was ${how}, and the next upload of that name must be stored like any other (a lock or a slot the earlier upload took must be given back on every way out, a hang-up during an await included).`);
+    return;
+  }
+  const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
+  if (!stored) context.breach(`PUT /uploads/${name} answered 201, but no file ${name} was stored (an upload of ${name} was ${how} before).`);
+  else if (sha256(stored) !== sha256(body)) context.breach(`The upload of ${name} sent after an earlier one was ${how} was not stored byte-exact (${stored.length} bytes stored, ${body.length} sent).`);
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 'warmup.mp4', video('warmup.mp4', 2 * MiB));
@@ -106,24 +140,30 @@ const check: CheckSpec = {
     await context.settle();
     const deadline = performance.now() + 2_000;
     let left: string[] = [];
+    let temporary: { file: string; bytes: number }[] = [];
     do {
       left = (await Promise.all(['streamed-too-long.mp4', ...DROPPED, HUNG_UP_EARLY].map((name) => leftovers(context, name)))).flat();
-      if (left.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    } while (left.length && performance.now() < deadline);
+      temporary = await tempLeftovers(context);
+      if (left.length || temporary.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    } while ((left.length || temporary.length) && performance.now() < deadline);
     for (const file of left) {
       const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith(HUNG_UP_EARLY) ? 'dropped by the client before its first byte' : 'refused for running over the limit';
       const rule = file.endsWith('.partial') ? 'a partial file must be removed' : 'an upload that never arrived whole must not be stored';
       breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
     }
-
-    // A teacher whose connection dropped uploads the recording again, under the same name.
-    const again = DROPPED[0]!;
-    try {
-      await upload(context, again, video(`${again} again`, 2 * MiB));
-    } catch (error) {
-      if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
-      breach(`PUT /uploads/${again} got no answer: an upload of ${again} was dropped by its client halfway, and the next upload of that name waits for something the dropped one never gave back (a lock, a slot, a promise resolved on success only).`);
+    if (temporary.length) {
+      const bytes = temporary.reduce((sum, { bytes }) => sum + bytes, 0);
+      const shown = temporary.slice(0, 3).map(({ file, bytes }) => `${file} (${formatBytes(bytes)})`).join(', ');
+      breach(
+        `${temporary.length} file${temporary.length === 1 ? '' : 's'} (${formatBytes(bytes)}) stayed in the server's temporary folder (os.tmpdir()) after uploads were refused or dropped by their clients: ${shown}${temporary.length > 3 ? ', …' : ''}. ` +
+          'A temporary file an upload writes must be deleted on every way out (a hang-up, a refusal, a failed write), as a partial file in the uploads folder is, or the disk fills up.',
+      );
     }
+
+    // A teacher whose connection dropped uploads the recording again, under the same name: after each way an upload ends early.
+    await uploadAgain(context, 'streamed-too-long.mp4', 'refused for running over the limit');
+    for (const name of DROPPED) await uploadAgain(context, name, 'dropped by its client halfway');
+    await uploadAgain(context, HUNG_UP_EARLY, 'dropped by its client before its first byte (while the handler awaited the file store, and once it waited for the body)');
     await upload(context, 'empty.mp4', Buffer.alloc(0));
 
     // Still works after all that.

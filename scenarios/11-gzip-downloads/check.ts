@@ -21,8 +21,8 @@
  * body; unknown names answer 404, names with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
-import { connectionListeners, openDescriptors } from '../../checker/instruments.ts';
-import { anyOf, instancesOf } from '../../checker/select.ts';
+import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
+import { anyOf, instancesOf, keptByModuleState } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -63,6 +63,8 @@ const check: CheckSpec = {
   },
 
   async traffic(context) {
+    // A client that hangs up leaves its file to be read by nobody: the disk answers those reads last.
+    await context.readsAfterHangUpLast();
     for (let round = 0; round < ROUNDS; round++) {
       await Promise.all(CLIENTS_AT_ONCE.map((headers) => context.http.abortedDownload(`/files/${LOG}`, ABORT_AFTER, headers)));
       // Scripts and older clients do not ask for gzip: their downloads take the other branch, and are cancelled too.
@@ -174,6 +176,25 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'compressing',
       guards: "a fix that keeps each download's compressor until the download finishes keeps it for ever when the client hangs up: a cancelled download never finishes",
+    },
+    {
+      kind: 'resources',
+      name: 'timers still running after the downloads',
+      // Read before the heap too: a fix that lets go of a download on a timer (a stall timeout) has let go of it once its timer has run.
+      instruments: [liveTimers],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that gives up on a stalled download with a timer must clear it, for a download that ends and for one whose client hangs up',
+    },
+    {
+      kind: 'heap',
+      name: 'records of downloads kept after they ended',
+      // A registry of plain records (name, encoding, bytes sent) keeps no response, yet grows by one per cancelled download, for ever.
+      select: keptByModuleState('objects your module-level variables gained during the downloads'),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'downloads',
+      guards: 'a fix that records the downloads in flight (for a status page, a compression log) and forgets one only when it finishes keeps a record per cancelled download',
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

@@ -1,0 +1,31 @@
+/**
+ * Blind red team, round 10 (a correct fix, proven by hand with the team's own driver): correct fix: stream.pipeline(file, res) tears the file down however the response ends; a hang-up during the awaits is caught with res.closed
+ * Check: PASS: every measure and the contract pass
+ */
+import express from 'express';
+import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { checkFileName, openStoredFile, storedFileSize } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
+
+const app = express();
+
+app.get('/files/:name', async (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const size = await storedFileSize(name);
+  const file = await openStoredFile(name);
+  if (res.closed) return void file.destroy();
+  res.type(path.extname(name));
+  res.setHeader('content-length', size);
+  res.setHeader('cache-control', 'private, max-age=3600');
+  pipeline(file, res, (err) => {
+    if (err && !res.headersSent) next(err);
+  });
+});
+
+app.use(answerErrors);
+
+export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/files/video-1.mp4');
