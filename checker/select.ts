@@ -5,7 +5,7 @@
  */
 import type { IHeapNode } from '@memlab/core';
 import { formatBytes } from './format.ts';
-import { isHarnessFile, isPlumbing, keptByModuleStateOf, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
+import { isHarnessFile, isPlumbing, keptByModuleStateOf, nearestScope, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
 import type { HeapSelector } from './types.ts';
 
 /** ArrayBuffers (the memory behind Buffers and typed arrays) that retain at least `minBytes`. */
@@ -101,13 +101,8 @@ export function stringsContaining(text: string, describe: string): HeapSelector 
  * functions, which the harness's timer wrappers hold on the learner's behalf.
  */
 export function keptByTheChecker(node: IHeapNode): boolean {
-  let dominator = node.dominatorNode;
-  for (let depth = 0; dominator && depth < 10_000; depth++) {
-    if (dominator.name === 'system / Context') return isHarnessFile(projectFile(scriptOfContext(dominator)));
-    if (dominator.dominatorNode?.id === dominator.id) break;
-    dominator = dominator.dominatorNode;
-  }
-  return false;
+  const scope = nearestScope(node);
+  return scope !== null && isHarnessFile(projectFile(scriptOfContext(scope)));
 }
 
 /**

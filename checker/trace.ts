@@ -260,13 +260,22 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
  * judge those), the checker's or a library's, or when no scope dominates it.
  */
 export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT): string | null {
+  const scope = nearestScope(node, { exports: true });
+  if (!scope) return null;
+  if (scope.name === 'system / Cell') return learnerVisibleFile(exportOfCell(scope)!.file, root);
+  return isModuleScope(scope) ? learnerVisibleFile(scriptOfContext(scope), root) : null;
+}
+
+/**
+ * The nearest scope (a Context) that every path to `node` passes through,
+ * or with `exports`, the nearest such scope or module export (a Cell):
+ * whose variable keeps it, when nothing else does.
+ */
+export function nearestScope(node: IHeapNode, { exports = false }: { exports?: boolean } = {}): IHeapNode | null {
   let dominator = node.dominatorNode;
   for (let depth = 0; dominator && depth < 10_000; depth++) {
-    if (dominator.name === 'system / Context') return isModuleScope(dominator) ? learnerVisibleFile(scriptOfContext(dominator), root) : null;
-    if (dominator.name === 'system / Cell') {
-      const declared = exportOfCell(dominator);
-      if (declared) return learnerVisibleFile(declared.file, root);
-    }
+    if (dominator.name === 'system / Context') return dominator;
+    if (exports && dominator.name === 'system / Cell' && exportOfCell(dominator)) return dominator;
     if (dominator.dominatorNode?.id === dominator.id) break;
     dominator = dominator.dominatorNode;
   }
