@@ -3,21 +3,34 @@
  * path and dominator passes run for seconds without a break: in the
  * checker's own thread they would hold up the contract's requests (and let
  * their timeouts fire while the server had long answered). Here they run
- * beside the contract, on the other core.
+ * beside the contract, on the other core. The thread answers one request
+ * after another, so a process that runs many checks keeps it loaded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyseHeap, type HeapAfterTraffic } from './analysis.ts';
-import type { AnalysisReply } from './analysis-thread.ts';
+import { analyseHeap } from './analysis.ts';
+import type { AnalysisReply, AnalysisRequest } from './analysis-thread.ts';
 import { loadCheck } from './run.ts';
 import type { HeapMeasure } from './types.ts';
 
-// The check's measures are functions: the thread loads them from the check itself, in the order the checker filters them.
-const spec = await loadCheck((workerData as { checkFile: string }).checkFile);
-const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
+/** A check's heap measures, in the order the checker filters them. The measures are functions: the thread loads them from the check itself. */
+const heapMeasuresOf = new Map<string, Promise<HeapMeasure[]>>();
+function heapMeasures(checkFile: string): Promise<HeapMeasure[]> {
+  let measures = heapMeasuresOf.get(checkFile);
+  if (!measures) {
+    measures = loadCheck(checkFile).then((spec) => spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap'));
+    heapMeasuresOf.set(checkFile, measures);
+  }
+  return measures;
+}
 
-parentPort!.once('message', (heap: HeapAfterTraffic) => {
-  analyseHeap(heap, heapMeasures).then(
-    (findings) => parentPort!.postMessage({ ok: true, findings } satisfies AnalysisReply),
-    (error: unknown) => parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies AnalysisReply),
-  );
+// Loaded while the server starts: the check this thread was started for.
+await heapMeasures((workerData as { checkFile: string }).checkFile).catch(() => undefined);
+
+parentPort!.on('message', ({ checkFile, heap }: AnalysisRequest) => {
+  heapMeasures(checkFile)
+    .then((measures) => analyseHeap(heap, measures))
+    .then(
+      (findings) => parentPort!.postMessage({ ok: true, findings } satisfies AnalysisReply),
+      (error: unknown) => parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies AnalysisReply),
+    );
 });

@@ -7,9 +7,12 @@
  * contract-*.ts and dropped-feature.ts on the contract, the others on memory),
  * the solution and alternative-*.ts must PASS. With --load, a busy loop runs on
  * every core for the whole bench (started and stopped by it), so that a
- * verdict that depends on the machine's speed shows as a wrong one.
+ * verdict that depends on the machine's speed shows as a wrong one. The
+ * checks run in one checker process that stays loaded (checker/warm.ts), as
+ * the suite's do; the time printed is a check's, without starting a checker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { startWarmChecker, type WarmChecker } from './warm-checker.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,25 +82,11 @@ function isRight(expected: Expected, verdict: Verdict | null): boolean {
   return expected === 'fail on memory' ? memory : !memory && verdict.breaches.length > 0;
 }
 
-function check(subject: Subject): Promise<{ verdict: Verdict | null; wallMs: number }> {
+/** One check by the warm checker: the check command's verdict, and how long it took. */
+async function check(checker: WarmChecker, subject: Subject): Promise<{ verdict: Verdict | null; wallMs: number }> {
   const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), subject.scenario.number, '--server', subject.server, '--json'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.on('close', () => {
-      let verdict: Verdict | null = null;
-      try {
-        verdict = JSON.parse(stdout) as Verdict;
-      } catch {
-        verdict = null;
-      }
-      resolve({ verdict, wallMs: performance.now() - started });
-    });
-  });
+  const { verdict } = await checker.check(subject.scenario.number, subject.server);
+  return { verdict, wallMs: performance.now() - started };
 }
 
 /** A busy loop on every core, each ending by itself after `maxMs` should the bench die first. */
@@ -121,10 +110,12 @@ export async function runVariantsBench(argv: readonly string[]): Promise<number>
   let wrong = 0;
   let runs = 0;
   const times: number[] = [];
+  // One checker process for every check, as the suite runs them: memlab and the checks stay loaded between servers.
+  const checker = startWarmChecker();
   try {
     for (const subject of all) {
       for (let i = 0; i < repeat; i++) {
-        const { verdict, wallMs } = await check(subject);
+        const { verdict, wallMs } = await check(checker, subject);
         runs++;
         times.push(wallMs);
         const right = isRight(subject.expected, verdict);
@@ -134,6 +125,7 @@ export async function runVariantsBench(argv: readonly string[]): Promise<number>
     }
   } finally {
     stopLoad();
+    await checker.close();
   }
   const sorted = [...times].sort((a, b) => a - b);
   console.log(`\n${wrong} wrong verdict(s) in ${runs} checks${values.load ? ' with every core busy' : ''}; median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(1)} s a check.`);

@@ -97,7 +97,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
     const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
     // memlab and the check take a few hundred milliseconds to load: its thread loads them while the server starts.
-    if (heapMeasures.length) analyser = new AnalysisThread(options.checkFile);
+    if (heapMeasures.length) analyser = AnalysisThread.forCheck(options.checkFile);
     if (options.startWhen) {
       await options.startWhen();
       clock.enter('start');
@@ -137,15 +137,17 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const heap = { snapshot: workspace.snapshot('final'), baselineHighestId };
     if (takeSnapshots) await snapshot(running, heap.snapshot);
     // memlab reads the heap in its thread while the resources get the rest of their time and the server answers the contract: two cores at work.
-    let findingsReady = analyser ? analyser.analyse(heap) : Promise.resolve([]);
+    let findingsReady = analyser ? analyser.analyse(options.checkFile, heap) : Promise.resolve([]);
     const after = settledFirst ? first : await probeSettledResources(running, before, resourceMeasures, settledAt + RELEASE_WAIT_MS);
     if (analyser && !settledFirst && resourcesSettled(resourceMeasures, before, after)) {
       // The server let go of its resources after the snapshot: what they held may have gone too. The heap is read again, as it is now.
-      await findingsReady.catch(() => undefined);
-      await analyser.stop();
-      analyser = new AnalysisThread(options.checkFile);
+      if (await findingsReady.then(() => false, () => true)) {
+        // A thread that failed on the first reading gets no second chance: a new one reads the second.
+        await analyser.stop();
+        analyser = AnalysisThread.forCheck(options.checkFile);
+      }
       await snapshot(running, heap.snapshot);
-      findingsReady = analyser.analyse(heap);
+      findingsReady = analyser.analyse(options.checkFile, heap);
     }
 
     clock.enter('contract');
@@ -208,7 +210,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await timeline?.stop();
     await server?.stop();
     // Before the workspace goes: memlab may still be reading the snapshot (a contract that could not be checked), and a file in use cannot be deleted everywhere.
-    await analyser?.stop();
+    await analyser?.release();
     workspace?.dispose(keep);
   }
 }

@@ -10,6 +10,8 @@ import type { HeapAfterTraffic } from '../checker/analysis.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { highestNodeId } from '../checker/heap-ids.ts';
 import type { Verdict } from '../checker/types.ts';
+import { startWarmChecker as startWarmCheckerIn, type WarmChecker } from '../checker/warm-checker.ts';
+export type { WarmChecker } from '../checker/warm-checker.ts';
 import { originalServerFile, type Scenario } from '../checker/course.ts';
 
 export interface CliRun {
@@ -118,6 +120,15 @@ export function tempEnv(tmpDir: string): Record<string, string> {
 export async function runCli(args: readonly string[], tmpDir: string, env: Record<string, string> = {}): Promise<CliRun> {
   const run = await runCommand('cli', args, { env: { FG_STATE_DIR: path.join(tmpDir, 'state'), ...env, ...tempEnv(tmpDir) } });
   return { ...run, verdict: jsonOf<NonNullable<CliRun['verdict']>>(run, args) };
+}
+
+/**
+ * A checker that stays loaded (checker/warm.ts) for a test file's many
+ * checks of other servers, in the learner's environment, its temporary
+ * folder `tmpDir` as runCli's is.
+ */
+export function startWarmChecker(tmpDir: string): WarmChecker {
+  return startWarmCheckerIn({ env: { ...learnerEnv(), NO_COLOR: '1', FG_STATE_DIR: path.join(tmpDir, 'state'), ...tempEnv(tmpDir) } });
 }
 
 /**

@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { loadCheck } from '../checker/run.ts';
 import { HANGS_HALF_FIX, NEVER_ANSWERS } from '../checker/bench-variants.ts';
 import type { MeasureResult, RetainerPath } from '../checker/types.ts';
-import { runCli, scratchTempDir, shippedServer } from './helpers.ts';
+import { runCli, scratchTempDir, shippedServer, startWarmChecker, type CliRun, type WarmChecker } from './helpers.ts';
 
 /** Half fixes named so hold on memory and break the contract; the other half-fix-*.ts fail on memory. */
 const CONTRACT_HALF_FIX = 'half-fix-contract-';
@@ -53,7 +53,14 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
     expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
     expect(temp.serversLeft(), 'server processes left running').toEqual([]);
   });
-  afterAll(() => temp.remove());
+  // Other servers (the variants) are checked by a checker that stays loaded: the same check, without a checker and memlab to load each time.
+  let warm: WarmChecker | null = null;
+  const checkVariant = (scenario: Scenario, file: string): Promise<CliRun> =>
+    (warm ??= startWarmChecker(temp.dir)).check(scenario.number, path.join(variantsDir(scenario.folder), file));
+  afterAll(async () => {
+    await warm?.close();
+    temp.remove();
+  });
 
   describe.each(scenarios.map((scenario) => [scenario.folder, scenario] as const))('%s', (folder, scenario) => {
     test('the leaky server fails, and the retainer path names the leak', async () => {
@@ -124,14 +131,14 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
 
     const alternatives = variants(folder, 'alternative-');
     test.runIf(alternatives.length > 0).each(alternatives)('another plausible fix passes: %s', async (file) => {
-      const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+      const run = await checkVariant(scenario, file);
       expect(run.verdict?.status, JSON.stringify(run.verdict, null, 2)).toBe('pass');
       expect(run.code).toBe(0);
     });
 
     const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX) && !file.startsWith(HANGS_HALF_FIX));
     test.runIf(halfFixes.length > 0).each(halfFixes)('half a fix fails on memory: %s', async (file) => {
-      const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+      const run = await checkVariant(scenario, file);
       expect(run.code).toBe(1);
       const verdict = run.verdict!;
       expect(verdict.status).toBe('fail');
@@ -143,7 +150,7 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
 
     const contractHalfFixes = variants(folder, CONTRACT_HALF_FIX);
     test.runIf(contractHalfFixes.length > 0).each(contractHalfFixes)('half a fix fails the contract: %s', async (file) => {
-      const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+      const run = await checkVariant(scenario, file);
       expect(run.code).toBe(1);
       const verdict = run.verdict!;
       expect(verdict.status).toBe('fail');
@@ -155,7 +162,7 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
 
     const hangs = variants(folder, HANGS_HALF_FIX);
     test.runIf(hangs.length > 0).each(hangs)('half a fix leaves a request unanswered, and the check says which: %s', async (file) => {
-      const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+      const run = await checkVariant(scenario, file);
       expect(run.stderr).not.toMatch(/bug in the kit/);
       expect(run.code).toBe(2);
       const verdict = run.verdict!;
@@ -168,7 +175,7 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
     // header, listed here so they are seen, not hidden. The day the check catches one, this turns red: rename it half-fix-*.
     const openHoles = variants(folder, OPEN_HOLE);
     test.runIf(openHoles.length > 0).each(openHoles)('a known hole, still passed by the check: %s', async (file) => {
-      const run = await runCli([scenario.number, '--server', path.join(variantsDir(folder), file), '--json'], temp.dir);
+      const run = await checkVariant(scenario, file);
       expect(run.stderr).not.toMatch(/bug in the kit/);
       expect(run.verdict?.status, `the check now catches ${file}: rename it half-fix-* (or half-fix-contract-*)`).toBe('pass');
     });
@@ -184,6 +191,23 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
  * (a fix that does neither, which must fail on both), open-hole-*.ts (a half
  * fix the check is known to pass still: documented, not hidden).
  */
+/**
+ * The scenarios of one of `count` test files (shard `index`, from 1): whole
+ * scenarios, dealt largest first to the file with the fewest servers to check
+ * so far, so that files run side by side end at about the same time however
+ * many variants a scenario gains.
+ */
+export function scenarioShard(scenarios: readonly Scenario[], index: number, count: number): Scenario[] {
+  const servers = (scenario: Scenario): number => 2 + variants(scenario.folder, '').length;
+  const shards = Array.from({ length: count }, () => ({ servers: 0, scenarios: [] as Scenario[] }));
+  for (const scenario of [...scenarios].sort((a, b) => servers(b) - servers(a) || a.number.localeCompare(b.number))) {
+    const lightest = shards.reduce((best, shard) => (shard.servers < best.servers ? shard : best));
+    lightest.servers += servers(scenario);
+    lightest.scenarios.push(scenario);
+  }
+  return shards[index - 1]!.scenarios.sort((a, b) => a.number.localeCompare(b.number));
+}
+
 function variantsDir(folder: string): string {
   return path.join('test', 'variants', folder);
 }
