@@ -25,7 +25,10 @@ function refused(file: unknown, flags: unknown = 'w'): boolean {
 
 function noSpace(syscall: string, file: unknown): NodeJS.ErrnoException {
   const where = String(file instanceof URL ? fileURLToPath(file) : file);
-  return Object.assign(new Error(`ENOSPC: no space left on device, ${syscall} '${where}'`), { code: 'ENOSPC', errno: -28, syscall, path: where });
+  const error = Object.assign(new Error(`ENOSPC: no space left on device, ${syscall} '${where}'`), { code: 'ENOSPC', errno: -28, syscall, path: where });
+  // As the system's own: no frame of this file (a crash it causes would be put down to the checker's code).
+  error.stack = `Error: ${error.message}`;
+  return error;
 }
 
 export function installFullDisk(): void {

@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { highestNodeId } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
-import { DescriptorRecorder, FinalizerRecorder, KeptWeakRefs, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
+import { CreatedFiles, DescriptorRecorder, FinalizerRecorder, KeptWeakRefs, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
 import { installFullDisk } from './full-disk.ts';
 import { SlowDisk } from './slow-disk.ts';
 import { untilSteady } from './steady.ts';
@@ -96,6 +96,8 @@ const late = strict ? new LateReleases(RELEASE_WAIT_MS) : undefined;
 late?.install();
 const descriptors = new DescriptorRecorder(learnerFolder, late);
 descriptors.install();
+const createdFiles = new CreatedFiles(learnerFolder);
+createdFiles.install();
 const timers = new TimerRecorder(learnerFolder, late);
 timers.install();
 const finalizers = new FinalizerRecorder(learnerFolder);
@@ -107,6 +109,8 @@ if (strict) weakRefs.install();
 const storage = await import('#service/storage');
 const listeners = new ListenerRecorder(learnerFolder, late);
 listeners.watch('fileEvents', storage.fileEvents);
+// And every emitter the learner's code makes: a listener per request on one of its own stays as surely.
+listeners.watchEmittersOfTheLearner();
 
 /** Names a module conventionally gives a function that builds its app or server. */
 const FACTORY_NAMES = ['createApp', 'createServer', 'buildApp', 'build', 'makeApp', 'makeServer', 'getApp'];
@@ -210,10 +214,77 @@ function endHoldIfHandlerWaits(): void {
   });
 }
 
+/**
+ * A disk that gives a download its file's first bytes only, until the server
+ * has sent some of its own: while it is on, reads of a stored file past
+ * `afterBytes` (counted per descriptor) and whole reads of a larger one
+ * (readFile) wait until a response sends body bytes. A server that streams
+ * sends its first bytes having read a few chunks; one that needs the whole
+ * file before it answers (to compress it in one go, to learn its compressed
+ * length) waits on the disk with nothing sent, on every machine.
+ */
+const firstBytesHold = {
+  on: false,
+  afterBytes: 0,
+  readByDescriptor: new Map<number, number>(),
+  parked: [] as Array<() => void>,
+  /** The first call kept waiting: "readFile access-log.csv at scenarios/11-gzip-downloads/server.ts:31:30". */
+  waitedOn: null as string | null,
+  /** A response sent body bytes, or closed without any (nothing to wait for then). */
+  sent: false,
+  wake: [] as Array<() => void>,
+};
+
+function firstBytesWait(call: string, release: () => void): void {
+  firstBytesHold.waitedOn ??= call;
+  firstBytesHold.parked.push(release);
+  for (const wake of firstBytesHold.wake.splice(0)) wake();
+}
+
+function firstBytesSent(): void {
+  firstBytesHold.sent = true;
+  for (const wake of firstBytesHold.wake.splice(0)) wake();
+}
+
+function firstBytesNews(): Promise<void> {
+  return new Promise((resolve) => firstBytesHold.wake.push(resolve));
+}
+
+/**
+ * Resolves with the call the server waited on with nothing sent, once it has done all it can without it (null
+ * when it sent its first bytes first), then lets the disk answer everything.
+ */
+async function untilFirstBytes(): Promise<string | null> {
+  while (firstBytesHold.on && !firstBytesHold.sent && firstBytesHold.parked.length === 0) await firstBytesNews();
+  if (firstBytesHold.on && !firstBytesHold.sent) {
+    const sent = (async () => {
+      while (!firstBytesHold.sent) await firstBytesNews();
+    })();
+    // Once first bytes are out the wait is over: the state watched for steadiness no longer counts the responses.
+    await Promise.race([untilSteady({ responses: () => (firstBytesHold.sent ? [] : openResponses), bytesHeld: () => slowDisk.bytesHeld }), sent]);
+  }
+  const waitedOn = firstBytesHold.sent ? null : firstBytesHold.waitedOn;
+  firstBytesHold.on = false;
+  firstBytesHold.waitedOn = null;
+  firstBytesHold.readByDescriptor.clear();
+  firstBytesSent();
+  for (const release of firstBytesHold.parked.splice(0)) release();
+  return waitedOn;
+}
+
 for (const name of ['open', 'stat', 'lstat', 'access', 'readdir', 'readFile', 'mkdir'] as const) {
   const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
   (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
     const result = real.apply(fs.promises, args);
+    if (name === 'readFile' && firstBytesHold.on && underHeldFolder(args[0])) {
+      const call = `readFile ${path.basename(args[0] as string)}`;
+      const location = locationIn(new Error().stack, learnerFolder);
+      return result.then((data) =>
+        firstBytesHold.on && (data as Buffer).length > firstBytesHold.afterBytes
+          ? new Promise((resolve) => firstBytesWait(location ? `${call} at ${location}` : call, () => resolve(data)))
+          : data,
+      );
+    }
     if (!fileHold.on || fileHold.streamReads || !underHeldFolder(args[0])) return result;
     if (fileHold.skip > 0) {
       fileHold.skip -= 1;
@@ -293,6 +364,18 @@ const readsAfterHangUp = new Map<number, number>();
 const realRead = fs.read;
 fs.read = function read(fd: number, ...rest: unknown[]) {
   const file = storedDescriptors.get(fd);
+  if (firstBytesHold.on && file !== undefined && typeof rest.at(-1) === 'function') {
+    const bytesRead = firstBytesHold.readByDescriptor.get(fd) ?? 0;
+    if (bytesRead >= firstBytesHold.afterBytes) {
+      firstBytesWait(`a read of ${file} past its first ${firstBytesHold.afterBytes / (1024 * 1024)} MiB`, () => read(fd, ...rest));
+      return;
+    }
+    const callback = rest.pop() as (error: Error | null, bytes?: number, ...results: unknown[]) => void;
+    rest.push((error: Error | null, bytes?: number, ...results: unknown[]) => {
+      firstBytesHold.readByDescriptor.set(fd, (firstBytesHold.readByDescriptor.get(fd) ?? 0) + (bytes ?? 0));
+      callback(error, bytes, ...results);
+    });
+  }
   if (readsAfterHangUpLast && file !== undefined && typeof rest.at(-1) === 'function' && descriptors.openedIn(fd)?.ended !== undefined) {
     const answered = readsAfterHangUp.get(fd) ?? 0;
     if (answered >= READS_ANSWERED_AFTER_HANG_UP) {
@@ -399,6 +482,23 @@ server.on('request', (request: http.IncomingMessage, response: http.ServerRespon
     wakeSettle();
   });
   openResponses.add(response);
+  if (firstBytesHold.on) {
+    // Body bytes, through write() or end(), whoever calls them (pipe, pipeline, a web stream's writer).
+    const { write, end } = response;
+    const sends = (chunk: unknown): void => {
+      if (firstBytesHold.on && chunk !== undefined && chunk !== null && typeof chunk !== 'function' && (chunk as { length?: number }).length !== 0) firstBytesSent();
+    };
+    response.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
+      sends(chunk);
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof response.write;
+    response.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      sends(chunk);
+      return (end as (...args: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
+    } as typeof response.end;
+    // A response that closes without a byte (an error, a client gone) leaves nothing to wait for.
+    response.once('close', () => firstBytesHold.on && firstBytesSent());
+  }
   if (fileHold.on) {
     fileHold.responses.add(response);
     // A handler that answers without touching a stored file has nothing to hold.
@@ -470,6 +570,7 @@ function probe(): Probe {
     openConnections: busyConnections(),
     storage: { ...storage.storageStats },
     held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held(), finalizers: finalizers.held(), weakRefs: weakRefs.held() },
+    createdFiles: createdFiles.left(),
   };
 }
 
@@ -539,8 +640,9 @@ async function run(command: HarnessCommand): Promise<unknown> {
     case 'until-steady':
       return steadyReading();
     case 'slow-disk':
-      // The server's temporary folder too (the check gives it one of its own): an upload spooled there is written there first.
-      slowDisk.stall([storage.UPLOADS_DIR, os.tmpdir()], command.stallEveryBytes);
+      // Every file the server writes, wherever it is: the uploads folder, its temporary folder (the check gives it one of
+      // its own), a spool folder beside it or in its working folder. A disk is slow for all of them.
+      slowDisk.stall([...new Set([storage.UPLOADS_DIR, os.tmpdir(), process.cwd(), learnerFolder].map((folder) => path.parse(path.resolve(folder)).root))], command.stallEveryBytes);
       return null;
     case 'fast-disk':
       slowDisk.stop();
@@ -557,6 +659,13 @@ async function run(command: HarnessCommand): Promise<unknown> {
       fileHold.on = true;
       fileHold.streamReads = true;
       return null;
+    case 'first-bytes-hold':
+      firstBytesHold.on = true;
+      firstBytesHold.sent = false;
+      firstBytesHold.afterBytes = command.afterBytes;
+      return null;
+    case 'until-first-bytes':
+      return untilFirstBytes();
     case 'file-system-held':
       return fileSystemHeld();
     case 'release-file-system':

@@ -5,7 +5,7 @@
  * where the platform cannot give it, so that a measure can fall back on the
  * next instrument and the verdict can say which one it used.
  */
-import { CONNECTION_LISTENER, type HeldResource, type Probe } from './protocol.ts';
+import { CONNECTION_LISTENER, OWN_EMITTER, type HeldResource, type Probe } from './protocol.ts';
 import type { Instrument, MeasureResult, Place, ResourceMeasure } from './types.ts';
 
 /**
@@ -38,6 +38,18 @@ export function fileEventListeners(event: string): Instrument {
   // A listener a late timer removed carries a note after its name: "… 'changed' (removed by a timer of 5000 ms, …)".
   const on = (probe: Probe) => probe.held.listeners.filter((listener) => listener.what === what || listener.what.startsWith(`${what} (`));
   return { name: `the listeners added to fileEvents '${event}'`, read: (probe) => on(probe).length, held: on, verb: 'added' };
+}
+
+/**
+ * Listeners on one event of fileEvents and on every EventEmitter the learner's
+ * code made (any event), each with the line that added it, counted by
+ * registration: the same function added once per request is as many
+ * listeners, called as many times on every event.
+ */
+export function serviceEventListeners(event: string): Instrument {
+  const onFileEvents = fileEventListeners(event);
+  const on = (probe: Probe) => [...onFileEvents.held!(probe), ...probe.held.listeners.filter((listener) => listener.what.startsWith(`listener on ${OWN_EMITTER} (`))];
+  return { name: `the listeners added to fileEvents '${event}' and to the EventEmitters your code made`, read: (probe) => on(probe).length, held: on, verb: 'added' };
 }
 
 /**

@@ -39,6 +39,10 @@ export type HarnessCommand =
   | { type: 'hold-file-system'; skip?: number; untilHandlerWaits?: boolean }
   /** The same hold, kept for the first read a stream makes of a stored file or upload (after its open, its handler's listeners in place). */
   | { type: 'hold-stream-reads' }
+  /** Answer reads of a stored file only up to `afterBytes` (whole reads of a larger one not at all) until a response sends body bytes. */
+  | { type: 'first-bytes-hold'; afterBytes: number }
+  /** Resolves with the call the server waited on with nothing sent once it was steady, or null once it sent first; then the disk answers all. */
+  | { type: 'until-first-bytes' }
   /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */
   | { type: 'file-system-held' }
   /** Wait until the server has seen every held request's client go, then hand the kept results back. */
@@ -59,6 +63,12 @@ export interface HeldResource {
   readonly what: string;
   /** The first line of the learner's code that led to it: "scenarios/07-aborted-downloads/server.ts:18:16"; null when none did. */
   readonly location: string | null;
+}
+
+/** A file the server made (there was none when it opened it for writing), still on the disk: `file` is its absolute path. */
+export interface CreatedFile extends HeldResource {
+  readonly file: string;
+  readonly bytes: number;
 }
 
 /** What the server holds, recorded with where each was made. */
@@ -86,6 +96,9 @@ export interface HeldResources {
 /** How a listener the server's code added to a client connection is named in the probe and in the verdict. */
 export const CONNECTION_LISTENER = 'listener on a client connection';
 
+/** How an EventEmitter the learner's code made is named in the probe and in the verdict: "your EventEmitter (thumbnails.ts:14)". */
+export const OWN_EMITTER = 'your EventEmitter';
+
 /**
  * How long after the traffic settled a check waits for a server to let go of
  * its resources. A release made by a timer of this delay or longer (a sweep,
@@ -100,6 +113,8 @@ export interface Probe {
   /** Connections the server still works on: an idle one that a keep-alive client holds open does not count. */
   readonly openConnections: number;
   readonly held: HeldResources;
+  /** Files the server made and left on the disk, anywhere (the harness's record; absent where there is none, an attached service). */
+  readonly createdFiles?: readonly CreatedFile[];
   readonly storage: {
     readonly diskReads: number;
     readonly bytesRead: number;

@@ -14,8 +14,9 @@ import timersPromises from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CONNECTION_LISTENER, type HeldResource } from './protocol.ts';
+import { CONNECTION_LISTENER, OWN_EMITTER, type CreatedFile, type HeldResource } from './protocol.ts';
 import { parseStackFrame } from './stack-frame.ts';
+import { fileStoreCallers } from './service/caller.ts';
 
 /** The real WeakRef, taken before a check may replace the global (see KeptWeakRefs): the recorders' own references stay weak. */
 const RealWeakRef = globalThis.WeakRef;
@@ -50,9 +51,13 @@ function stackBelow(below: Function): string {
   return holder.stack ?? '';
 }
 
-/** The learner's line that is running now, or null when none of theirs is on the stack. */
+/**
+ * The learner's line that is running now, or null when none of theirs is on the stack. A file the file store opens
+ * for its caller after one of its own awaits has no line of the caller's on the stack when the caller did not await
+ * it (`createUploadStream(name).then(…)`): the store kept it (checker/service/caller.ts).
+ */
 function currentLocation(learnerFolder: string): string | null {
-  return locationIn(stackBelow(currentLocation), learnerFolder) ?? null;
+  return locationIn(stackBelow(currentLocation), learnerFolder) ?? locationIn(fileStoreCallers.getStore(), learnerFolder) ?? null;
 }
 
 /** Frames of Node's timers and of async_hooks, which a Timeout is made through whoever asked for it. */
@@ -407,6 +412,142 @@ export class DescriptorRecorder {
   }
 }
 
+/** Whether an open with these flags makes the file when there is none: w, a (and their x, s, + forms), or O_CREAT. */
+function mayCreate(flags: unknown): boolean {
+  if (typeof flags === 'string') return /[wa]/.test(flags);
+  return typeof flags === 'number' && (flags & fs.constants.O_CREAT) !== 0;
+}
+
+function pathOf(file: unknown): string | null {
+  if (typeof file === 'string') return path.resolve(file);
+  if (file instanceof URL && file.protocol === 'file:') return fileURLToPath(file);
+  if (Buffer.isBuffer(file)) return path.resolve(file.toString());
+  return null;
+}
+
+/**
+ * Files the server made: none was there when it opened one for writing
+ * (fs.open, openSync, fs.promises.open, and so the write streams and
+ * writeFile), wrote one whole (writeFile, appendFile, sync and promises) or
+ * copied one (copyFile), anywhere on the disk, each with the first line of the
+ * learner's code that led to it: a check reads which of them are still there
+ * after the traffic (a spool file of a dropped upload, beside the server or in
+ * its working folder), with their sizes. A file that was there before is not
+ * the server's to have made, whatever it wrote into it.
+ */
+export class CreatedFiles {
+  private readonly made = new Map<string, { serial: number; location: string | null }>();
+
+  constructor(private readonly learnerFolder: string) {}
+
+  install(): void {
+    const recorder = this;
+    /** The path `file` names, when opening it with `flags` would make it now; null otherwise. */
+    const making = (file: unknown, flags: unknown): string | null => {
+      const where = mayCreate(flags) ? pathOf(file) : null;
+      return where !== null && !fs.existsSync(where) ? where : null;
+    };
+    const realOpen = fs.open;
+    fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
+      if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
+      const made = making(file, typeof rest[0] === 'function' ? 'r' : (rest[0] ?? 'r'));
+      const location = made ? currentLocation(recorder.learnerFolder) : null;
+      const callback = rest.pop() as (error: Error | null, fd?: number) => void;
+      return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: Error | null, fd?: number) => {
+        if (!error && made) recorder.record(made, location);
+        callback(error, fd);
+      });
+    } as typeof fs.open;
+    const realOpenSync = fs.openSync;
+    fs.openSync = function openSync(file: fs.PathLike, flags?: fs.OpenMode, ...rest: unknown[]) {
+      const made = making(file, flags ?? 'r');
+      const fd = (realOpenSync as (...args: unknown[]) => number).call(fs, file, flags, ...rest);
+      if (made) recorder.record(made, currentLocation(recorder.learnerFolder));
+      return fd;
+    } as typeof fs.openSync;
+    const promises = fs.promises as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const realPromisesOpen = promises.open!;
+    promises.open = async function open(file: unknown, flags: unknown = 'r', ...rest: unknown[]) {
+      const made = making(file, flags);
+      const location = made ? currentLocation(recorder.learnerFolder) : null;
+      const handle = await realPromisesOpen.call(fs.promises, file, flags, ...rest);
+      if (made) recorder.record(made, location);
+      return handle;
+    };
+    // Whole writes and copies, whose promises and sync forms open their file inside Node, past fs.open.
+    for (const [name, flag] of [['writeFile', 'w'], ['appendFile', 'a']] as const) {
+      const real = promises[name]!;
+      promises[name] = async function write(file: unknown, data: unknown, options?: unknown) {
+        const made = making(file, (options as { flag?: unknown } | undefined)?.flag ?? flag);
+        const location = made ? currentLocation(recorder.learnerFolder) : null;
+        await real.call(fs.promises, file, data, options);
+        if (made) recorder.record(made, location);
+      };
+      const sync = `${name}Sync` as const;
+      const realSync = fs[sync] as (...args: unknown[]) => void;
+      (fs as unknown as Record<string, unknown>)[sync] = function writeSync(file: unknown, data: unknown, options?: unknown) {
+        const made = making(file, (options as { flag?: unknown } | undefined)?.flag ?? flag);
+        realSync.call(fs, file, data, options);
+        if (made) recorder.record(made, currentLocation(recorder.learnerFolder));
+      };
+    }
+    const realCopy = fs.copyFile;
+    fs.copyFile = function copyFile(source: fs.PathLike, target: fs.PathLike, ...rest: unknown[]) {
+      const made = making(target, 'w');
+      const location = made ? currentLocation(recorder.learnerFolder) : null;
+      const callback = rest.pop() as (error: Error | null) => void;
+      return (realCopy as (...args: unknown[]) => void).call(fs, source, target, ...rest, (error: Error | null) => {
+        if (!error && made) recorder.record(made, location);
+        callback(error);
+      });
+    } as typeof fs.copyFile;
+    const realCopySync = fs.copyFileSync;
+    fs.copyFileSync = function copyFileSync(source: fs.PathLike, target: fs.PathLike, mode?: number) {
+      const made = making(target, 'w');
+      realCopySync.call(fs, source, target, mode);
+      if (made) recorder.record(made, currentLocation(recorder.learnerFolder));
+    };
+    const realPromisesCopy = promises.copyFile!;
+    promises.copyFile = async function copyFile(source: unknown, target: unknown, mode?: unknown) {
+      const made = making(target, 'w');
+      const location = made ? currentLocation(recorder.learnerFolder) : null;
+      await realPromisesCopy.call(fs.promises, source, target, mode);
+      if (made) recorder.record(made, location);
+    };
+    // A write stream opens its file a tick after it is made, with no line of the learner's on the stack: its place is taken when it is made.
+    const realCreateWriteStream = fs.createWriteStream;
+    fs.createWriteStream = function createWriteStream(...args: unknown[]) {
+      const stream = (realCreateWriteStream as (...args: unknown[]) => fs.WriteStream).apply(fs, args);
+      const location = currentLocation(recorder.learnerFolder);
+      stream.once('open', () => {
+        const made = pathOf(stream.path);
+        const record = made ? recorder.made.get(made) : undefined;
+        if (record && !record.location) record.location = location;
+      });
+      return stream;
+    } as typeof fs.createWriteStream;
+    syncBuiltinESMExports();
+  }
+
+  private record(file: string, location: string | null): void {
+    this.made.set(file, { serial: ++serial, location });
+  }
+
+  /** The files the server made that are still there, with their sizes, in the order it made them. */
+  left(): CreatedFile[] {
+    const left: CreatedFile[] = [];
+    for (const [file, { serial: made, location }] of this.made) {
+      const stats = fs.statSync(file, { throwIfNoEntry: false });
+      if (!stats?.isFile()) {
+        this.made.delete(file);
+        continue;
+      }
+      left.push({ key: `#${made} ${file}`, what: path.basename(file), file, bytes: stats.size, location });
+    }
+    return left;
+  }
+}
+
 function describeRecord(fd: number, record: DescriptorRecord, note = record.note ?? ''): HeldResource {
   return { key: `#${record.serial} fd ${fd}`, what: `${path.basename(record.file)}${note}`, location: record.location };
 }
@@ -566,6 +707,29 @@ export class ListenerRecorder {
       };
     }
     this.watchRemovals(emitter, (event) => `listener on ${name} '${String(event)}'`);
+  }
+
+  /**
+   * Watch every EventEmitter the learner's code makes (new EventEmitter(), or
+   * a class of theirs that extends it), from the moment it is made: a
+   * listener added per request to an emitter of the service's own stays as
+   * surely as one on fileEvents, whatever function it is. Node makes its
+   * streams and sockets through EventEmitter.init too, many per request: only
+   * a plain emitter or a direct subclass has its stack read.
+   */
+  watchEmittersOfTheLearner(): void {
+    const recorder = this;
+    const events = EventEmitter as unknown as { init: (this: EventEmitter, ...args: unknown[]) => unknown };
+    const realInit = events.init;
+    events.init = function init(this: EventEmitter, ...args: unknown[]) {
+      const result = realInit.apply(this, args);
+      const prototype = Object.getPrototypeOf(this) as object | null;
+      if (prototype === EventEmitter.prototype || (prototype && Object.getPrototypeOf(prototype) === EventEmitter.prototype)) {
+        const location = currentLocation(recorder.learnerFolder);
+        if (location) recorder.watch(`${OWN_EMITTER} (${location.replace(/:\d+$/, '')})`, this);
+      }
+      return result;
+    };
   }
 
   /** removeListener, off and removeAllListeners, noted when a timer the check does not wait for makes them. */

@@ -286,6 +286,14 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
       await paused.finish();
       return held;
     },
+    async readsWaitForFirstBytes(afterBytes, download) {
+      await server.command({ type: 'first-bytes-hold', afterBytes }, TIMEOUTS.requestMs);
+      const result = download();
+      // Its failure is the caller's to see, once the disk answers again.
+      result.catch(() => undefined);
+      const waitedOn = await server.command<string | null>({ type: 'until-first-bytes' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS);
+      return { waitedOn, result: await result };
+    },
     settle: () => settle(server),
     breach,
     uploadsDir,
@@ -353,10 +361,15 @@ function refuseServerErrors(server: ServerProcess, http: HttpClient): void {
 /** The first error a server printed, with where it was thrown in a project file when the stack says so. */
 function loggedError(output: string): string | null {
   const lines = output.split('\n');
-  const at = lines.findIndex((line) => /^\s*(?:\w*Error|Error)(?: \[\w+\])?: /.test(line) || /\b\w*Error: /.test(line));
+  // "Error: …", "TypeError: …", and Node's own with their code ("Error [ERR_STREAM_DESTROYED]: …"), at the start of a line or after a prefix ("PUT /x failed: ").
+  const isError = (line: string): boolean => /\b\w*Error(?: \[\w+\])?: /.test(line);
+  const at = lines.findIndex(isError);
   if (at < 0) return null;
   const message = lines[at]!.trim().replace(/^.*?\b(\w*Error)/, '$1');
-  const frame = lines.slice(at + 1, at + 12).find((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line));
+  // Its own stack only: the next error logged after it has a stack of its own.
+  const next = lines.slice(at + 1).findIndex(isError);
+  const stack = lines.slice(at + 1, next < 0 ? at + 12 : Math.min(at + 12, at + 1 + next));
+  const frame = stack.find((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line));
   const location = frame ? parseStackFrame(frame) : null;
   const where = location ? ` (at ${path.relative(process.cwd(), location.file)}:${location.line}:${location.column})` : '';
   return `${message}${where}`;

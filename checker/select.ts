@@ -5,7 +5,7 @@
  */
 import type { IHeapNode } from '@memlab/core';
 import { formatBytes } from './format.ts';
-import { isHarnessFile, isPlumbing, keptByModuleStateOf, nearestScope, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
+import { functionBehind, isHarnessFile, isPlumbing, keptByModuleStateOf, nearestScope, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
 import type { HeapSelector } from './types.ts';
 
 /** ArrayBuffers (the memory behind Buffers and typed arrays) that retain at least `minBytes`. */
@@ -119,6 +119,21 @@ export function keptByModuleState(describe: string): HeapSelector {
 }
 
 /**
+ * Strings that only the service's own module-level variables keep (see
+ * keptByModuleState), one per string kept: a name cut from a request's URL
+ * counts once, not again with the text it was cut from. A service keeps a
+ * name or two per file it knows (its entry in a list, its thumbnail's key);
+ * a list that gains one per request grows with the traffic, a few bytes at a
+ * time, for ever.
+ */
+export function stringsKeptByModuleState(describe: string): HeapSelector {
+  return {
+    describe,
+    matches: (node) => node.isString && !node.referrers.some((edge) => edge.fromNode.isString) && isServiceFile(keptByModuleStateOf(node)),
+  };
+}
+
+/**
  * The service's own code, wherever its files are: any file of the kit's
  * (a scenario's, a solution's, a test variant's, the leaky modules as
  * shipped) but the checker's, whose service modules stand for libraries
@@ -134,11 +149,13 @@ export function isServiceFile(file: string | null): boolean {
  * one made per request and kept after it (a listener on any emitter, an
  * invalidator pushed to an array, a callback in a Map) stays alive however it
  * is kept. Each function counts once; the scope it closes over is on its path.
+ * A bound function counts as one of the function it binds.
  */
 export function closuresOfTheService(describe = 'functions your code created'): HeapSelector {
   return {
     describe,
-    matches: (node) => node.type === 'closure' && isServiceFile(projectFile(scriptOfClosure(node))),
+    // A bound function (f.bind(null, name)) is one too: made by the service's code, from its function.
+    matches: (node) => node.type === 'closure' && isServiceFile(projectFile(scriptOfClosure(functionBehind(node)))),
   };
 }
 

@@ -312,6 +312,8 @@ const DOING: Record<HarnessCommand['type'], string> = {
   'reads-after-hang-up-last': 'slowing down the reads of downloads whose clients have gone',
   'hold-file-system': 'holding back its file reads',
   'hold-stream-reads': 'holding back its streamed file reads',
+  'first-bytes-hold': 'giving its downloads the first bytes of their files only',
+  'until-first-bytes': 'waiting for the first bytes of a download',
   'file-system-held': 'waiting for a handler to read a file',
   'release-file-system': 'handing its file reads back',
 };

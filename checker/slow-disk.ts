@@ -1,7 +1,7 @@
 /**
  * A disk that is slow on purpose, for checks that judge how a server writes
- * its uploads. While it stalls, writes to files in the uploads folder (and in
- * the server's temporary folder, where an upload may be spooled) wait:
+ * its uploads. While it stalls, writes to files in the folders it is given
+ * (a harness gives it the disk's root: every file the server writes) wait:
  * they go through only once the server has done all it can without them
  * (it is steady), and after `stallEveryBytes` more the disk stalls again. A
  * server that respects backpressure stops reading its uploads while it
@@ -88,9 +88,10 @@ export class SlowDisk {
     syncBuiltinESMExports();
   }
 
-  /** Start stalling writes to files in `folders` (the uploads folder, the server's temporary folder): the first waits until the server is steady. */
+  /** Start stalling writes to files in `folders` (the uploads folder, or a disk's root: every file): the first waits until the server is steady. */
   stall(folders: string | readonly string[], stallEveryBytes: number): void {
-    this.folders = [folders].flat().map((folder) => path.resolve(folder) + path.sep);
+    // A disk's root ("/", "C:\\") ends with its separator already.
+    this.folders = [folders].flat().map((folder) => path.resolve(folder)).map((folder) => (folder.endsWith(path.sep) ? folder : folder + path.sep));
     this.stallEveryBytes = stallEveryBytes;
     this.allowance = 0;
   }

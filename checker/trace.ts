@@ -36,6 +36,17 @@ export function pathFromRoot(node: IHeapNode): IHeapEdge[] {
   return edges;
 }
 
+/**
+ * The function a bound function calls (what `f.bind(…)` was called on), or the
+ * function itself: V8 names every bound function "native_bind", with no code
+ * of its own; where it comes from is its target's.
+ */
+export function functionBehind(closure: IHeapNode): IHeapNode {
+  if (closure.name !== 'native_bind') return closure;
+  const target = closure.getReference('bound_function')?.toNode;
+  return target?.type === 'closure' ? functionBehind(target) : closure;
+}
+
 /** The file a closure was defined in, from its SharedFunctionInfo's script. */
 export function scriptOfClosure(closure: IHeapNode): string | null {
   const shared = closure.getReference('shared')?.toNode;
@@ -247,7 +258,10 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
     if (edge.fromNode.name !== 'system / Cell' || edge.name_or_index !== 'value') continue;
     const declared = exportOfCell(edge.fromNode);
     const file = learnerVisibleFile(declared?.file ?? null, root);
-    if (declared && file) return { name: declared.name, description: `exported by ${file}`, file };
+    if (!declared || !file) continue;
+    // `export default app`: the learner knows it by its variable's name.
+    const variable = declared.name === 'default' ? defaultExportVariable(file, root) : null;
+    return variable ? { name: variable, description: `module variable in ${file}`, file } : { name: declared.name, description: `exported by ${file}`, file };
   }
   return null;
 }
@@ -255,15 +269,46 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
 /**
  * The project file whose module-level state keeps `node` and nothing else
  * does: the nearest scope or module binding (a Cell) that every path to it
- * passes through is a module scope or an export of a learner's file. Null when
- * that nearest scope is a function's (a request's closure: other measures
- * judge those), the checker's or a library's, or when no scope dominates it.
+ * passes through is a module scope or an export of a learner's file, or the
+ * nearest object every path passes through is one that a learner's
+ * module-level variable or export holds (the app, which Node's server holds
+ * too: what hangs from `app.locals` is that module's state). Null when that
+ * nearest scope is a function's (a request's closure: other measures judge
+ * those), the checker's or a library's, or when nothing of a learner's
+ * module dominates it.
  */
 export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT): string | null {
-  const scope = nearestScope(node, { exports: true });
-  if (!scope) return null;
-  if (scope.name === 'system / Cell') return learnerVisibleFile(exportOfCell(scope)!.file, root);
-  return isModuleScope(scope) ? learnerVisibleFile(scriptOfContext(scope), root) : null;
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 10_000; depth++) {
+    if (dominator.name === 'system / Context') return isModuleScope(dominator) ? learnerVisibleFile(scriptOfContext(dominator), root) : null;
+    if (dominator.name === 'system / Cell') {
+      const declared = exportOfCell(dominator);
+      if (declared) return learnerVisibleFile(declared.file, root);
+    }
+    // An object a module-level variable holds that Node holds too (the app, which the server calls): what only it keeps is that module's state.
+    const holder = moduleVariableHolding(dominator, root);
+    if (holder) return holder;
+    if (dominator.dominatorNode?.id === dominator.id) break;
+    dominator = dominator.dominatorNode;
+  }
+  return null;
+}
+
+/** The learner's file whose module-level variable or export holds `node` itself, or null. */
+function moduleVariableHolding(node: IHeapNode, root: string): string | null {
+  for (const edge of node.referrers) {
+    const from = edge.fromNode;
+    if (edge.type === 'context' && from.name === 'system / Context' && isModuleScope(from)) {
+      const file = learnerVisibleFile(scriptOfContext(from), root);
+      if (file) return file;
+    }
+    if (from.name === 'system / Cell' && edge.name_or_index === 'value') {
+      const declared = exportOfCell(from);
+      const file = declared ? learnerVisibleFile(declared.file, root) : null;
+      if (file) return file;
+    }
+  }
+  return null;
 }
 
 /**
@@ -302,6 +347,8 @@ function isModuleScope(context: IHeapNode): boolean {
 }
 
 function closureLabel(closure: IHeapNode): string {
+  const target = functionBehind(closure);
+  if (target !== closure) return `${closureLabel(target).replace(/\(\)$/, '')}.bind(…)`;
   // Transpiled code often defines functions as __name(() => …, "name"): the name is then a property.
   const named = closure.name || closure.getReference('name', 'property')?.toNode.toStringNode()?.stringValue;
   return `${named || '(anonymous function)'}()`;
@@ -368,6 +415,15 @@ interface Start {
   readonly description: string;
   /** The project file that declares the root's name, for the line it is declared on. */
   readonly file?: string;
+}
+
+/** `app` for a project file that ends with `export default app;`, or null. */
+function defaultExportVariable(file: string, root: string): string | null {
+  try {
+    return /^export\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*$/m.exec(readFileSync(path.join(root, file), 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** "scenarios/12-the-incident/catalog.ts:21": the line of a module-level declaration of `name` in a project file. */
@@ -473,7 +529,7 @@ export function readablePath(node: IHeapNode, root: string = PROJECT_ROOT, { pac
       continue;
     }
     // The object the path leads to, when it is a function of a project file: where it was written.
-    const where = isLast && to.type === 'closure' ? definedAt(to, root) : null;
+    const where = isLast && to.type === 'closure' ? definedAt(functionBehind(to), root) : null;
     const label = where ? closureAt(labelOf(to), where) : labelOf(to);
     steps.push({ via: folded && (via.startsWith('.') || via.startsWith('[')) ? folded + via : folded ? `${folded} ${via}` : via, label, retainedBytes: to.retainedSize });
     folded = '';

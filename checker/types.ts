@@ -137,7 +137,8 @@ export interface CheckContext {
    */
   untilSteady(): Promise<boolean>;
   /**
-   * Run `work` with a disk that stalls: writes to the uploads folder wait until the server is steady,
+   * Run `work` with a disk that stalls: writes to any file (the uploads folder, the server's temporary folder, a spool
+   * folder of its own) wait until the server is steady,
    * then go through, and the disk stalls again after every `stallEveryBytes` more.
    */
   withSlowDisk(stallEveryBytes: number, work: () => Promise<void>): Promise<void>;
@@ -190,6 +191,18 @@ export interface CheckContext {
    * whole, or ignores write()'s answer, holds most of it.
    */
   heldWhilePaused(path: string, headers?: Record<string, string>): Promise<number>;
+  /**
+   * Run `download` (a request for a stored file) with a disk that answers
+   * reads of a stored file only up to its first `afterBytes` (and whole reads
+   * of a larger one not at all) until a response has sent body bytes. A
+   * server that streams sends its first bytes having read a few chunks:
+   * `waitedOn` null. One that needs the whole file before it answers (to
+   * compress it in one go) waits on the disk with nothing sent; once it has
+   * done all it can, `waitedOn` says which call it waited on ("readFile
+   * access-log.csv at scenarios/11-gzip-downloads/server.ts:31:30"), and the
+   * disk answers everything, so `result` is the download's as ever.
+   */
+  readsWaitForFirstBytes<T>(afterBytes: number, download: () => Promise<T>): Promise<{ readonly waitedOn: string | null; readonly result: T }>;
   /** Wait until every connection to the server has closed, then collect garbage. */
   settle(): Promise<void>;
   /** Record that the server broke its functional contract; the check fails with this sentence. */

@@ -26,16 +26,18 @@ afterAll(() => temp.remove());
 
 /**
  * Which of the check's measures each server passes, in its order: the catalogue's Buffers and its strings outside the
- * heap (leak 1), the downloads' descriptors (leak 2), the thumbnails' listeners and the functions kept (leak 3).
+ * heap (leak 1), the downloads' descriptors (leak 2), the thumbnails' listeners, the functions kept and the strings
+ * module-level variables gained (leak 3; the shipped thumbnails keep their names in closures, which the last one
+ * leaves to the others).
  */
 const PARTLY_FIXED: readonly (readonly [string, readonly boolean[]])[] = [
-  ['partly-fixed-catalog.ts', [true, true, false, false, false]],
-  ['partly-fixed-downloads.ts', [false, true, true, false, false]],
-  ['partly-fixed-thumbnails.ts', [false, true, false, true, true]],
-  ['partly-fixed-catalog-and-thumbnails.ts', [true, true, false, true, true]],
+  ['partly-fixed-catalog.ts', [true, true, false, false, false, true]],
+  ['partly-fixed-downloads.ts', [false, true, true, false, false, true]],
+  ['partly-fixed-thumbnails.ts', [false, true, false, true, true, true]],
+  ['partly-fixed-catalog-and-thumbnails.ts', [true, true, false, true, true, true]],
 ];
 /** The leak each measure counts towards: a leak is fixed when all its measures pass. */
-const LEAK_OF_MEASURE = [1, 1, 2, 3, 3];
+const LEAK_OF_MEASURE = [1, 1, 2, 3, 3, 3];
 
 function leaksFixed(passed: readonly boolean[]): number {
   return [1, 2, 3].filter((leak) => passed.every((ok, index) => LEAK_OF_MEASURE[index] !== leak || ok)).length;

@@ -12,6 +12,7 @@ import { createReadStream, createWriteStream, type ReadStream, type WriteStream 
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureFixtures, FIXTURES_DIR } from '../fixtures.ts';
+import { asCalledFrom } from './caller.ts';
 
 export const FILES_DIR = process.env.FG_FILES_DIR ?? FIXTURES_DIR;
 export const UPLOADS_DIR = process.env.FG_UPLOADS_DIR ?? path.join(FIXTURES_DIR, '..', 'uploads');
@@ -100,8 +101,8 @@ export async function storedFileSize(name: string): Promise<number> {
 }
 
 /** Open a stored file for streaming; the caller owns the stream and must end it. */
-export async function openStoredFile(name: string): Promise<ReadStream> {
-  return countedReadStream(resolveStored(name), await storedFileSize(name));
+export function openStoredFile(name: string): Promise<ReadStream> {
+  return asCalledFrom(openStoredFile, async () => countedReadStream(resolveStored(name), await storedFileSize(name)));
 }
 
 /**
@@ -147,14 +148,16 @@ export async function uploadedFileSize(name: string): Promise<number> {
 }
 
 /** Open a stored upload for streaming; the caller owns the stream and must end it (counted as openStoredFile counts). */
-export async function openUploadedFile(name: string): Promise<ReadStream> {
-  return countedReadStream(uploadPath(name), await uploadedFileSize(name));
+export function openUploadedFile(name: string): Promise<ReadStream> {
+  return asCalledFrom(openUploadedFile, async () => countedReadStream(uploadPath(name), await uploadedFileSize(name)));
 }
 
 /** A stream that writes an upload; call `commitUpload` when it is complete, or `discardUpload`. */
-export async function createUploadStream(name: string): Promise<WriteStream> {
-  await mkdir(UPLOADS_DIR, { recursive: true });
-  return createWriteStream(`${uploadPath(name)}.partial`);
+export function createUploadStream(name: string): Promise<WriteStream> {
+  return asCalledFrom(createUploadStream, async () => {
+    await mkdir(UPLOADS_DIR, { recursive: true });
+    return createWriteStream(`${uploadPath(name)}.partial`);
+  });
 }
 
 export async function commitUpload(name: string): Promise<void> {

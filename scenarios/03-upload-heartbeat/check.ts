@@ -8,19 +8,20 @@
  * announced above the limit (413), whose phones hang up. What must not stay: the progress
  * timers of finished and dropped uploads, the bytes their closures keep, their names
  * (a Map that keeps a progress entry per upload name, or a Set of the names of uploads
- * that are over, grows with every photo), nor (guards)
+ * that are over, or a Map of a number or a flag per name, grows with every photo), the
+ * functions made for them (a listener on an emitter of the service's own), nor (guards)
  * listeners on the connection the app keeps open and the files of dropped uploads.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
  * over, finished or dropped; oversized and unnamed uploads are refused.
  */
-import type { IHeapNode } from '@memlab/core';
+import type { IHeapEdge, IHeapNode } from '@memlab/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { arrayBuffers, keptByTheChecker } from '../../checker/select.ts';
+import { arrayBuffers, closuresOfTheService, keptByTheChecker } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
@@ -188,30 +189,44 @@ function progressEntries(): HeapSelector {
 }
 
 /**
- * Held by a Map's entries, by a closure's scope (a variable of a function that is still alive), or by its
- * request (its URL): what the other measures count, or what goes once they are let go of.
+ * The key of a Map entry whose value is an object (a progress entry): a Map's
+ * table lays out each entry as key, value, and a link, one slot after
+ * another, and keeps no slot for a value that is not an object (a number, a
+ * boolean). A name kept as the key of a number or a flag counts as a name.
  */
-function heldByAMapAScopeOrARequest(node: IHeapNode): boolean {
-  return node.referrers.some((edge) => isMapTable(edge.fromNode) || edge.fromNode.name === 'system / Context' || edge.fromNode.name === 'IncomingMessage');
+function keysAnObject(edge: IHeapEdge): boolean {
+  if (!isMapTable(edge.fromNode)) return false;
+  const slot = Number(edge.name_or_index);
+  const value = edge.fromNode.references.find((entry) => entry.type === edge.type && Number(entry.name_or_index) === slot + 1)?.toNode;
+  return value?.type === 'object';
+}
+
+/**
+ * Held as the key of a progress entry, by a closure's scope (a variable of a function that is still alive), or by
+ * its request (its URL): what the other measures count, or what goes once they are let go of.
+ */
+function heldByAnEntryAScopeOrARequest(node: IHeapNode): boolean {
+  return node.referrers.some((edge) => keysAnObject(edge) || edge.fromNode.name === 'system / Context' || edge.fromNode.name === 'IncomingMessage');
 }
 
 /**
  * The names of the traffic's uploads that the server still keeps outside a
- * Map and a closure (a Set, an array, an object's keys or values): one per
- * name kept (a name cut from its request's URL and that URL are one name; so
- * are a concatenation and its parts). Once an upload is over, finished or
- * dropped, nothing should remember it: a record of the uploads that are over
- * (a tombstone per name, so that the progress route can say "over"), kept
- * anywhere, grows with every photo, each with a new name. A Map's entries are
- * the progress entries' measure, and a closure or a request that stays is
- * kept by a timer or a listener, which the other measures count. Names the checker's own code
- * keeps in the server's process (its records of files opened) are not the
- * server's.
+ * progress entry and a closure (a Set, an array, an object's keys or values,
+ * the keys of a Map of numbers or flags): one per name kept (a name cut from
+ * its request's URL and that URL are one name; so are a concatenation and its
+ * parts). Once an upload is over, finished or dropped, nothing should
+ * remember it: a record of the uploads that are over (a tombstone per name,
+ * so that the progress route can say "over", a count of bytes per name),
+ * kept anywhere, grows with every photo, each with a new name. A Map's
+ * entries of objects are the progress entries' measure, and a closure or a
+ * request that stays is kept by a function, which the functions' measure
+ * counts. Names the checker's own code keeps in the server's process (its
+ * records of files opened) are not the server's.
  */
 function uploadNames(): HeapSelector {
   return {
-    describe: 'strings naming the uploads, kept outside a Map and a closure',
-    matches: (node) => namesAnUpload(node) && !node.referrers.some((edge) => namesAnUpload(edge.fromNode)) && !heldByAMapAScopeOrARequest(node) && !keptByTheChecker(node),
+    describe: 'strings naming the uploads, kept outside a progress entry and a closure',
+    matches: (node) => namesAnUpload(node) && !node.referrers.some((edge) => namesAnUpload(edge.fromNode)) && !heldByAnEntryAScopeOrARequest(node) && !keptByTheChecker(node),
   };
 }
 
@@ -311,6 +326,16 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'finishedUploads',
       guards: "a fix that deletes each upload's progress entry but remembers the uploads that are over in a Set of their names (so that the progress route can answer \"over\") keeps one name per photo, for ever",
+    },
+    {
+      // A function made per upload and kept (a timer's callback, a listener on an emitter of the service's own, one
+      // that closes over the upload's name) keeps its scope: whatever keeps it, it should be gone once the upload is over.
+      kind: 'heap',
+      name: 'functions your code made during the uploads and still alive after them',
+      select: closuresOfTheService('functions your code created'),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'Timeout',
     },
     {
       kind: 'resources',

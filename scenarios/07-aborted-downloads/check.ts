@@ -3,21 +3,27 @@
  * downloads whose clients hang up after a few hundred KiB, four at a time, as
  * players that close do, two more that seek (a Range request) and hang up too,
  * and some that hang up before the first byte, at each await of the handler on
- * the file store in turn and while the stream opens its file on its own, and
+ * the file store in turn and while the stream opens its file on its own,
+ * photo downloads cut off the same way and while their file streams, and
  * players that ask the video's size first (HEAD).
  * What must not stay: the files those aborted downloads
  * opened (their descriptors, each with the line that opened it), a timer of
  * the server's, or a response of a download that is over (a registry of the
- * downloads in flight that forgets only those that finish).
+ * downloads in flight that forgets only those that finish), a record of one
+ * kept by a module-level variable or an object it holds (app.locals), or a
+ * module-level collection grown past the downloads in flight (a Map of
+ * numbers by download id, an array of times: no object per entry).
  * Contract: complete downloads are byte-exact with the right type and length;
  * a video is streamed, not held whole in memory while its player pauses;
  * unknown names answer 404, names with a path 400.
  */
+import type { IHeapNode } from '@memlab/core';
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
 import { instancesOf, keptByModuleState } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
-import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+import { keptByModuleStateOf } from '../../checker/trace.ts';
+import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
 
 const KiB = 1024;
 const VIDEO = 'video-1.mp4';
@@ -36,6 +42,45 @@ const MiB = 1024 * 1024;
 const KEPT_ALIVE_DOWNLOADS = 8;
 /** A streamed download holds a read-ahead of KiB while its player pauses; a file read whole holds all of it. */
 const PAUSED_PLAYER_BYTES = 8 * MiB;
+
+/**
+ * Room for the downloads in flight at once, in a collection that tracks them:
+ * the traffic never has more than six (four players that hang up at once,
+ * and one or two closing), a Map's table has room for 16 entries once it has
+ * held five or six, and an array's storage 17 from its first element.
+ */
+const ROOM_FOR_DOWNLOADS_IN_FLIGHT = 17;
+
+/**
+ * How many entries a Map's, Set's or array's storage has room for, from its
+ * size in the snapshot: 8-byte slots after a 16-byte header; a Map's table
+ * starts with three counts and takes half a bucket and a slot per key, value
+ * and link for each entry (a Set's, no value). V8 leaves numbers and flags out
+ * of a snapshot, so a collection of them shows no entry, only its room.
+ */
+function roomOf(storage: IHeapNode, collection: IHeapNode): number {
+  if (collection.name === 'Array') return (storage.self_size - 16) / 8;
+  return (storage.self_size - 16 - 3 * 8) / (8 * (collection.name === 'Map' ? 3.5 : 2.5));
+}
+
+/**
+ * The storage of a Map, Set or array that the server's module-level variables
+ * hold, grown during the downloads past room for the downloads in flight: it
+ * kept something of downloads that were over (an id and its bytes sent, a
+ * time per abort), whatever the entries are.
+ */
+function collectionsGrownPastTheDownloadsInFlight(): HeapSelector {
+  return {
+    describe: `storages of Maps, Sets and arrays your module-level variables hold, grown during the downloads to room for more than ${ROOM_FOR_DOWNLOADS_IN_FLIGHT} entries,`,
+    matches: (node) => {
+      if (node.type !== 'array') return false;
+      const collection = node.referrers.find(
+        (edge) => (edge.name_or_index === 'table' || edge.name_or_index === 'elements') && edge.fromNode.type === 'object' && ['Map', 'Set', 'Array'].includes(edge.fromNode.name),
+      )?.fromNode;
+      return collection !== undefined && roomOf(node, collection) > ROOM_FOR_DOWNLOADS_IN_FLIGHT && keptByModuleStateOf(collection) !== null;
+    },
+  };
+}
 
 async function download(context: CheckContext, name: string, type: string, client: Pick<HttpClient, 'get'> = context.http): Promise<void> {
   const response = await client.get(`/files/${name}`);
@@ -68,6 +113,10 @@ const check: CheckSpec = {
       await context.http.abortedDownloads(`/files/${VIDEO}`, ABORT_AFTER, SEEKING_CLIENTS, SEEK);
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
       await context.hangUpAtEachAwait(`/files/${VIDEO}`, Array.from({ length: EARLY_HANG_UPS }, () => undefined));
+      // Photos are cut off too (a phone that scrolls past): at each await, and while the file streams.
+      const photo = `/files/photo-${(round % 4) + 1}.jpg`;
+      await context.hangUpAtEachAwait(photo, [undefined]);
+      await context.hangUpWhileStreamingFile(photo);
       await download(context, `photo-${(round % 4) + 1}.jpg`, 'image/jpeg');
       // Players ask the video's size first (HEAD: Express answers it through the GET route, without a body).
       for (let i = 0; i < SIZE_ASKS; i++) {
@@ -142,6 +191,16 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'downloads',
       guards: 'a fix that records the downloads in flight (for a status page) and forgets one only when it finishes keeps a record per aborted download',
+    },
+    {
+      kind: 'heap',
+      name: 'collections grown past the downloads in flight',
+      // A Map of numbers by download id, or an array of times, keeps no object per download: its storage still grows.
+      select: collectionsGrownPastTheDownloadsInFlight(),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'bytesSent',
+      guards: "a fix that keeps a number per download in flight (bytes sent, by id) and deletes it only when it finishes keeps one per aborted download, and its Map's table grows",
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

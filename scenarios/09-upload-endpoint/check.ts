@@ -1,14 +1,15 @@
 /**
- * Scenario 09's check. Traffic: three 24 MiB lecture recordings uploaded at
- * once (two announce their size, one streams chunked), to a disk that is slow on purpose: the server's writes to the uploads
- * folder (and to its own temporary folder, os.tmpdir(), where an upload may be spooled) wait until it has done all it can without them, then go through,
- * and the disk stalls again every few MiB. Then, to a fast disk, a chunked
+ * Scenario 09's check. Traffic: five lecture recordings uploaded at once, of
+ * 5 to 48 MiB (three announce their size, two stream chunked), to a disk that is slow on purpose: every write the server
+ * makes to a file (the uploads folder, its own temporary folder os.tmpdir(), a spool folder of its own) waits until it has done all it can without them,
+ * then goes through, and the disk stalls again every few MiB. Then, to a fast disk, a chunked
  * upload that runs over the 64 MiB limit, uploads whose clients hang up
  * halfway, and some whose clients hang up before the first byte, while the
  * handler awaits the file store and once it waits for the body. What must not grow: the server's
  * memory (heap and external, Buffers included) above its baseline, read at
  * those moments and sampled in between; a server that streams with
  * backpressure holds a few chunks per upload, one that collects the uploads
+ * (of any size or kind: they range from small to large, announced and chunked)
  * or ignores write()'s answer holds every byte it has read. A heap snapshot
  * after the traffic cannot see it: the bytes are gone by then. How fast the
  * disk or the machine is changes nothing: the disk waits for the server's
@@ -20,20 +21,35 @@
  * Content-Length announces it (413) and when it is streamed chunked and runs
  * over the limit (413, or the connection cut), and nothing of it stays in the
  * uploads folder; neither does anything of an upload whose client hangs up
- * halfway or before its first byte (nor in the server's temporary folder),
- * and the next upload of each of those names is stored as any other. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+ * halfway or before its first byte, nor any file the server made for it
+ * anywhere else (its temporary folder, a spool folder beside it: the harness
+ * records every file the server makes); an upload the disk has no room for is
+ * answered 5xx; and the next upload of each of those names is stored (or tried) as any other. */
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { formatBytes } from '../../checker/format.ts';
+import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { openDescriptors } from '../../checker/instruments.ts';
 import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
+import type { CreatedFile } from '../../checker/protocol.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const MiB = 1024 * 1024;
-const VIDEO_BYTES = 24 * MiB;
-const AT_ONCE = 3;
+/**
+ * The recordings uploaded at once to the slow disk: small to large, some announced, some chunked, so that a server
+ * that collects uploads in memory below (or above) some size, or only those of one kind, holds one of them whole,
+ * well over the bar, whatever that size.
+ */
+const AT_ONCE = [
+  { name: 'lecture-1.mp4', bytes: 5 * MiB, chunked: false },
+  { name: 'lecture-2.mp4', bytes: 5 * MiB, chunked: true },
+  { name: 'lecture-3.mp4', bytes: 12 * MiB, chunked: false },
+  { name: 'lecture-4.mp4', bytes: 24 * MiB, chunked: true },
+  { name: 'lecture-5.mp4', bytes: 48 * MiB, chunked: false },
+];
+const AT_ONCE_BYTES = AT_ONCE.reduce((sum, { bytes }) => sum + bytes, 0);
 /** How much the slow disk writes between its stalls. */
 const STALL_EVERY_BYTES = 16 * MiB;
 /**
@@ -51,8 +67,10 @@ const DROPPED_BYTES = 8 * MiB;
  */
 const HUNG_UP_EARLY = 'hung-up-early.mp4';
 const HUNG_UP_EARLY_CLIENTS = 2;
+/** Every name whose upload ends early, one way or another. */
+const ENDED_EARLY = ['streamed-too-long.mp4', ...DROPPED, HUNG_UP_EARLY];
 
-function video(name: string, bytes = VIDEO_BYTES): Buffer {
+function video(name: string, bytes: number): Buffer {
   return generateBytes(name, bytes);
 }
 
@@ -73,17 +91,91 @@ async function leftovers(context: CheckContext, name: string): Promise<string[]>
   return files.filter((file) => file.startsWith(name));
 }
 
+/** A file the server left on the disk: where, how large, and the line of its code that made it (when the harness saw it made). */
+interface LeftFile {
+  readonly file: string;
+  readonly bytes: number;
+  readonly location: string | null;
+}
+
+/** The files the server had made by the time the traffic began, by the harness's key: a file it made then and keeps (a log) is not a leftover. */
+const madeBeforeTraffic = new WeakMap<CheckContext, Set<string>>();
+
 /**
- * Files in the server's own temporary folder (its os.tmpdir(), which the check gives it): an upload spooled
- * there and then moved into place leaves nothing; one dropped or refused leaves its temporary file, unless the
- * server deletes it. With their sizes, the largest first.
+ * Files the server made during the traffic and left on the disk: anywhere but the uploads folder (a spool folder
+ * beside the server or in its working folder, its temporary folder), and in the uploads folder under a name that is
+ * no upload's (an upload's own name and its partial file are judged by name, see `leftovers`). The server's own
+ * temporary folder (its os.tmpdir(), which the check gives it) is listed too, for files made in a way the harness
+ * does not see. The largest first.
  */
-async function tempLeftovers(context: CheckContext): Promise<{ file: string; bytes: number }[]> {
-  if (!context.tempDir) return [];
-  const dir = context.tempDir;
-  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  const found = await Promise.all(names.map(async (file) => ({ file, stats: await stat(path.join(dir, file)).catch(() => null) })));
-  return found.filter(({ stats }) => stats?.isFile()).map(({ file, stats }) => ({ file, bytes: stats!.size })).sort((a, b) => b.bytes - a.bytes);
+async function leftAnywhere(context: CheckContext): Promise<LeftFile[]> {
+  const before = madeBeforeTraffic.get(context) ?? new Set<string>();
+  const created: readonly CreatedFile[] = (await context.probe()).createdFiles ?? [];
+  const uploadNames = [...AT_ONCE.map(({ name }) => name), ...ENDED_EARLY, ...DISK_FULL.map(({ name }) => name)];
+  const found = new Map<string, LeftFile>();
+  for (const { key, file, bytes, location } of created) {
+    if (before.has(key)) continue;
+    if (path.dirname(file) === path.resolve(context.uploadsDir) && uploadNames.some((name) => path.basename(file).startsWith(name))) continue;
+    found.set(file, { file, bytes, location });
+  }
+  if (context.tempDir) {
+    const dir = context.tempDir;
+    const names = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+    for (const name of names) {
+      const file = path.resolve(dir, name);
+      const stats = await stat(file).catch(() => null);
+      if (stats?.isFile() && !found.has(file)) found.set(file, { file, bytes: stats.size, location: null });
+    }
+  }
+  return [...found.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Where a left file is, as the learner finds it: in the server's temporary folder, or from the project folder. */
+function shownPath(context: CheckContext, file: string): string {
+  if (context.tempDir && file.startsWith(path.resolve(context.tempDir) + path.sep)) return `os.tmpdir()/${path.relative(context.tempDir, file).split(path.sep).join('/')}`;
+  if (file.startsWith(path.resolve(context.uploadsDir) + path.sep)) return `the uploads folder/${path.basename(file)}`;
+  const relative = path.relative(process.cwd(), file);
+  return (relative.startsWith('..') || path.isAbsolute(relative) ? file : relative).split(path.sep).join('/');
+}
+
+/**
+ * An upload the disk has no room for (checker/full-disk.ts: it is full for files named so, every time), whose store
+ * fails once the whole body is in: an empty one, whole with its headers on every machine. The server must say so
+ * (5xx), and the next upload of the name must be tried like any other: stored, or refused by the disk again (5xx),
+ * not turned away because of the one that failed (a lock per name released only on success or on a hang-up).
+ */
+const DISK_FULL = [{ name: `${FULL_DISK_PREFIX}empty.mp4`, bytes: 0 }];
+
+/** One upload to the full disk; the breach it makes, if any. `again`: an earlier upload of that name failed to be stored. */
+async function toFullDisk(context: CheckContext, name: string, body: Buffer, again: boolean): Promise<void> {
+  const before = again ? `its last upload failed to be stored (the disk was full), and the next one must be tried like any other, whichever way the last one ended (a lock or a slot taken for the name must be given back when storing fails too): stored, or refused by the disk again with a 5xx` : '';
+  let status: number;
+  try {
+    status = (await context.http.request(`/uploads/${name}`, { method: 'PUT', body, expectServerError: true })).status;
+  } catch (error) {
+    // A server whose store fails may end the connection while the body is still arriving (pipeline() destroys the
+    // request it reads): whether its 5xx gets out first is a race on any machine. The teacher sees a failed upload either way.
+    if (error instanceof CouldNotCheck && error.reason === 'connection failed') return;
+    if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
+    context.breach(
+      again
+        ? `PUT /uploads/${name} got no answer: ${before}.`
+        : `PUT /uploads/${name} got no answer when the disk was full: an error while storing the upload (an 'error' on the write stream, a rejected promise) must end the request with a 5xx, or the teacher's app waits for ever.`,
+    );
+    return;
+  }
+  if (status >= 500) return;
+  if (status === 201) {
+    // A server that writes the upload under another name first (a spool file) does not meet the full disk: it stores it.
+    const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
+    if (!stored || sha256(stored) !== sha256(body)) context.breach(`PUT /uploads/${name} answered 201, but ${stored ? 'what was stored is not what was sent' : `no file ${name} was stored`}.`);
+    return;
+  }
+  context.breach(
+    again
+      ? `PUT /uploads/${name} answered ${status}: ${before}.`
+      : `PUT /uploads/${name} answered ${status}, although the disk was full and the upload could not be stored: the teacher's app must be told it failed (5xx).`,
+  );
 }
 
 /** An upload of a name whose last upload ended early: it must be stored as any other. */
@@ -113,11 +205,11 @@ const check: CheckSpec = {
   },
 
   async traffic(context) {
-    const names = Array.from({ length: AT_ONCE }, (_, i) => `lecture-${i + 1}.mp4`);
-    const bodies = names.map((name) => video(name));
+    madeBeforeTraffic.set(context, new Set(((await context.probe()).createdFiles ?? []).map(({ key }) => key)));
+    const bodies = AT_ONCE.map(({ name, bytes }) => video(name, bytes));
     await context.withSlowDisk(STALL_EVERY_BYTES, async () => {
-      // The last one streams chunked, as the desktop app does: no Content-Length, the size shows only while reading.
-      await Promise.all(names.map((name, i) => upload(context, name, bodies[i]!, SLOW_DISK_UPLOAD_TIMEOUT_MS, i === AT_ONCE - 1)));
+      // Some stream chunked, as the desktop app does: no Content-Length, the size shows only while reading.
+      await Promise.all(AT_ONCE.map(({ name, chunked }, i) => upload(context, name, bodies[i]!, SLOW_DISK_UPLOAD_TIMEOUT_MS, chunked)));
     });
     // The ways an upload ends early, here so that the descriptors they opened are counted after them.
     // Chunked: the size shows only while reading. 1 MiB more than the limit is sent.
@@ -140,24 +232,35 @@ const check: CheckSpec = {
     await context.settle();
     const deadline = performance.now() + 2_000;
     let left: string[] = [];
-    let temporary: { file: string; bytes: number }[] = [];
+    let elsewhere: LeftFile[] = [];
     do {
-      left = (await Promise.all(['streamed-too-long.mp4', ...DROPPED, HUNG_UP_EARLY].map((name) => leftovers(context, name)))).flat();
-      temporary = await tempLeftovers(context);
-      if (left.length || temporary.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    } while ((left.length || temporary.length) && performance.now() < deadline);
+      left = (await Promise.all(ENDED_EARLY.map((name) => leftovers(context, name)))).flat();
+      elsewhere = await leftAnywhere(context);
+      if (left.length || elsewhere.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    } while ((left.length || elsewhere.length) && performance.now() < deadline);
     for (const file of left) {
       const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith(HUNG_UP_EARLY) ? 'dropped by the client before its first byte' : 'refused for running over the limit';
       const rule = file.endsWith('.partial') ? 'a partial file must be removed' : 'an upload that never arrived whole must not be stored';
       breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
     }
-    if (temporary.length) {
-      const bytes = temporary.reduce((sum, { bytes }) => sum + bytes, 0);
-      const shown = temporary.slice(0, 3).map(({ file, bytes }) => `${file} (${formatBytes(bytes)})`).join(', ');
+    if (elsewhere.length) {
+      const bytes = elsewhere.reduce((sum, { bytes }) => sum + bytes, 0);
+      const shown = elsewhere
+        .slice(0, 3)
+        .map(({ file, bytes, location }) => `${shownPath(context, file)} (${formatBytes(bytes)}, ${location ? `made at ${location}` : 'made with no line of your code on the stack'})`)
+        .join(', ');
       breach(
-        `${temporary.length} file${temporary.length === 1 ? '' : 's'} (${formatBytes(bytes)}) stayed in the server's temporary folder (os.tmpdir()) after uploads were refused or dropped by their clients: ${shown}${temporary.length > 3 ? ', …' : ''}. ` +
-          'A temporary file an upload writes must be deleted on every way out (a hang-up, a refusal, a failed write), as a partial file in the uploads folder is, or the disk fills up.',
+        `${elsewhere.length} file${elsewhere.length === 1 ? '' : 's'} (${formatBytes(bytes)}) your server made during the uploads stayed on the disk after they ended, some refused or dropped by their clients: ${shown}${elsewhere.length > 3 ? ', …' : ''}. ` +
+          'A file an upload writes on its way (a temporary or spool file, wherever it is) must be deleted on every way out (a hang-up, a refusal, a failed write), as a partial file in the uploads folder is, or the disk fills up. (The check has deleted them.)',
       );
+      // What the server left beside itself would stay in the learner's folder, check after check.
+      await Promise.all(elsewhere.map(({ file }) => rm(file, { force: true }).catch(() => undefined)));
+    }
+
+    // The disk has no room for an upload: the teacher is told, and tries again.
+    for (const { name, bytes } of DISK_FULL) {
+      await toFullDisk(context, name, video(name, bytes), false);
+      await toFullDisk(context, name, video(`${name} again`, bytes), true);
     }
 
     // A teacher whose connection dropped uploads the recording again, under the same name: after each way an upload ends early.
@@ -170,16 +273,21 @@ const check: CheckSpec = {
     await upload(context, 'after.mp4', video('after.mp4', 3 * MiB));
     const traversal = await http.request('/uploads/..%2f..%2fescape.mp4', { method: 'PUT', body: Buffer.from('x') });
     if (traversal.status !== 400) breach(`PUT /uploads/..%2f..%2fescape.mp4 answered ${traversal.status}: names with a path must be refused (400).`);
+
+    // The folders those files were in, once the server is done with them, if that leaves them empty (a spool folder the
+    // server made beside itself); a folder with anything else in it stays, and so do the check's own.
+    const kept = new Set([context.uploadsDir, context.tempDir].filter((folder) => folder !== undefined).map((folder) => path.resolve(folder)));
+    for (const folder of new Set(elsewhere.map(({ file }) => path.dirname(file)))) if (!kept.has(folder)) await rmdir(folder).catch(() => undefined);
   },
 
   measures: [
     {
       kind: 'peak',
-      name: `peak memory above the baseline while ${AT_ONCE} uploads of ${VIDEO_BYTES / MiB} MiB went to a slow disk at once, and ${DROPPED.length + 1} more were refused or dropped`,
+      name: `peak memory above the baseline while ${AT_ONCE.length} uploads of ${AT_ONCE[0]!.bytes / MiB} to ${AT_ONCE.at(-1)!.bytes / MiB} MiB went to a slow disk at once, and ${DROPPED.length + 1} more were refused or dropped`,
       figure: 'heapAndExternal',
       unit: 'bytes',
       bar: 4 * MiB,
-      compareTo: { describe: `the ${AT_ONCE} uploads together are`, bytes: AT_ONCE * VIDEO_BYTES },
+      compareTo: { describe: `the ${AT_ONCE.length} uploads together are`, bytes: AT_ONCE_BYTES },
     },
     {
       kind: 'resources',

@@ -1,19 +1,20 @@
 /**
  * Scenario 11's check. Traffic: clients start downloads of a 16 MiB access
  * log, four at a time, and hang up after 128 KiB of compressed bytes, as a
- * browser tab closed early does: two of each four accept gzip only (a
- * dashboard's own fetch), two send what browsers send (gzip, deflate, br,
- * zstd), so every compression the server offers them is cancelled too;
+ * browser tab closed early does: a dashboard's own fetch (gzip only), a
+ * browser (gzip, deflate, br, zstd), the iOS app (Brotli first) and curl
+ * (deflate first), so every compression the server offers them is cancelled too;
  * clients that do not accept gzip, two at a time, do the same with the plain
  * file; some hang up before the first byte, while the handler still awaits
  * the file; and link checkers and download managers ask HEAD. What must not
  * stay: the files those requests opened (their descriptors, each with the
- * line that opened it). Last, a dashboard downloads 8 photos over a
- * connection it keeps open. Guards against leaks a fix brings in: the
+ * line that opened it). Last, a dashboard downloads 8 files (photos, the log)
+ * over a connection it keeps open. Guards against leaks a fix brings in: the
  * listeners left on that connection, and the compressors (Gzip, Deflate,
  * BrotliCompress) still alive after the traffic. Contract: the service
  * streams, in both branches (a client that pauses its download, plain or
- * gzipped, makes the server hold no more than 8 MiB more in Buffers); a gzip
+ * gzipped, makes the server hold no more than 8 MiB more in Buffers, and the
+ * log's first bytes go out before the server has read its first 4 MiB); a gzip
  * client gets a gzipped body that
  * gunzips to the exact file; a browser gets a body compressed in an encoding
  * it accepts that unpacks to the exact file; a client without gzip gets the
@@ -36,15 +37,43 @@ const ACCEPTS_GZIP = { 'accept-encoding': 'gzip' };
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 /** What the iOS app sends (Alamofire's default): it prefers Brotli. */
 const IOS_APP = { 'accept-encoding': 'br;q=1.0, gzip;q=0.9, deflate;q=0.8' };
-/** The four clients of each round that hang up: a dashboard's own fetch (gzip only), a browser tab, and two phones. */
-const CLIENTS_AT_ONCE = [ACCEPTS_GZIP, BROWSER, IOS_APP, IOS_APP];
+/** What `curl --compressed` sends, in a script that fetches the log: deflate first. */
+const CURL = { 'accept-encoding': 'deflate, gzip, br, zstd' };
+/** The four clients of each round that hang up: a dashboard's own fetch (gzip only), a browser tab, a phone and a script. */
+const CLIENTS_AT_ONCE = [ACCEPTS_GZIP, BROWSER, IOS_APP, CURL];
 const MiB = 1024 * 1024;
 /** A screen recording attached to a bug report, 32 MiB: gzip does not shrink it. */
 const RECORDING = 'video-1.mp4';
-/** Downloads over one connection a dashboard keeps open, half of them gzipped. */
-const KEPT_ALIVE_DOWNLOADS = 8;
+/**
+ * Downloads over one connection a dashboard keeps open, one after the other, every other one gzipped: photos, and
+ * the log in the middle, once gzipped and once not (a fix may treat big files apart).
+ */
+const KEPT_ALIVE_DOWNLOADS = Array.from({ length: 8 }, (_, i) => ({
+  path: i === 4 || i === 5 ? `/files/${LOG}` : `/files/photo-${(i % 4) + 1}.jpg`,
+  gzipped: i % 2 === 0,
+}));
 /** A streamed download holds a read-ahead of KiB while its client pauses; a file read whole holds most of it. */
 const PAUSED_CLIENT_BYTES = 8 * MiB;
+
+/**
+ * A quarter of the log. A server that streams has sent its first bytes long before it has read that much (gzip
+ * sends its header after the first chunk); one that reads the whole file to compress it in one go has sent none.
+ */
+const FIRST_BYTES_WITHIN = 4 * MiB;
+
+/**
+ * The service streams even where the kernel would hide that it does not: a gzipped log, 2.8 MiB, fits whole in the
+ * socket buffers of a client that pauses. Its first bytes must come before the server has read the whole file.
+ */
+async function streamedDownload<T>(context: CheckContext, name: string, client: string, download: () => Promise<T>): Promise<T> {
+  const { waitedOn, result } = await context.readsWaitForFirstBytes(FIRST_BYTES_WITHIN, download);
+  if (waitedOn !== null) {
+    context.breach(
+      `GET /files/${name} from ${client} sent nothing until the server had read more than the first ${FIRST_BYTES_WITHIN / MiB} MiB of the ${fixtureSpec(name).bytes / MiB} MiB file (with the disk holding the rest back, it waited on ${waitedOn}, its answer not started): it reads the whole file before it answers, to compress it in one go, instead of streaming it. Each download then holds the whole file and its compressed copy in memory at once (8 dashboards loading the log: over 150 MiB), and its client waits for the last byte read before it gets the first: pipe the file through createGzip() as it is read.`,
+    );
+  }
+  return result;
+}
 
 /** The service streams a file, it does not load it: a client that stops reading shows whether it does. */
 async function pausedDownload(context: CheckContext, name: string, client: string, headers?: Record<string, string>): Promise<void> {
@@ -81,11 +110,9 @@ const check: CheckSpec = {
     }
     // A dashboard keeps its connection open between downloads, and for as long as the check measures.
     const dashboard = context.http.keepAlive();
-    for (let i = 0; i < KEPT_ALIVE_DOWNLOADS; i++) {
-      const photo = `/files/photo-${(i % 4) + 1}.jpg`;
-      const gzipped = i % 2 === 0;
-      const response = await dashboard.get(photo, gzipped ? ACCEPTS_GZIP : undefined);
-      if (response.status !== 200) context.breach(`GET ${photo} over a connection kept open answered ${response.status} instead of 200.`);
+    for (const { path, gzipped } of KEPT_ALIVE_DOWNLOADS) {
+      const response = await dashboard.get(path, gzipped ? ACCEPTS_GZIP : undefined);
+      if (response.status !== 200) context.breach(`GET ${path} over a connection kept open answered ${response.status} instead of 200.`);
     }
   },
 
@@ -98,7 +125,7 @@ const check: CheckSpec = {
     await pausedDownload(context, LOG, 'a client without gzip');
     await pausedDownload(context, RECORDING, 'a client that accepts gzip', ACCEPTS_GZIP);
 
-    const gzipped = await http.getAcceptingGzip(`/files/${LOG}`);
+    const gzipped = await streamedDownload(context, LOG, 'a client that accepts gzip', () => http.getAcceptingGzip(`/files/${LOG}`));
     if (gzipped.status !== 200) {
       breach(`GET /files/${LOG} from a client that accepts gzip answered ${gzipped.status} instead of 200.`);
     } else {
@@ -110,7 +137,7 @@ const check: CheckSpec = {
       if (gzipped.sha256 !== fixtureSha256(LOG)) breach(`GET /files/${LOG} from a gzip client did not unpack to the exact file (${gzipped.bytes} bytes instead of ${size}).`);
     }
 
-    const plain = await http.get(`/files/${LOG}`);
+    const plain = await streamedDownload(context, LOG, 'a client without gzip', () => http.get(`/files/${LOG}`));
     if (plain.status !== 200) breach(`GET /files/${LOG} from a client without gzip answered ${plain.status} instead of 200.`);
     else if (plain.headers['content-encoding'] !== undefined) breach(`GET /files/${LOG} from a client that does not accept gzip was sent as ${plain.headers['content-encoding']}.`);
     else if (plain.sha256 !== fixtureSha256(LOG) || plain.headers['content-length'] !== String(size)) {
@@ -161,7 +188,7 @@ const check: CheckSpec = {
     },
     {
       kind: 'resources',
-      name: `listeners left on a connection kept open for ${KEPT_ALIVE_DOWNLOADS} downloads`,
+      name: `listeners left on a connection kept open for ${KEPT_ALIVE_DOWNLOADS.length} downloads`,
       instruments: [connectionListeners],
       unit: 'objects',
       bar: 0,

@@ -1,10 +1,12 @@
 /**
  * Scenario 07 with the feature gone: large files (the videos) are no longer
- * served, so nothing is left open when a player hangs up. Must fail the
- * functional contract only.
+ * served, so nothing is left open when a player hangs up; the photos it still
+ * serves go through pipeline(), which closes them when their client hangs up
+ * too. Must fail the functional contract only.
  */
 import express from 'express';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import { checkFileName, openStoredFile, storedFileSize } from '#service/storage';
 import { answerErrors } from '#service/http-errors';
 
@@ -20,10 +22,15 @@ app.get('/files/:name', async (req, res, next) => {
     return;
   }
   const file = await openStoredFile(name);
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   res.type(path.extname(name));
   res.setHeader('content-length', size);
-  file.on('error', next);
-  file.pipe(res);
+  pipeline(file, res, (error) => {
+    if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') next(error);
+  });
 });
 
 app.use(answerErrors);

@@ -10,6 +10,7 @@
  */
 import express from 'express';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { checkFileName, commitUpload, createUploadStream, discardUpload } from '#service/storage';
 import { MAX_VIDEO_UPLOAD_BYTES, UploadTooLargeError } from '#service/upload-limits';
 import { answerErrors } from '#service/http-errors';
@@ -20,6 +21,7 @@ app.put('/uploads/:name', async (req, res) => {
   const name = checkFileName(req.params.name);
   if (Number(req.headers['content-length'] ?? 0) > MAX_VIDEO_UPLOAD_BYTES) throw new UploadTooLargeError(MAX_VIDEO_UPLOAD_BYTES);
   const out = await createUploadStream(name);
+  out.on('error', () => undefined); // a failed open or write (a full disk) is what finished() below rejects with
   let received = 0;
   try {
     for await (const chunk of req) {
@@ -28,12 +30,12 @@ app.put('/uploads/:name', async (req, res) => {
       if (!out.write(chunk)) await once(out, 'drain');
     }
     out.end();
-    await once(out, 'finish');
+    await finished(out);
     await commitUpload(name);
   } catch (error) {
     // A write still in flight fails once the stream is destroyed: expected here; the close is what to wait for.
     out.on('error', () => undefined);
-    const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+    const closed = out.closed ? Promise.resolve() : new Promise<void>((resolve) => out.once('close', () => resolve()));
     out.destroy();
     await closed;
     await discardUpload(name);

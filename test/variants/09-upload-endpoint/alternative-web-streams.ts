@@ -32,6 +32,7 @@ app.put('/uploads/:name', async (req, res) => {
     },
   });
   const file = await createUploadStream(name);
+  file.on('error', () => undefined); // a failed open or write reaches the write and end callbacks below
   try {
     await ((ReadableStream as unknown as { from(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> }).from(req as AsyncIterable<Uint8Array>) as ReadableStream<Uint8Array>).pipeThrough(counter).pipeTo(new WritableStream<Uint8Array>({
       // One chunk at a time: the next write waits until the file took this one.

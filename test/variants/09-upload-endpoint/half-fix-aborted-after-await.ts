@@ -20,7 +20,10 @@ app.put('/uploads/:name', async (req, res, next) => {
   }
   const file = await createUploadStream(name);
   req.pipe(file); // pipe() pauses the request while the disk catches up
-  file.on('error', () => {}); // a write after we destroyed it, nothing to do
+  file.on('error', (error) => {
+    if (over || !req.complete) return; // a write after we destroyed it, nothing to do
+    void discardUpload(name).then(() => next(error), next); // the disk failing (full): the teacher is told
+  });
   let received = 0;
   let over = false;
   // the teacher's app gave up halfway: drop the partial file

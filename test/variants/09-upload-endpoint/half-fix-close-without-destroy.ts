@@ -25,6 +25,8 @@ app.put('/uploads/:name', async (req, res, next) => {
     return;
   }
   const file = await createUploadStream(name);
+  // The disk failing (full): the teacher is told.
+  file.on('error', (error) => void discardUpload(name).then(() => next(error), next));
   let received = 0;
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;

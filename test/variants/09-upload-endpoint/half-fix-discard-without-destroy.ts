@@ -29,6 +29,8 @@ app.put('/uploads/:name', async (req, res, next) => {
     },
   });
   req.pipe(limit).pipe(file);
+  // The disk failing (full): the teacher is told.
+  file.on('error', (error) => void discardUpload(name).then(() => next(error), next));
   // the client hung up: remove what we got so far
   req.on('aborted', () => void discardUpload(name));
   limit.on('error', (error) => {

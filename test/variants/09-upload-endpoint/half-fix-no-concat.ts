@@ -38,6 +38,7 @@ app.put('/uploads/:name', (req, res, next) => {
     }
     try {
       const file = await createUploadStream(name);
+      file.on('error', () => undefined); // a failed open or write reaches end()'s callback below
       for (const chunk of chunks.splice(0)) if (!file.write(chunk)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
       await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
       await commitUpload(name);

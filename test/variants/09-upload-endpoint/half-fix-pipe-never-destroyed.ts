@@ -38,7 +38,10 @@ app.put('/uploads/:name', async (req, res, next) => {
       discardUpload(name).then(() => next(new UploadTooLargeError(MAX_VIDEO_UPLOAD_BYTES)), next);
     }
   });
-  file.on('error', (error) => console.error(`upload ${name}:`, error.message));
+  file.on('error', (error) => {
+    console.error(`upload ${name}:`, error.message);
+    if (!refused) discardUpload(name).then(() => next(error), next); // the disk failing (full): the teacher is told
+  });
   req.pipe(file);
   file.on('finish', () => {
     if (received > MAX_VIDEO_UPLOAD_BYTES) return;

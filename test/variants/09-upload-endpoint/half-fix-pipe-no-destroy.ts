@@ -25,6 +25,8 @@ app.put('/uploads/:name', async (req, res, next) => {
     return;
   }
   const out = await createUploadStream(name);
+  // The disk failing (full): the teacher is told.
+  out.on('error', (error) => void discardUpload(name).then(() => next(error), next));
   let received = 0;
   let over = false;
   req.on('data', (chunk: Buffer) => {

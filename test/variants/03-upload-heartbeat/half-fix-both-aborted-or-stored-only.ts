@@ -1,0 +1,63 @@
+/**
+ * RED TEAM VARIANT: Stops the heartbeat on 'aborted' and after a successful store only; the ENOSPC path never stops it.
+ * HALF FIX
+ * Proof (by hand): node --import tsx redteam/03/drivers/drive.ts redteam/03/h7-success-or-abort-only.ts: 2 intervals alive (the disk-full uploads), 6 MiB arrayBuffers, progress of disk-full-* still 200.
+ * Check verdict: FAIL (timers; bytes; progress entries; names; functions still alive; contract) - RIGHT
+ */
+import express from 'express';
+import { createHash } from 'node:crypto';
+import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
+
+const app = express();
+
+const uploadProgress = new Map<string, { received: number; expected: number }>();
+
+app.put('/uploads/:name', (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const expected = Number(req.headers['content-length']);
+  if (!Number.isSafeInteger(expected)) {
+    res.status(411).json({ error: 'send the upload with a Content-Length' });
+    return;
+  }
+  if (expected > MAX_UPLOAD_BYTES) {
+    res.status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+
+  const heartbeat = setInterval(() => {
+    uploadProgress.set(name, { received, expected });
+  }, 250);
+  const stop = () => {
+    clearInterval(heartbeat);
+    uploadProgress.delete(name);
+  };
+  req.on('aborted', stop);
+
+  req.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  });
+  req.on('end', () => {
+    const photo = Buffer.concat(chunks);
+    writeUpload(name, photo).then(() => {
+      stop();
+      res.status(201).json({ name, bytes: photo.length, sha256: createHash('sha256').update(photo).digest('hex') });
+    }, next);
+  });
+});
+
+app.get('/uploads/:name/progress', (req, res) => {
+  const progress = uploadProgress.get(req.params.name);
+  if (progress) res.json(progress);
+  else res.status(404).json({ error: 'no upload in progress' });
+});
+
+app.use(answerErrors);
+
+export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/uploads/photo.jpg');

@@ -1,0 +1,65 @@
+/**
+ * RED TEAM VARIANT: Starts the heartbeat before the 411/413 checks, stops it on req 'close'.
+ * HALF FIX
+ * Proof (by hand): node --import tsx redteam/03/drivers/drive.ts redteam/03/h5-timer-before-413.ts: 4 intervals of 250 ms left running (one per 413 request) and their progress answers 200 for ever.
+ * Check verdict: FAIL (timers still running; functions still alive; contract) - RIGHT
+ */
+import express from 'express';
+import { createHash } from 'node:crypto';
+import { checkFileName, MAX_UPLOAD_BYTES, writeUpload } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
+
+const app = express();
+
+const uploadProgress = new Map<string, { received: number; expected: number }>();
+
+app.put('/uploads/:name', (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const expected = Number(req.headers['content-length']);
+  let received = 0;
+  // start reporting at once, so the app's bar appears before the first byte
+  const heartbeat = setInterval(() => {
+    uploadProgress.set(name, { received, expected });
+  }, 250);
+  const stop = () => {
+    clearInterval(heartbeat);
+    uploadProgress.delete(name);
+  };
+  req.on('close', stop);
+
+  if (!Number.isSafeInteger(expected)) {
+    res.status(411).json({ error: 'send the upload with a Content-Length' });
+    return;
+  }
+  if (expected > MAX_UPLOAD_BYTES) {
+    res.status(413).json({ error: `uploads are limited to ${MAX_UPLOAD_BYTES} bytes` });
+    return;
+  }
+  const chunks: Buffer[] = [];
+
+  req.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+  });
+  req.on('end', () => {
+    stop();
+    const photo = Buffer.concat(chunks);
+    writeUpload(name, photo).then(
+      () => res.status(201).json({ name, bytes: photo.length, sha256: createHash('sha256').update(photo).digest('hex') }),
+      next,
+    );
+  });
+});
+
+app.get('/uploads/:name/progress', (req, res) => {
+  const progress = uploadProgress.get(req.params.name);
+  if (progress) res.json(progress);
+  else res.status(404).json({ error: 'no upload in progress' });
+});
+
+app.use(answerErrors);
+
+export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/uploads/photo.jpg');

@@ -1,0 +1,34 @@
+/**
+ * RED-TEAM VARIANT h15-req-close (scenario 12). Changed: downloads.ts.
+ * Change: req.on('close', destroy) instead of res.
+ * HALF FIX.
+ * Proof by hand (redteam/12/drivers/): drive.mjs: 29 fds open (early hang-ups).
+ * Check now: FAIL: Leak 2 (file descriptors still open after the traffic). RIGHT, as before.
+ * One file: the server as server.ts puts it together (share-app.ts), the red team's changed module (downloads.ts)
+ *   inlined below, the others imported from the solution.
+ */
+import express from 'express';
+import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { checkFileName, openUploadedFile, uploadedFileSize } from '#service/storage';
+import { catalog } from '../../../solutions/12-the-incident/catalog.ts';
+import { thumbnails } from '../../../solutions/12-the-incident/thumbnails.ts';
+import { shareApp } from './share-app.ts';
+
+// ---- downloads.ts (the red team's) ----
+const downloads = express.Router();
+
+downloads.get('/files/:name', async (req, res, next) => {
+  const name = checkFileName(req.params.name);
+  const size = await uploadedFileSize(name);
+  const file = await openUploadedFile(name);
+  res.type(path.extname(name) || 'application/octet-stream');
+  res.setHeader('content-length', size);
+  res.setHeader('content-disposition', `attachment; filename="${name}"`);
+  file.on('error', next);
+  // The client may hang up: close the file then.
+  req.on('close', () => file.destroy());
+  file.pipe(res);
+});
+
+export default shareApp({ catalog, downloads, thumbnails });

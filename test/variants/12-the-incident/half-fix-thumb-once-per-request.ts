@@ -1,0 +1,39 @@
+/**
+ * RED-TEAM VARIANT h08-once-per-request (scenario 12). Changed: thumbnails.ts.
+ * Change: fileEvents.once per request.
+ * HALF FIX (once where removal is needed).
+ * Proof by hand (redteam/12/drivers/): drive.mjs: 451 listeners, MaxListeners warning.
+ * Check now: FAIL: Leak 3 (event listeners added during the traffic and never removed: 118, and the functions kept).
+ *   RIGHT, as before.
+ * One file: the server as server.ts puts it together (share-app.ts), the red team's changed module (thumbnails.ts)
+ *   inlined below, the others imported from the solution.
+ */
+import express from 'express';
+import { checkFileName, fileEvents, readUploadedFile } from '#service/storage';
+import { makeThumbnail, THUMBNAIL_TYPE } from '#service/thumbnails';
+import { catalog } from '../../../solutions/12-the-incident/catalog.ts';
+import { downloads } from '../../../solutions/12-the-incident/downloads.ts';
+import { shareApp } from './share-app.ts';
+
+// ---- thumbnails.ts (the red team's) ----
+const made = new Map<string, Buffer>();
+
+
+const thumbnails = express.Router();
+
+thumbnails.get('/files/:name/thumbnail', async (req, res) => {
+  const name = checkFileName(req.params.name);
+  let thumbnail = made.get(name);
+  if (!thumbnail) {
+    thumbnail = makeThumbnail(await readUploadedFile(name));
+    made.set(name, thumbnail);
+  }
+  // once: the listener removes itself after the first change, no pile-up.
+  fileEvents.once('changed', (changed: string) => {
+    if (changed === name) made.delete(name);
+  });
+  res.type(THUMBNAIL_TYPE).setHeader('cache-control', 'no-cache');
+  res.send(thumbnail);
+});
+
+export default shareApp({ catalog, downloads, thumbnails });
