@@ -113,7 +113,12 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
       expect(run.code).toBe(0);
       if (verdict.status === 'could-not-check') return;
       expect(verdict.breaches).toEqual([]);
-      for (const measure of verdict.measures) expect(measure.value, measure.name).toBeLessThanOrEqual(measure.bar / 2);
+      // Well under every bar, so that a slower or busier machine cannot tip it over. A peak gets a little more room:
+      // what a streaming server has in flight at once is its streams' buffers, and from Node 22 on a stream buffers
+      // 64 KiB where Node 20's buffered 16 (09's solution: 1.4 MiB on Node 20, 2.2 on Node 24, of a 4 MiB bar).
+      const spec = await loadCheck(path.join(PROJECT_ROOT, 'scenarios', scenario.folder, 'check.ts'));
+      const isPeak = new Set(spec.measures.filter((measure) => measure.kind === 'peak').map((measure) => measure.name));
+      for (const measure of verdict.measures) expect(measure.value, measure.name).toBeLessThanOrEqual(measure.bar * (isPeak.has(measure.name) ? 0.6 : 0.5));
     });
 
     test('a server that drops the feature fails the functional contract', async () => {
