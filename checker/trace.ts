@@ -278,20 +278,13 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
  * module dominates it.
  */
 export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT): string | null {
-  let dominator = node.dominatorNode;
-  for (let depth = 0; dominator && depth < 10_000; depth++) {
-    if (dominator.name === 'system / Context') return isModuleScope(dominator) ? learnerVisibleFile(scriptOfContext(dominator), root) : null;
-    if (dominator.name === 'system / Cell') {
-      const declared = exportOfCell(dominator);
-      if (declared) return learnerVisibleFile(declared.file, root);
-    }
-    // An object a module-level variable holds that Node holds too (the app, which the server calls): what only it keeps is that module's state.
-    const holder = moduleVariableHolding(dominator, root);
-    if (holder) return holder;
-    if (dominator.dominatorNode?.id === dominator.id) break;
-    dominator = dominator.dominatorNode;
-  }
-  return null;
+  // An object a module-level variable holds that Node holds too (the app, which the server calls): what only it keeps is that module's state.
+  let holder: string | null = null;
+  const scope = nearestScope(node, { exports: true, stopAt: (dominator) => (holder = moduleVariableHolding(dominator, root)) !== null });
+  if (holder) return holder;
+  if (!scope) return null;
+  if (scope.name === 'system / Context') return isModuleScope(scope) ? learnerVisibleFile(scriptOfContext(scope), root) : null;
+  return learnerVisibleFile(exportOfCell(scope)!.file, root);
 }
 
 /** The learner's file whose module-level variable or export holds `node` itself, or null. */
@@ -314,13 +307,18 @@ function moduleVariableHolding(node: IHeapNode, root: string): string | null {
 /**
  * The nearest scope (a Context) that every path to `node` passes through,
  * or with `exports`, the nearest such scope or module export (a Cell):
- * whose variable keeps it, when nothing else does.
+ * whose variable keeps it, when nothing else does. With `stopAt`, the walk
+ * also ends (answering null) at the first object on the way it accepts.
  */
-export function nearestScope(node: IHeapNode, { exports = false }: { exports?: boolean } = {}): IHeapNode | null {
+export function nearestScope(
+  node: IHeapNode,
+  { exports = false, stopAt }: { exports?: boolean; stopAt?: (dominator: IHeapNode) => boolean } = {},
+): IHeapNode | null {
   let dominator = node.dominatorNode;
   for (let depth = 0; dominator && depth < 10_000; depth++) {
     if (dominator.name === 'system / Context') return dominator;
     if (exports && dominator.name === 'system / Cell' && exportOfCell(dominator)) return dominator;
+    if (stopAt?.(dominator)) return null;
     if (dominator.dominatorNode?.id === dominator.id) break;
     dominator = dominator.dominatorNode;
   }
