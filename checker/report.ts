@@ -65,8 +65,23 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     lines.push('', `      Why they stay (the shortest path from a root to the largest of them):`);
     lines.push(...pathLines(measure.path).map((line) => `        ${line}`));
     if (measure.otherPaths) lines.push(pc.dim(`      (${measure.otherPaths} other path(s) keep some of them too.)`));
+    const older = olderHoldingsNote(measure);
+    if (older) lines.push(pc.dim(`      (${older})`));
   }
   return lines;
+}
+
+/**
+ * Why an object on the path holds more than "yours" says, when it does: a size on the path is all that object keeps,
+ * what it held before the traffic too (12's catalog, filled by the warm-up), where "yours" counts what the traffic
+ * added and left. Null when no size on the path is larger than the figure.
+ */
+export function olderHoldingsNote(measure: MeasureResult): string | null {
+  if (measure.unit !== 'bytes' || !measure.path) return null;
+  const sizes = [measure.path.root.retainedBytes, ...measure.path.steps.map((step) => step.retainedBytes)];
+  const largest = Math.max(...sizes);
+  if (largest <= measure.value) return null;
+  return `A size on the path is all that object keeps, what it held before the traffic included (${formatBytes(largest)} here); yours, ${formatBytes(measure.value)}, counts only what the traffic added and left.`;
 }
 
 /** How to look inside the kept snapshots, with the final one's path filled in. */

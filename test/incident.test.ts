@@ -85,5 +85,7 @@ describe('12 the incident: each fix counts on its own', () => {
     expect(text).toContain(`files module variable in ${folder}/catalog.ts:${line('catalog.ts', 'const files =')}`);
     expect(text).toMatch(new RegExp(`\\d+ × all-hands-2026-10\\.mp4, opened at ${folder}/downloads\\.ts:${line('downloads.ts', 'await openUploadedFile(')}:\\d+`));
     expect(text).toMatch(new RegExp(`\\d+ × listener on fileEvents 'changed', added at ${folder}/thumbnails\\.ts:${line('thumbnails.ts', "fileEvents.on('changed'")}:\\d+`));
+    // The catalogue holds the warm-up's files too: its size on the path is larger than "yours", and the report says why.
+    expect(text).toMatch(/A size on the path is all that object keeps, what it held before the traffic included \([\d.]+ MiB here\); yours, [\d.]+ MiB, counts only what the traffic added and left\./);
   });
 });
