@@ -275,7 +275,9 @@ async function untilFirstBytes(): Promise<string | null> {
 for (const name of ['open', 'stat', 'lstat', 'access', 'readdir', 'readFile', 'mkdir'] as const) {
   const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
   (fs.promises as unknown as Record<string, unknown>)[name] = function heldUntilReleased(...args: unknown[]): Promise<unknown> {
-    const result = real.apply(fs.promises, args);
+    const opened = real.apply(fs.promises, args);
+    // A FileHandle's reads meet the same disk as fs.read's (streams by path): the holds and the reads after a hang-up.
+    const result = name === 'open' ? opened.then((handle) => diskForHandle(handle as fs.promises.FileHandle, args[0], args[1])) : opened;
     if (name === 'readFile' && firstBytesHold.on && underHeldFolder(args[0])) {
       const call = `readFile ${path.basename(args[0] as string)}`;
       const location = locationIn(new Error().stack, learnerFolder);
@@ -390,6 +392,51 @@ fs.read = function read(fd: number, ...rest: unknown[]) {
   settleHold(`read ${file}`);
   return (realRead as (...args: unknown[]) => void).call(fs, fd, ...rest, (...results: unknown[]) => void released.then(() => callback(...results)));
 } as typeof fs.read;
+
+/**
+ * A FileHandle of a stored file opened for reading, its reads given the disk
+ * fs.read has above (a read loop on the handle, or a stream or web stream made
+ * from it): held past the first bytes until a response sent some, held while
+ * the check holds stream reads, and after its client has gone answered last.
+ * read is each FileHandle's own property, as close is: wrapped on each.
+ */
+/** The FileHandle reads after a hang-up the disk has not answered: the handles they were asked on stay reachable. */
+const readsForNobody: Array<{ handle: fs.promises.FileHandle; resolve: (value: never) => void }> = [];
+
+function diskForHandle(handle: fs.promises.FileHandle, file: unknown, flags: unknown): fs.promises.FileHandle {
+  const reading = flags === undefined || flags === 'r' || flags === fs.constants.O_RDONLY;
+  if (!reading || !underHeldFolder(file)) return handle;
+  const fd = handle.fd;
+  const name = path.basename(String(file));
+  readsAfterHangUp.delete(fd);
+  const realHandleRead = handle.read;
+  handle.read = async function read(this: fs.promises.FileHandle, ...args: unknown[]) {
+    while (firstBytesHold.on && (firstBytesHold.readByDescriptor.get(fd) ?? 0) >= firstBytesHold.afterBytes) {
+      await new Promise<void>((resolve) => firstBytesWait(`a read of ${name} past its first ${firstBytesHold.afterBytes / (1024 * 1024)} MiB`, resolve));
+    }
+    if (readsAfterHangUpLast && descriptors.openedIn(fd)?.ended !== undefined) {
+      const answered = readsAfterHangUp.get(fd) ?? 0;
+      if (answered >= READS_ANSWERED_AFTER_HANG_UP) {
+        descriptors.noteOpen(fd, ` (read on after its client had gone: the check answers a download's reads after the first ${READS_ANSWERED_AFTER_HANG_UP} past its hang-up last, as a busy disk would)`);
+        // Kept, as a disk's queue keeps what it has yet to answer: the handle stays open, not collected.
+        return new Promise<never>((resolve) => void readsForNobody.push({ handle, resolve }));
+      }
+      readsAfterHangUp.set(fd, answered + 1);
+    }
+    const result = (realHandleRead as (...args: unknown[]) => Promise<fs.promises.FileReadResult<NodeJS.ArrayBufferView>>).apply(this, args);
+    if (fileHold.on && fileHold.streamReads) {
+      result.catch(() => undefined);
+      const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
+      settleHold(`read ${name}`);
+      await released;
+    }
+    const done = await result;
+    if (firstBytesHold.on) firstBytesHold.readByDescriptor.set(fd, (firstBytesHold.readByDescriptor.get(fd) ?? 0) + done.bytesRead);
+    return done;
+  } as typeof handle.read;
+  return handle;
+}
+
 syncBuiltinESMExports();
 
 // Watch mode starts the next check's harness while the learner is still editing: it loads all of the above (and
