@@ -183,7 +183,7 @@ export class HttpClient {
         response.once('readable', () => {
           clearTimeout(timer);
           response.pause();
-          resolve(new PausedDownload(request, response));
+          resolve(new PausedDownload(request, response, () => this.noAnswer('GET', path), this.timeoutMs));
         });
       });
     });
@@ -522,21 +522,35 @@ export class PartialUpload {
 }
 
 export class PausedDownload {
+  /** How the download ended, watched from the start: a server may cut it off while it is paused, before `finish`. */
+  private readonly ended: Promise<{ complete: boolean }>;
+
   constructor(
     private readonly request: http.ClientRequest,
     private readonly response: http.IncomingMessage,
-  ) {}
-
-  /** Read the rest; resolves with the bytes received after the pause, or rejects if the server cut the download. */
-  finish(): Promise<{ complete: boolean }> {
-    return new Promise((resolve) => {
-      this.response.on('data', () => undefined);
-      this.response.on('end', () => resolve({ complete: this.response.complete }));
-      this.response.on('error', () => resolve({ complete: false }));
-      this.response.on('aborted', () => resolve({ complete: false }));
-      this.request.on('close', () => resolve({ complete: this.response.complete }));
-      this.response.resume();
+    private readonly hung: () => Error,
+    private readonly timeoutMs: number,
+  ) {
+    this.ended = new Promise((resolve) => {
+      response.on('end', () => resolve({ complete: response.complete }));
+      response.on('error', () => resolve({ complete: false }));
+      response.on('aborted', () => resolve({ complete: false }));
+      request.on('close', () => resolve({ complete: response.complete }));
     });
+  }
+
+  /** Read the rest; resolves with whether the whole body came, or rejects when it neither ends nor is cut off in time. */
+  finish(): Promise<{ complete: boolean }> {
+    this.response.on('data', () => undefined);
+    this.response.resume();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.request.destroy();
+        reject(this.hung());
+      }, this.timeoutMs);
+    });
+    return Promise.race([this.ended, late]).finally(() => clearTimeout(timer));
   }
 
   abort(): void {
