@@ -57,6 +57,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
   ].filter(Boolean);
   const lines = [`  ${mark} ${title}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
   if (!measure.passed && measure.places) lines.push(...placeLines(measure.places).map((line) => `        ${line}`));
+  if (!measure.passed && measure.advice) lines.push(`      ${measure.advice}`);
   if (measure.describe && measure.objects !== undefined && !measure.passed) {
     lines.push(`      ${measure.objects} ${measure.describe} were created during the traffic and are still alive after it.`);
   }
@@ -161,6 +162,13 @@ function instrumentLines(measure: MeasureResult): string[] {
   return lines;
 }
 
+/** The leak of each measure, from 1: a measure of the same leak as the one before it (`sameLeak`) is that one's. */
+export function ownLeaks(measures: readonly Pick<MeasureResult, 'sameLeak'>[]): number[] {
+  const leakOf: number[] = [];
+  measures.forEach((measure, index) => leakOf.push(measure.sameLeak && index > 0 ? leakOf[index - 1]! : (leakOf[index - 1] ?? 0) + 1));
+  return leakOf;
+}
+
 export function formatVerdict({ scenario, side, serverFile, verdict, reference }: ReportInput): string {
   const name = `${scenario.number} ${scenario.title}`;
   const file = relative(serverFile);
@@ -181,13 +189,20 @@ export function formatVerdict({ scenario, side, serverFile, verdict, reference }
     const count = `${fixed} of ${total} leaks fixed`;
     lines.push(`  ${fixed === total ? pc.green(pc.bold(count)) : pc.bold(count)}${fixed < total ? `: ${total - fixed} still found, each below with what caught it.` : '.'}`, '');
   }
-  // A measure of the same leak as the one before it (sameLeak) shows under that leak's number, and the leak is fixed when all its measures pass.
-  const leakOf: number[] = [];
-  verdict.measures.forEach((measure, index) => leakOf.push(measure.sameLeak && index > 0 ? leakOf[index - 1]! : (leakOf[index - 1] ?? 0) + 1));
+  // A measure of the same leak as the one before it (sameLeak) shows under that leak's number, unless it failed on
+  // what another leak's module made (its `leaks`); a leak is fixed when every measure that counts against it passes.
+  const own = ownLeaks(verdict.measures);
+  const leaksOf = verdict.measures.map((measure, index) => measure.leaks ?? [own[index]!]);
+  const isFixed = (leak: number): boolean => verdict.measures.every((other, at) => other.passed || !leaksOf[at]!.includes(leak));
   verdict.measures.forEach((measure, index) => {
-    const fixed = verdict.measures.every((other, at) => leakOf[at] !== leakOf[index] || other.passed);
-    const leak = verdict.leaks ? { label: `Leak ${leakOf[index]} of ${verdict.leaks.total}`, fixed } : undefined;
-    lines.push(...measureLines(measure, reference?.[measure.name], leak), '');
+    const numbers = leaksOf[index]!;
+    const label = `${numbers.length > 1 ? 'Leaks' : 'Leak'} ${numbers.slice(0, -1).join(', ')}${numbers.length > 1 ? ' and ' : ''}${numbers.at(-1)} of ${verdict.leaks?.total}`;
+    const leak = verdict.leaks ? { label, fixed: numbers.every(isFixed) } : undefined;
+    lines.push(...measureLines(measure, reference?.[measure.name], leak));
+    if (verdict.leaks && measure.foundIn && !numbers.includes(own[index]!)) {
+      lines.push(`      ${pc.dim(`(This measure watches leak ${own[index]}, but what it found was made in ${measure.foundIn.join(' and ')}: it counts against ${numbers.length > 1 ? 'those modules\' leaks' : `leak ${numbers[0]}, that module's`}.)`)}`);
+    }
+    lines.push('');
   });
   if (verdict.breaches.length) {
     lines.push(`  ${pc.red(SYMBOLS.fail)} the service must still do its job:`);

@@ -17,6 +17,7 @@ import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, 
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 import { parseStackFrame } from './stack-frame.ts';
+import { ownLeaks } from './report.ts';
 import { STEADY_WALL_CAP_MS } from './steady.ts';
 
 export type Phase = keyof PhaseTimes;
@@ -161,10 +162,13 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const findings = await findingsReady;
     clock.stop();
 
-    const measures: MeasureResult[] = spec.measures.map((measure) => {
+    const results: MeasureResult[] = spec.measures.map((measure) => {
       if (measure.kind === 'probe') return probeResult(measure, before, after);
       if (measure.kind === 'peak') return peakResult(measure, peaks!);
-      if (measure.kind === 'resources') return resourceResult(measure, before, after);
+      if (measure.kind === 'resources') {
+        const result = resourceResult(measure, before, after);
+        return measure.advice && !result.passed ? { ...result, advice: measure.advice } : result;
+      }
       const finding = findings[heapMeasures.indexOf(measure)]!;
       const value = measure.unit === 'bytes' ? finding.bytes : finding.objects;
       const passed = value <= measure.bar;
@@ -181,6 +185,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
         ...(finding.path ? { path: finding.path, otherPaths: finding.otherPaths } : {}),
       };
     });
+    const measures = spec.countLeaks ? attributeLeaks(results, spec.leakFiles) : results;
     // A measure nothing here can read says nothing about the server: that is no FAIL, it is a check that could not be made.
     const unreadable = measures.find((measure) => measure.notMeasured);
     if (unreadable) {
@@ -215,14 +220,37 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   }
 }
 
-/** How many leaks the measures found, and how many are fixed: a measure of the same leak as the one before it (`sameLeak`) adds none, and the leak is fixed when all its measures pass. */
-function countLeaks(measures: readonly MeasureResult[]): { total: number; fixed: number } {
-  const leaks: boolean[] = [];
-  for (const measure of measures) {
-    if (measure.sameLeak && leaks.length) leaks[leaks.length - 1] &&= measure.passed;
-    else leaks.push(measure.passed);
+/** The files a failed measure names as where what stayed was made: its places' lines, its retainer path's declarations and functions. */
+function filesNamedBy(measure: MeasureResult): string[] {
+  const texts = [...(measure.places ?? []).map((place) => place.location ?? '')];
+  if (measure.path) texts.push(measure.path.root.declaredAt ?? '', measure.path.root.description, ...measure.path.steps.map((step) => step.label));
+  const files = texts.flatMap((text) => [...text.matchAll(/([\w.-]+\.(?:[cm]?[jt]sx?)):\d+/g)].map((match) => match[1]!));
+  return [...new Set(files)];
+}
+
+/**
+ * The leaks each measure counts against: its own, or, when it failed on what a line of another leak's file made
+ * (`leakFiles`, one per leak), that leak's: a leak is one module's, whichever measure caught it.
+ */
+export function attributeLeaks(measures: readonly MeasureResult[], leakFiles: readonly string[] | undefined): MeasureResult[] {
+  const own = ownLeaks(measures);
+  return measures.map((measure, index) => {
+    const found = measure.passed || !leakFiles ? [] : filesNamedBy(measure).filter((file) => leakFiles.includes(file));
+    if (!found.length) return { ...measure, leaks: [own[index]!] };
+    const leaks = [...new Set(found.map((file) => leakFiles!.indexOf(file) + 1))].sort((a, b) => a - b);
+    return { ...measure, leaks, foundIn: found };
+  });
+}
+
+/** How many leaks the measures found, and how many are fixed: a leak is fixed when every measure that counts against it passes. */
+export function countLeaks(measures: readonly MeasureResult[]): { total: number; fixed: number } {
+  const own = ownLeaks(measures);
+  const total = Math.max(0, ...own);
+  let fixed = 0;
+  for (let leak = 1; leak <= total; leak++) {
+    if (measures.every((measure, index) => measure.passed || !(measure.leaks ?? [own[index]]).includes(leak))) fixed++;
   }
-  return { total: leaks.length, fixed: leaks.filter(Boolean).length };
+  return { total, fixed };
 }
 
 /** More awaits on the file store than a download handler needs (a stat, an open, a stat again): hang-ups stop there. */

@@ -116,6 +116,12 @@ export interface ResourceMeasure {
    * connection"), not the one the scenario is about.
    */
   readonly guards?: string;
+  /**
+   * What the verdict adds when the measure fails: why what it counts must not
+   * stay, in the service's terms, and what does the job instead (12's
+   * listeners: one per file with a thumbnail is too many as well).
+   */
+  readonly advice?: string;
 }
 
 export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
@@ -227,6 +233,14 @@ export interface CheckSpec {
    */
   readonly countLeaks?: boolean;
   /**
+   * With countLeaks, when each leak is in a module of its own: the file of each
+   * leak, in the order of the leaks ('catalog.ts'). A measure that fails on what
+   * a line of another leak's file made (its places, its retainer path) counts
+   * against that leak, not its own: a timer left in downloads.ts is the
+   * downloads' leak, whichever measure caught it.
+   */
+  readonly leakFiles?: readonly string[];
+  /**
    * The server's routes that take a file name or an upload, as "METHOD /path/:name".
    * Every scenario server, leaky and fixed, must refuse unsafe names and
    * oversized uploads on them; the tests hold each one to it.
@@ -273,6 +287,15 @@ export interface MeasureResult {
   readonly passed: boolean;
   /** It catches the leak of the measure before it, in another form (a measure's `sameLeak`). */
   readonly sameLeak?: boolean;
+  /**
+   * In a check that counts leaks, the leaks (numbered from 1) this measure
+   * counts against: its own, or, when it failed on what another leak's file
+   * made (CheckSpec.leakFiles), that leak's, with `foundIn` naming the files.
+   */
+  readonly leaks?: readonly number[];
+  readonly foundIn?: readonly string[];
+  /** Why what it counts must not stay, when it failed (a resource measure's `advice`). */
+  readonly advice?: string;
   /** Why the leaky server passes it: a guard against a leak a fix brings in (a measure's `guards`). */
   readonly guards?: string;
   /** The shortest readable path to the largest retained object (heap measures that failed). */

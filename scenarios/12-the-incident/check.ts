@@ -1,32 +1,38 @@
 /**
  * Scenario 12's check: the incident. Traffic: a working day of Share in a
  * few seconds. A draft (64 KiB) saved 100 times, its thumbnail asked for
- * after each save; then six rounds of: a document uploaded (4 MiB), the list, three
- * thumbnails, the thumbnail of a file that is not shared (an old link), a
- * download that completes, four people who start the meeting recording and
- * hang up after 256 KiB, two who hang up before its first byte (while the
- * handler still awaits the file), and the CSV export.
+ * after each save; then six rounds of: a document uploaded (4 MiB), the list,
+ * three thumbnails, the thumbnails of five files that are not shared (old
+ * links, each a name of its own), a HEAD and a download that completes, a scan
+ * whose upload is dropped halfway (256 KiB of 512), four people who start the
+ * meeting recording and hang up after 256 KiB, two who hang up before its
+ * first byte (while the handler still awaits the file), and the CSV export.
  * What must not stay: each of the service's three leaks is a measure of its
  * own, named by what it shows, not by where it is, so that the verdict can
- * say how many of the three are fixed.
+ * say how many of the three are fixed; a measure that fails on what another
+ * leak's module made counts against that module's leak (leakFiles).
  * Contract: uploads are stored byte-exact (a new version replaces the old);
  * the list and the export show every file with its size and the type its
  * bytes show; downloads are byte-exact, and streamed (a viewer who pauses
  * does not make the server hold the recording); a thumbnail is the file's, is
  * made once and kept (a garbage collection does not lose it), and is made
  * again when a new version of its own file is uploaded (not when another file
- * changes); unknown files are
- * 404, unsafe names 400, uploads over 64 MiB 413.
+ * changes, and still after another file's new version); a 404 is not kept (a
+ * file shared after its link was first opened gets its thumbnail); a dropped
+ * upload leaves no file; HEAD answers the size; unknown files are 404, unsafe
+ * names 400 (PUT and GET), uploads over 64 MiB 413.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fixtureBytes, generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { openDescriptors, serviceEventListeners } from '../../checker/instruments.ts';
-import { anyOf, arrayBuffersOutsidePool, closuresOfTheService, externalStrings, stringsKeptByModuleState, stringsRetaining } from '../../checker/select.ts';
+import { anyOf, arrayBuffersOutsidePool, closuresOfTheService, externalStrings, keptByModuleState, stringsKeptByModuleState, stringsRetaining } from '../../checker/select.ts';
+import { formatBytes } from '../../checker/format.ts';
+import type { CreatedFile } from '../../checker/protocol.ts';
 import { detectFileType, SNIFF_BYTES } from '../../checker/service/file-types.ts';
 import { makeThumbnail, THUMBNAIL_TYPE } from '../../checker/service/thumbnails.ts';
 import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
-import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
 
 const KiB = 1024;
 /** Functions the service may make during the traffic and keep: a few made once, lazily; not one per request. */
@@ -36,6 +42,12 @@ const CLOSURES_BAR = 4;
  * (its catalogue entry, its thumbnail's key), and the traffic shares nine; not one per thumbnail asked for (118).
  */
 const STRINGS_BAR = 48;
+/**
+ * Objects the service's module-level variables may gain during the traffic, Buffers aside (the first measure weighs
+ * those): a record or two for each file it learns of (its catalogue entry and its date; the traffic shares seven
+ * new ones), not one per download (36 of them end with a hang-up) nor one per name asked for (30 old links).
+ */
+const RECORDS_BAR = 36;
 const MiB = 1024 * KiB;
 const ROUNDS = 6;
 const DOCUMENT_BYTES = 4 * MiB;
@@ -44,6 +56,10 @@ const VIEWERS_WHO_HANG_UP = 4;
 const HANG_UP_AFTER = 256 * KiB;
 /** Viewers who hang up before the first byte, while the handler still awaits the recording's stat or open, per round. */
 const VIEWERS_WHO_GIVE_UP_AT_ONCE = 2;
+/** Old links (or typos) per round, each to a file that was never shared, each a name of its own. */
+const OLD_LINKS = 5;
+/** A scan whose uploader's connection drops halfway, per round: its partial file must not stay, nor its descriptor. */
+const DROPPED_UPLOAD_BYTES = 512 * KiB;
 /** Documents as people name them; their bytes are of the kind in KINDS, whatever the name says. */
 const KINDS = ['.pdf', '.png', '.jpg', '.mp4'] as const;
 
@@ -52,11 +68,18 @@ const DRAFT = 'budget-draft.xlsx';
 const DRAFT_SAVES = 100;
 const DRAFT_BYTES = 64 * KiB;
 
+/** A file whose thumbnail is asked for before it is shared (404), then after (the file's). */
+const LATE = 'minutes-2026-10-12.pdf';
+
 /** A streamed download holds a read-ahead of KiB while its viewer pauses; one that ignores write()'s answer holds most of the recording. */
 const PAUSED_VIEWER_BYTES = 8 * MiB;
 
 /** What the traffic uploaded last under each name: the service must show exactly that. */
 const shared = new Map<string, Buffer>();
+/** Uploads whose client hung up halfway: nothing of them may stay on the disk. */
+const dropped = new Set<string>();
+/** The files the server had made by the time the traffic began, by the harness's key. */
+const madeBeforeTraffic = new WeakMap<CheckContext, Set<string>>();
 
 function documentBytes(name: string, version: number, bytes = DOCUMENT_BYTES): Buffer {
   return generateBytes(`${name}-v${version}${KINDS[name.length % KINDS.length]}`, bytes);
@@ -99,6 +122,34 @@ async function thumbnail(context: CheckContext, name: string): Promise<void> {
   }
 }
 
+/** A file the server made during the traffic and left on the disk, though no finished upload made it. */
+interface LeftFile {
+  readonly file: string;
+  readonly bytes: number;
+  readonly location: string | null;
+}
+
+/**
+ * What the server made during the traffic and left on the disk, though no upload that finished is stored there: a
+ * dropped upload's partial file, in the uploads folder or anywhere the harness saw the server make it. The uploads
+ * folder is listed too, for files made in a way the harness does not see. Shown from the uploads folder where they are
+ * in it.
+ */
+async function leftovers(context: CheckContext): Promise<LeftFile[]> {
+  const uploads = path.resolve(context.uploadsDir);
+  const isShared = (file: string): boolean => path.dirname(file) === uploads && shared.has(path.basename(file));
+  const before = madeBeforeTraffic.get(context) ?? new Set<string>();
+  const found = new Map<string, LeftFile>();
+  for (const { key, file, bytes, location } of (await context.probe()).createdFiles ?? ([] as readonly CreatedFile[])) {
+    if (!before.has(key) && !isShared(file)) found.set(file, { file, bytes, location });
+  }
+  for (const entry of await readdir(uploads, { withFileTypes: true }).catch(() => [])) {
+    const file = path.join(uploads, entry.name);
+    if (entry.isFile() && !isShared(file) && !found.has(file)) found.set(file, { file, bytes: (await readFile(file).catch(() => Buffer.alloc(0))).length, location: null });
+  }
+  return [...found.values()].map((left) => ({ ...left, file: path.dirname(left.file) === uploads ? `uploads/${path.basename(left.file)}` : left.file }));
+}
+
 /** GET /files must show every file as it was last uploaded: size, and the type its bytes show. */
 async function checkList(context: CheckContext): Promise<void> {
   const response = await context.http.get('/files');
@@ -136,10 +187,20 @@ async function checkExport(context: CheckContext): Promise<void> {
   }
 }
 
+/** Bytes: Buffers, typed arrays and what is behind them, which the first measure weighs. */
+const BYTES = /^(Buffer|ArrayBuffer|SharedArrayBuffer|DataView|(Big)?(Int|Uint|Float)\d+(Clamped)?Array)$/;
+
+/** Records (plain objects, class instances, arrays, dates, promises) that only the service's module-level variables keep. */
+function recordsKeptByModuleState(): HeapSelector {
+  const kept = keptByModuleState('records your module-level variables gained during the traffic (objects other than Buffers)');
+  return { describe: kept.describe, matches: (node) => !BYTES.test(node.name) && kept.matches(node) };
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     // A new server shares no files: forget a previous check's (several checks can share one process).
     shared.clear();
+    dropped.clear();
     await upload(context, 'welcome.pdf', documentBytes('welcome.pdf', 1, MiB));
     await upload(context, 'welcome.pdf', documentBytes('welcome.pdf', 2, MiB));
     await thumbnail(context, 'welcome.pdf');
@@ -151,6 +212,7 @@ const check: CheckSpec = {
   },
 
   async traffic(context) {
+    madeBeforeTraffic.set(context, new Set(((await context.probe()).createdFiles ?? []).map(({ key }) => key)));
     // A download whose client hangs up leaves its file to be read by nobody: the disk answers those reads last.
     await context.readsAfterHangUpLast();
     // A draft saved again and again, first thing in the morning: each version's thumbnail is asked for at once,
@@ -167,10 +229,21 @@ const check: CheckSpec = {
       await upload(context, name, documentBytes(name, 1));
       await context.http.get('/files');
       for (const wanted of [name, 'welcome.pdf', RECORDING]) await thumbnail(context, wanted);
-      // A link to a file that was never shared (or a typo) still asks for its thumbnail.
-      const gone = await context.http.get(`/files/old-link-${round + 1}.pdf/thumbnail`);
-      if (gone.status !== 404) context.breach(`GET /files/old-link-${round + 1}.pdf/thumbnail answered ${gone.status} instead of 404: no such file is shared.`);
+      // Links to files that were never shared (or typos) still ask for their thumbnails, each under a name of its own.
+      for (let link = 1; link <= OLD_LINKS; link++) {
+        const gone = await context.http.get(`/files/old-link-${round + 1}-${link}.pdf/thumbnail`);
+        if (gone.status !== 404) context.breach(`GET /files/old-link-${round + 1}-${link}.pdf/thumbnail answered ${gone.status} instead of 404: no such file is shared.`);
+      }
+      // A download manager asks the size first (HEAD: Express answers it through the GET route, without a body).
+      const size = await context.http.request(`/files/${name}`, { method: 'HEAD' });
+      if (size.status !== 200 || size.headers['content-length'] !== String(DOCUMENT_BYTES)) {
+        context.breach(`HEAD /files/${name} answered ${size.status} with content-length ${size.headers['content-length'] ?? '(none)'}, instead of 200 and ${DOCUMENT_BYTES}, as its GET does.`);
+      }
       await download(context, name);
+      // Someone on a train shares a scan, and the connection drops halfway through the upload.
+      const scan = `scan-${round + 1}.pdf`;
+      await context.http.abortedUpload(`/files/${scan}`, documentBytes(scan, 1, DROPPED_UPLOAD_BYTES), DROPPED_UPLOAD_BYTES / 2, 'PUT', { 'content-type': 'application/octet-stream' });
+      dropped.add(scan);
       await context.http.abortedDownloads(`/files/${RECORDING}`, HANG_UP_AFTER, VIEWERS_WHO_HANG_UP);
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
       await context.hangUpAtEachAwait(`/files/${RECORDING}`, Array.from({ length: VIEWERS_WHO_GIVE_UP_AT_ONCE }, () => undefined));
@@ -206,6 +279,7 @@ const check: CheckSpec = {
     // A new version of a file gets a new thumbnail, and the list shows its new size and type; the thumbnails of
     // the other files, unchanged, are kept: a new version of one file must not make another's be read again.
     await thumbnail(context, 'report-2.bin');
+    await thumbnail(context, 'welcome.pdf');
     await upload(context, 'report-1.bin', documentBytes('report-1.bin', 2, 3 * MiB));
     const othersBefore = (await context.probe()).storage.diskReads;
     await thumbnail(context, 'report-2.bin');
@@ -215,7 +289,38 @@ const check: CheckSpec = {
     }
     await thumbnail(context, 'report-1.bin');
     await download(context, 'report-1.bin');
+    // And a new version of welcome.pdf, after report-1.bin's, gets its own new thumbnail too: what drops a thumbnail must
+    // still be there after another file's new version.
+    await upload(context, 'welcome.pdf', documentBytes('welcome.pdf', 3, MiB));
+    const welcome = await http.get('/files/welcome.pdf/thumbnail');
+    if (welcome.status === 200 && welcome.sha256 !== sha256(makeThumbnail(shared.get('welcome.pdf')!))) {
+      breach(
+        "After a new version of report-1.bin, then one of welcome.pdf, GET /files/welcome.pdf/thumbnail sent the old version's thumbnail: what was to drop it went with report-1.bin's new version. A listener added with once() goes at the first 'changed' event of any file, not of its own; one listener, added once, that drops whichever file changed, is there for the next.",
+      );
+    } else if (welcome.status !== 200) breach(`GET /files/welcome.pdf/thumbnail answered ${welcome.status} after a new version of welcome.pdf, instead of 200.`);
     await checkList(context);
+
+    // A name first asked for when nothing is shared under it (a link sent before the upload ends) is 404; once the file is
+    // uploaded, its thumbnail is the file's: a 404 is not kept as if it were a thumbnail.
+    const early = await http.get(`/files/${LATE}/thumbnail`);
+    if (early.status !== 404) breach(`GET /files/${LATE}/thumbnail answered ${early.status} before ${LATE} was shared, instead of 404.`);
+    await upload(context, LATE, documentBytes(LATE, 1, MiB));
+    const late = await http.get(`/files/${LATE}/thumbnail`);
+    if (late.status !== 200 || late.sha256 !== sha256(makeThumbnail(shared.get(LATE)!))) {
+      breach(
+        `GET /files/${LATE}/thumbnail answered ${late.status}${late.status === 200 ? ' with a thumbnail that is not the file\'s' : ''} once ${LATE} was shared, after a first request had found no such file (404): whatever the service keeps of a failed thumbnail (a promise that rejected, a "not found") must not outlive its request, or a file shared after its link was first opened never gets a thumbnail, and every unknown name stays in memory for good.`,
+      );
+    }
+
+    // An upload whose client hung up leaves nothing behind: no partial file, in the uploads folder or elsewhere.
+    await context.settle();
+    const left = await leftovers(context);
+    if (left.length) {
+      const first = left[0]!;
+      breach(
+        `${left.length} file(s) no finished upload made are still on the disk after ${dropped.size} uploads whose client hung up halfway (PUT /files/scan-N.pdf, ${formatBytes(DROPPED_UPLOAD_BYTES / 2)} of ${formatBytes(DROPPED_UPLOAD_BYTES)} sent): ${left.map(({ file, bytes }) => `${file} (${formatBytes(bytes)})`).join(', ')}${first.location ? `, made at ${first.location}` : ''}. A dropped upload must destroy its write stream and remove its partial file (discardUpload) when its client hangs up ('close' on the request before it ended, or pipeline's error), or the disk fills with them.`,
+      );
+    }
 
     for (const route of ['/files/never-shared.pdf', '/files/never-shared.pdf/thumbnail']) {
       const missing = await http.get(route);
@@ -225,10 +330,16 @@ const check: CheckSpec = {
     if (oversized && oversized.status !== 413) breach(`An upload announced as ${MAX_VIDEO_UPLOAD_BYTES / MiB + 1} MiB was answered ${oversized.status} instead of 413.`);
     const traversal = await http.request('/files/..%2f..%2fescape.pdf', { method: 'PUT', body: Buffer.from('x') });
     if (traversal.status !== 400) breach(`PUT /files/..%2f..%2fescape.pdf answered ${traversal.status}: names with a path must be refused (400).`);
+    for (const route of ['/files/..%2f..%2fpackage.json', '/files/..%2f..%2fpackage.json/thumbnail']) {
+      const outside = await http.get(route);
+      if (outside.status !== 400) breach(`GET ${route} answered ${outside.status}: names with a path must be refused (400).`);
+    }
   },
 
   // Three leaks, one measure each, named by what they show rather than where they are.
   countLeaks: true,
+  // One leak per module: a measure that fails on what another module's line made counts against that module's leak.
+  leakFiles: ['catalog.ts', 'downloads.ts', 'thumbnails.ts'],
   measures: [
     {
       kind: 'heap',
@@ -262,12 +373,27 @@ const check: CheckSpec = {
       bar: 0,
     },
     {
+      // The same leak where what a dropped download leaves is no descriptor but a record: a Map of the downloads in
+      // progress (for a status page, a graceful shutdown) that forgets one on 'finish' only keeps every hang-up's.
+      // Any module's records count: a Map of thumbnails being made that keeps each 404 grows with every old link.
+      kind: 'heap',
+      name: 'records your module-level variables gained during the traffic',
+      sameLeak: true,
+      select: recordsKeptByModuleState(),
+      unit: 'objects',
+      bar: RECORDS_BAR,
+      guards: "the shipped downloads keep nothing of a dropped download but its descriptor (the measure before this one); a fix that closes it and records the downloads in progress, forgetting one on 'finish' only, keeps a record per hang-up",
+      retainer: 'active',
+    },
+    {
       kind: 'resources',
       name: 'event listeners added during the traffic and never removed',
       // On fileEvents, and on any EventEmitter your code made: one registration per request, of whatever function, is one too many.
       instruments: [serviceEventListeners('changed')],
       unit: 'objects',
       bar: 0,
+      advice:
+        "Each listener that stays is called on every upload of a new version, and Node warns at the eleventh (the incident's MaxListenersExceededWarning). One per request is too many, and so is one per file with a thumbnail, even one that removes itself when its file changes: Share holds hundreds of files. One listener, added once when the module loads, drops the thumbnail of whichever file changed.",
     },
     {
       // The same leak where the listeners are not on fileEvents: a function made per request and kept, on an emitter of

@@ -7,6 +7,8 @@
  *   RIGHT, as before.
  * One file: the server as server.ts puts it together (share-app.ts), the red team's changed module (thumbnails.ts)
  *   inlined below, the others imported from the solution.
+ * Check after red team round 12: FAIL on memory (listeners) and now on the contract too: welcome.pdf's thumbnail
+ *   stays the old version's once report-1.bin's new version has taken the once() listeners (renamed half-fix-both-*).
  */
 import express from 'express';
 import { checkFileName, fileEvents, readUploadedFile } from '#service/storage';

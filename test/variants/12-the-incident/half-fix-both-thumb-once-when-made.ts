@@ -1,19 +1,24 @@
 /**
- * KIND: half-fix. Intended: all three leaks fixed; for thumbnails, "the listener should not stay: use once()".
- * Actually: once() removes a listener only after the event fires; a listener is still added on every thumbnail
- * request, and they pile up for every file that is never re-uploaded (and once() fires, and is removed, on
- * the first change of ANY file). Catalogue and downloads are fixed.
- * PROOF (by hand, variants/_hand/h12*.ts): 'changed' listeners 19 after 6 rounds, 29 after 10 more thumbnails of an unchanged file (MaxListenersExceededWarning); memory and fds fine.
+ * INTENDED: fileEvents.once when a thumbnail is made.
+ * ACTUALLY: LEAKS listeners until some change, and BROKEN: any change of another file removes the listener, so a later new version keeps the stale thumbnail.
+ * PROOF: driver d12: 'stale thumbnail scan-1 after another file changed first'.
+ * Check: FAIL (Leak 3: event listeners yours 107). RIGHT (though the stale-thumbnail bug itself is not what it reports).
+ * One file: the red team's catalog.ts, thumbnails.ts and downloads.ts inlined below, put together as
+ * server.ts does (share-app.ts).
+ * Check after red team round 12: FAIL on memory (listeners) and now on the contract too: welcome.pdf's thumbnail
+ *   stays the old version's once report-1.bin's new version has taken the once() listeners (renamed half-fix-both-*).
  */
 import express from 'express';
-import { Readable, pipeline as pipelineThen } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { checkFileName, fileEvents, openUploadedFile, readUploadedFile, uploadedFileSize, writeUpload } from '#service/storage';
-import { SNIFF_BYTES, detectFileType } from '#service/file-types';
-import { MAX_VIDEO_UPLOAD_BYTES, refuseUploadsLargerThan } from '#service/upload-limits';
 import path from 'node:path';
-import { THUMBNAIL_TYPE, makeThumbnail } from '#service/thumbnails';
-import { answerErrors } from '#service/http-errors';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { detectFileType, SNIFF_BYTES } from '#service/file-types';
+import { checkFileName, fileEvents, writeUpload, readUploadedFile, openUploadedFile, uploadedFileSize } from '#service/storage';
+import { makeThumbnail, THUMBNAIL_TYPE } from '#service/thumbnails';
+import { MAX_VIDEO_UPLOAD_BYTES, refuseUploadsLargerThan } from '#service/upload-limits';
+import { shareApp } from './share-app.ts';
+
+// ---- catalog.ts ----
 /**
  * The catalogue of shared files: uploads come in here, and the list and its
  * CSV export are read from here. It lives in memory and starts empty; the
@@ -30,7 +35,7 @@ interface SharedFile {
 
 const files = new Map<string, SharedFile>();
 
-export const catalog = express.Router();
+const catalog = express.Router();
 
 /** Recordings of meetings are the largest files people share. */
 const MAX_FILE_BYTES = MAX_VIDEO_UPLOAD_BYTES;
@@ -42,7 +47,7 @@ catalog.put('/files/:name', refuseUploadsLargerThan(MAX_FILE_BYTES), wholeFile, 
   const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const replacing = files.has(name);
   await writeUpload(name, body);
-  files.set(name, { name, size: body.length, uploadedAt: new Date(), head: Buffer.from(body.subarray(0, SNIFF_BYTES)) }); // a copy: a view would keep the whole upload
+  files.set(name, { name, size: body.length, uploadedAt: new Date(), head: Buffer.copyBytesFrom(body, 0, SNIFF_BYTES) });
   // Whoever keeps something made from the old version (a thumbnail) must drop it.
   if (replacing) fileEvents.emit('changed', name);
   res.status(replacing ? 200 : 201).json({ name, size: body.length });
@@ -75,13 +80,39 @@ catalog.get('/export.csv', async (_req, res) => {
   await pipeline(Readable.from(csvLines()), res);
 });
 
+// ---- thumbnails.ts ----
+/**
+ * Thumbnails: GET /files/:name/thumbnail. Making one reads the whole file,
+ * so each is made once and kept until a new version of its file is uploaded.
+ */
+
+const made = new Map<string, Buffer>();
+
+const thumbnails = express.Router();
+
+thumbnails.get('/files/:name/thumbnail', async (req, res) => {
+  const name = checkFileName(req.params.name);
+  let thumbnail = made.get(name);
+  if (!thumbnail) {
+    thumbnail = makeThumbnail(await readUploadedFile(name));
+    made.set(name, thumbnail);
+    // A new version of the file makes this thumbnail stale; one listener per thumbnail made, and it goes once it fires.
+    fileEvents.once('changed', (changed: string) => {
+      if (changed === name) made.delete(name);
+    });
+  }
+  res.type(THUMBNAIL_TYPE).setHeader('cache-control', 'no-cache');
+  res.send(thumbnail);
+});
+
+// ---- downloads.ts ----
 /**
  * Downloads: GET /files/:name streams a shared file from disk, without
  * loading it into memory. Recordings are large, and people hang up all the
  * time: they close the tab, or their train enters a tunnel.
  */
 
-export const downloads = express.Router();
+const downloads = express.Router();
 
 downloads.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
@@ -90,40 +121,10 @@ downloads.get('/files/:name', async (req, res, next) => {
   res.type(path.extname(name) || 'application/octet-stream');
   res.setHeader('content-length', size);
   res.setHeader('content-disposition', `attachment; filename="${name}"`);
-  // pipeline() destroys the file when the response closes early (the client hung up).
-  pipelineThen(file, res, (error) => {
-    if (error && !res.headersSent) next(error);
+  // pipeline destroys the file when the response closes early (a hang-up), which closes its descriptor.
+  pipeline(file, res).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') next(error);
   });
 });
 
-/**
- * Thumbnails: GET /files/:name/thumbnail. Making one reads the whole file,
- * so each is made once and kept until a new version of its file is uploaded.
- */
-
-const made = new Map<string, Buffer>();
-
-export const thumbnails = express.Router();
-
-thumbnails.get('/files/:name/thumbnail', async (req, res) => {
-  const name = checkFileName(req.params.name);
-  let thumbnail = made.get(name);
-  if (!thumbnail) {
-    thumbnail = makeThumbnail(await readUploadedFile(name));
-    made.set(name, thumbnail);
-  }
-  // A new version of the file makes its thumbnail stale.
-  fileEvents.once('changed', (changed: string) => {
-    if (changed === name) made.delete(name);
-  });
-  res.type(THUMBNAIL_TYPE).setHeader('cache-control', 'no-cache');
-  res.send(thumbnail);
-});
-
-const app = express();
-app.use(catalog);
-app.use(thumbnails);
-app.use(downloads);
-app.use(answerErrors);
-
-export default app;
+export default shareApp({ catalog, thumbnails, downloads });

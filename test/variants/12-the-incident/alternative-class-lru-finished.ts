@@ -1,22 +1,27 @@
 /**
- * INTENDED: fileEvents.once when a thumbnail is made.
- * ACTUALLY: LEAKS listeners until some change, and BROKEN: any change of another file removes the listener, so a later new version keeps the stale thumbnail.
- * PROOF: driver d12: 'stale thumbnail scan-1 after another file changed first'.
- * Check: FAIL (Leak 3: event listeners yours 107). RIGHT (though the stale-thumbnail bug itself is not what it reports).
- * One file: the red team's catalog.ts, thumbnails.ts and downloads.ts inlined below, put together as
- * server.ts does (share-app.ts).
+ * VARIANT alternative-class-lru-finished
+ *
+ * CORRECT (other style). A ThumbnailCache class on lru-cache bounded by bytes (256 MiB) with one
+ * bound method subscribed in its constructor; downloads use stream.finished(res, () =>
+ * file.destroy()) after the awaits (finished() calls back at once for an already-closed response);
+ * head copied with Buffer.copyBytesFrom. Proof: flat after 200 each of every client kind incl.
+ * early hang-ups; contract checks good. Check: PASS.
+ * Check now: PASS, as before. RIGHT.
+ * One file: the server as server.ts puts it together (share-app.ts), the red team's changed modules (catalog.ts, downloads.ts, thumbnails.ts)
+ *   inlined below, the others imported from the solution.
  */
 import express from 'express';
+import { LRUCache } from 'lru-cache';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, finished } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { detectFileType, SNIFF_BYTES } from '#service/file-types';
-import { checkFileName, fileEvents, writeUpload, readUploadedFile, openUploadedFile, uploadedFileSize } from '#service/storage';
+import { checkFileName, fileEvents, writeUpload, openUploadedFile, uploadedFileSize, readUploadedFile } from '#service/storage';
 import { makeThumbnail, THUMBNAIL_TYPE } from '#service/thumbnails';
 import { MAX_VIDEO_UPLOAD_BYTES, refuseUploadsLargerThan } from '#service/upload-limits';
 import { shareApp } from './share-app.ts';
 
-// ---- catalog.ts ----
+// ---- catalog.ts (the red team's) ----
 /**
  * The catalogue of shared files: uploads come in here, and the list and its
  * CSV export are read from here. It lives in memory and starts empty; the
@@ -78,36 +83,12 @@ catalog.get('/export.csv', async (_req, res) => {
   await pipeline(Readable.from(csvLines()), res);
 });
 
-// ---- thumbnails.ts ----
+// ---- downloads.ts (the red team's) ----
 /**
- * Thumbnails: GET /files/:name/thumbnail. Making one reads the whole file,
- * so each is made once and kept until a new version of its file is uploaded.
- */
-
-const made = new Map<string, Buffer>();
-
-const thumbnails = express.Router();
-
-thumbnails.get('/files/:name/thumbnail', async (req, res) => {
-  const name = checkFileName(req.params.name);
-  let thumbnail = made.get(name);
-  if (!thumbnail) {
-    thumbnail = makeThumbnail(await readUploadedFile(name));
-    made.set(name, thumbnail);
-    // A new version of the file makes this thumbnail stale; one listener per thumbnail made, and it goes once it fires.
-    fileEvents.once('changed', (changed: string) => {
-      if (changed === name) made.delete(name);
-    });
-  }
-  res.type(THUMBNAIL_TYPE).setHeader('cache-control', 'no-cache');
-  res.send(thumbnail);
-});
-
-// ---- downloads.ts ----
-/**
- * Downloads: GET /files/:name streams a shared file from disk, without
- * loading it into memory. Recordings are large, and people hang up all the
- * time: they close the tab, or their train enters a tunnel.
+ * Downloads: GET /files/:name streams a shared file from disk.
+ * Variant: stream.finished(res) destroys the file however the response ends (finished,
+ * or closed by a client that hung up, even one that was gone before the file was open:
+ * finished() calls back at once for a response that is already closed).
  */
 
 const downloads = express.Router();
@@ -116,13 +97,53 @@ downloads.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
   const size = await uploadedFileSize(name);
   const file = await openUploadedFile(name);
+  finished(res, () => file.destroy());
   res.type(path.extname(name) || 'application/octet-stream');
   res.setHeader('content-length', size);
   res.setHeader('content-disposition', `attachment; filename="${name}"`);
-  // pipeline destroys the file when the response closes early (a hang-up), which closes its descriptor.
-  pipeline(file, res).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') next(error);
-  });
+  file.on('error', next);
+  file.pipe(res);
 });
 
-export default shareApp({ catalog, thumbnails, downloads });
+// ---- thumbnails.ts (the red team's) ----
+/**
+ * Thumbnails: GET /files/:name/thumbnail. Making one reads the whole file,
+ * so each is made once and kept until a new version of its file is uploaded.
+ *
+ * Variant: a ThumbnailCache class on lru-cache, bounded by bytes (256 MiB of thumbnails, about
+ * 65 000 files), that subscribes one bound method to fileEvents in its constructor.
+ */
+
+class ThumbnailCache {
+  readonly #kept = new LRUCache<string, Buffer>({ maxSize: 256 * 1024 * 1024, sizeCalculation: (thumbnail) => thumbnail.length });
+
+  constructor(events: typeof fileEvents) {
+    this.forget = this.forget.bind(this);
+    events.on('changed', this.forget);
+  }
+
+  forget(name: string): void {
+    this.#kept.delete(name);
+  }
+
+  async get(name: string): Promise<Buffer> {
+    let thumbnail = this.#kept.get(name);
+    if (!thumbnail) {
+      thumbnail = makeThumbnail(await readUploadedFile(name));
+      this.#kept.set(name, thumbnail);
+    }
+    return thumbnail;
+  }
+}
+
+const cache = new ThumbnailCache(fileEvents);
+
+const thumbnails = express.Router();
+
+thumbnails.get('/files/:name/thumbnail', async (req, res) => {
+  const thumbnail = await cache.get(checkFileName(req.params.name));
+  res.type(THUMBNAIL_TYPE).setHeader('cache-control', 'no-cache');
+  res.send(thumbnail);
+});
+
+export default shareApp({ catalog, downloads, thumbnails });

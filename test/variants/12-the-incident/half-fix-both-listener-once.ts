@@ -3,6 +3,8 @@
  * goes away after the first change of any file, but until some file changes
  * every request still adds one, and a quiet day adds thousands. (The other
  * two modules are the solution's.) It must fail on memory.
+ * Check after red team round 12: FAIL on memory (listeners) and now on the contract too: welcome.pdf's thumbnail
+ *   stays the old version's once report-1.bin's new version has taken the once() listeners (renamed half-fix-both-*).
  */
 import express from 'express';
 import { checkFileName, fileEvents, readUploadedFile } from '#service/storage';
