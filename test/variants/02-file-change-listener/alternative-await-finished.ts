@@ -7,7 +7,7 @@
  * Proof: 0 listeners, 0.1 MiB after full, keep-alive, mid and early hang-ups, errors; cut-off contract OK. Check: PASS (correct).
  * On Node 24 finished(res) REJECTS (ERR_STREAM_PREMATURE_CLOSE) for a client that hung up mid-transfer: off() is
  * skipped and each such download keeps its listener and its file. There it is a half fix, and the check FAILs it
- * (LEAKS_FROM_NODE in checker/bench-variants.ts; `npm run bench -- --variants` on Node 24 found it).
+ * (VERDICT_FROM_NODE in checker/bench-variants.ts; `npm run bench -- --variants` on Node 24 found it).
  */
 import express from 'express';
 import { fileEvents, readStoredFile } from '#service/storage';
