@@ -21,7 +21,7 @@ import { PeakSampler } from './peak-sampler.ts';
 import { CreatedFiles, DescriptorRecorder, FinalizerRecorder, KeptWeakRefs, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
 import { installFullDisk } from './full-disk.ts';
 import { SlowDisk } from './slow-disk.ts';
-import { untilSteady } from './steady.ts';
+import { countCompressionWork, untilSteady } from './steady.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
 import { RELEASE_WAIT_MS } from './protocol.ts';
 
@@ -83,6 +83,7 @@ net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown
 } as typeof realListen;
 
 // Wrapped before the server loads, so that its imports of `fs` see the wrappers; nothing stalls until a check asks.
+countCompressionWork();
 const slowDisk = new SlowDisk(() => steadyReading());
 await slowDisk.install();
 installFullDisk();

@@ -20,6 +20,7 @@
  */
 import type http from 'node:http';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import zlib from 'node:zlib';
 
 /** Turns of the event loop the state must hold unchanged: enough for I/O already in the kernel's hands to arrive. */
 const STEADY_TURNS = 8;
@@ -37,7 +38,30 @@ export interface SteadyState {
   readonly bytesHeld: () => number;
 }
 
+/**
+ * Chunks a compressor or decompressor is working on in the thread pool: work the server still has to do, which
+ * process.getActiveResourcesInfo() does not list (a server that compresses a whole file for a client that has gone
+ * is busy for seconds, its BrotliCompress alive; steady only once that is done, however fast the machine).
+ */
+let zlibChunksInFlight = 0;
+
+/** Counts every zlib stream's chunks from the call to its callback (which zlib makes on a destroy too). */
+export function countCompressionWork(): void {
+  const base = Object.getPrototypeOf(Object.getPrototypeOf(zlib.Gzip.prototype)) as { _transform: (chunk: unknown, encoding: unknown, callback: (...args: unknown[]) => void) => void };
+  const real = base._transform;
+  base._transform = function transform(this: unknown, chunk, encoding, callback) {
+    zlibChunksInFlight += 1;
+    let done = false;
+    return real.call(this, chunk, encoding, (...args: unknown[]) => {
+      if (!done) zlibChunksInFlight -= 1;
+      done = true;
+      callback(...args);
+    });
+  };
+}
+
 function ownWorkPending(): boolean {
+  if (zlibChunksInFlight > 0) return true;
   return process.getActiveResourcesInfo().some((kind) => kind === 'Timeout' || kind === 'Immediate' || kind.startsWith('FSReq') || kind === 'FileHandleCloseReq');
 }
 
