@@ -242,6 +242,12 @@ function firstBytesWait(call: string, release: () => void): void {
   for (const wake of firstBytesHold.wake.splice(0)) wake();
 }
 
+/** "a read of access-log.csv past its first 4 MiB, the file opened at scenarios/11-gzip-downloads/server.ts:20:22" */
+function readPastFirstBytes(fd: number, file: string): string {
+  const openedAt = descriptors.openedAt(fd);
+  return `a read of ${file} past its first ${firstBytesHold.afterBytes / (1024 * 1024)} MiB${openedAt ? `, the file opened at ${openedAt}` : ''}`;
+}
+
 function firstBytesSent(): void {
   firstBytesHold.sent = true;
   for (const wake of firstBytesHold.wake.splice(0)) wake();
@@ -370,7 +376,7 @@ fs.read = function read(fd: number, ...rest: unknown[]) {
   if (firstBytesHold.on && file !== undefined && typeof rest.at(-1) === 'function') {
     const bytesRead = firstBytesHold.readByDescriptor.get(fd) ?? 0;
     if (bytesRead >= firstBytesHold.afterBytes) {
-      firstBytesWait(`a read of ${file} past its first ${firstBytesHold.afterBytes / (1024 * 1024)} MiB`, () => read(fd, ...rest));
+      firstBytesWait(readPastFirstBytes(fd, file), () => read(fd, ...rest));
       return;
     }
     const callback = rest.pop() as (error: Error | null, bytes?: number, ...results: unknown[]) => void;
@@ -413,7 +419,7 @@ function diskForHandle(handle: fs.promises.FileHandle, file: unknown, flags: unk
   const realHandleRead = handle.read;
   handle.read = async function read(this: fs.promises.FileHandle, ...args: unknown[]) {
     while (firstBytesHold.on && (firstBytesHold.readByDescriptor.get(fd) ?? 0) >= firstBytesHold.afterBytes) {
-      await new Promise<void>((resolve) => firstBytesWait(`a read of ${name} past its first ${firstBytesHold.afterBytes / (1024 * 1024)} MiB`, resolve));
+      await new Promise<void>((resolve) => firstBytesWait(readPastFirstBytes(fd, name), resolve));
     }
     if (readsAfterHangUpLast && descriptors.openedIn(fd)?.ended !== undefined) {
       const answered = readsAfterHangUp.get(fd) ?? 0;

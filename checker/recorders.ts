@@ -348,6 +348,11 @@ export class DescriptorRecorder {
     return this.open.get(fd)?.madeIn;
   }
 
+  /** Where the learner's code opened `fd` ("scenarios/11-gzip-downloads/server.ts:19:16"), while it is open. */
+  openedAt(fd: number): string | null {
+    return this.open.get(fd)?.location ?? null;
+  }
+
   /** Say, beside `fd` while it stays open, why. */
   noteOpen(fd: number, note: string): void {
     const record = this.open.get(fd);

@@ -12,14 +12,16 @@
  * over a connection it keeps open. Guards against leaks a fix brings in: the
  * listeners left on that connection, and the compressors (Gzip, Deflate,
  * BrotliCompress) still alive after the traffic. Contract: the service
- * streams, in both branches (a client that pauses its download, plain or
- * gzipped, makes the server hold no more than 8 MiB more in Buffers, and the
- * log's first bytes go out before the server has read its first 4 MiB); a gzip
- * client gets a gzipped body that
+ * streams, in both branches (a client that pauses its download, plain,
+ * gzipped or as the iOS app, makes the server hold no more than 8 MiB more in
+ * Buffers, and the log's first bytes go out before the server has read its
+ * first 4 MiB, its first 12 MiB for a browser or the app, which may get
+ * Brotli); a gzip client gets a gzipped body that
  * gunzips to the exact file; a browser gets a body compressed in an encoding
- * it accepts that unpacks to the exact file; a client without gzip gets the
- * file as it is, with its length; HEAD answers with GET's headers and no
- * body; unknown names answer 404, names with a path 400.
+ * it accepts that unpacks to the exact file; a client without gzip, or that
+ * refuses it (gzip;q=0), gets the file as it is, with its length; HEAD
+ * answers with GET's headers and no body; unknown names answer 404, names
+ * with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
@@ -37,6 +39,8 @@ const ACCEPTS_GZIP = { 'accept-encoding': 'gzip' };
 const BROWSER = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 /** What the iOS app sends (Alamofire's default): it prefers Brotli. */
 const IOS_APP = { 'accept-encoding': 'br;q=1.0, gzip;q=0.9, deflate;q=0.8' };
+/** A client that refuses gzip (q=0: not acceptable) and takes the file as it is. */
+const REFUSES_GZIP = { 'accept-encoding': 'gzip;q=0, identity' };
 /** What `curl --compressed` sends, in a script that fetches the log: deflate first. */
 const CURL = { 'accept-encoding': 'deflate, gzip, br, zstd' };
 /** The four clients of each round that hang up: a dashboard's own fetch (gzip only), a browser tab, a phone and a script. */
@@ -60,16 +64,38 @@ const PAUSED_CLIENT_BYTES = 8 * MiB;
  * sends its header after the first chunk); one that reads the whole file to compress it in one go has sent none.
  */
 const FIRST_BYTES_WITHIN = 4 * MiB;
+/**
+ * Three quarters of the log, for a client the server may answer in Brotli (a browser, the iOS app). Streaming Brotli
+ * takes in twice its window before its first output byte (from quality 4 on; below it, 128 KiB at most): 8 MiB at its default
+ * 4 MiB window, less with a smaller one, the same on Node 20, 22 and 24 and on every machine (input bytes decide it,
+ * not time). A server that streams through it has sent its first bytes by then; one that reads the whole log to
+ * compress it in one go has sent none.
+ */
+const BROTLI_FIRST_BYTES_WITHIN = 12 * MiB;
 
 /**
  * The service streams even where the kernel would hide that it does not: a gzipped log, 2.8 MiB, fits whole in the
  * socket buffers of a client that pauses. Its first bytes must come before the server has read the whole file.
  */
-async function streamedDownload<T>(context: CheckContext, name: string, client: string, download: () => Promise<T>): Promise<T> {
-  const { waitedOn, result } = await context.readsWaitForFirstBytes(FIRST_BYTES_WITHIN, download);
+async function streamedDownload<T extends { readonly headers: Record<string, unknown> }>(
+  context: CheckContext,
+  name: string,
+  client: string,
+  within: number,
+  download: () => Promise<T>,
+): Promise<T> {
+  const { waitedOn, result } = await context.readsWaitForFirstBytes(within, download);
   if (waitedOn !== null) {
+    const encoding = result.headers['content-encoding'];
+    const sentAs = typeof encoding === 'string' ? `, sent as ${encoding},` : '';
+    const mib = (bytes: number): string => `${bytes / MiB} MiB`;
+    const waited = `GET /files/${name} from ${client}${sentAs} sent nothing until the server had read more than the first ${mib(within)} of the ${mib(fixtureSpec(name).bytes)} file (with the disk holding the rest back, it waited on ${waitedOn}, its answer not started)`;
+    const cost = `Each download then holds the whole file and its compressed copy in memory at once (8 clients loading the log: over 150 MiB), and its client waits for the last byte read before it gets the first`;
+    // Brotli with a window over 4 MiB (BROTLI_PARAM_LGWIN 23 or 24) takes in the whole log before its first byte too.
     context.breach(
-      `GET /files/${name} from ${client} sent nothing until the server had read more than the first ${FIRST_BYTES_WITHIN / MiB} MiB of the ${fixtureSpec(name).bytes / MiB} MiB file (with the disk holding the rest back, it waited on ${waitedOn}, its answer not started): it reads the whole file before it answers, to compress it in one go, instead of streaming it. Each download then holds the whole file and its compressed copy in memory at once (8 dashboards loading the log: over 150 MiB), and its client waits for the last byte read before it gets the first: pipe the file through createGzip() as it is read.`,
+      encoding === 'br' && !waitedOn.startsWith('readFile')
+        ? `${waited}: either it collects the file to compress it in one go, or it streams it through a Brotli compressor whose window is too large: Brotli takes in twice its window before its first output byte, and with BROTLI_PARAM_LGWIN above 22 (a window over 4 MiB) that is the whole log. ${cost}: stream the file through createBrotliCompress() at its default window.`
+        : `${waited}: it reads the whole file before it answers, to compress it in one go, instead of streaming it. ${cost}: pipe the file through the compressor (createGzip(), createBrotliCompress()) as it is read.`,
     );
   }
   return result;
@@ -124,8 +150,10 @@ const check: CheckSpec = {
     // can take whole from a client that pauses: the gzip branch is judged with a file that does not shrink.
     await pausedDownload(context, LOG, 'a client without gzip');
     await pausedDownload(context, RECORDING, 'a client that accepts gzip', ACCEPTS_GZIP);
+    // The iOS app prefers Brotli: a server that gives it Brotli streams that branch too.
+    await pausedDownload(context, RECORDING, 'the iOS app (Brotli first)', IOS_APP);
 
-    const gzipped = await streamedDownload(context, LOG, 'a client that accepts gzip', () => http.getAcceptingGzip(`/files/${LOG}`));
+    const gzipped = await streamedDownload(context, LOG, 'a client that accepts gzip', FIRST_BYTES_WITHIN, () => http.getAcceptingGzip(`/files/${LOG}`));
     if (gzipped.status !== 200) {
       breach(`GET /files/${LOG} from a client that accepts gzip answered ${gzipped.status} instead of 200.`);
     } else {
@@ -137,18 +165,30 @@ const check: CheckSpec = {
       if (gzipped.sha256 !== fixtureSha256(LOG)) breach(`GET /files/${LOG} from a gzip client did not unpack to the exact file (${gzipped.bytes} bytes instead of ${size}).`);
     }
 
-    const plain = await streamedDownload(context, LOG, 'a client without gzip', () => http.get(`/files/${LOG}`));
+    const plain = await streamedDownload(context, LOG, 'a client without gzip', FIRST_BYTES_WITHIN, () => http.get(`/files/${LOG}`));
     if (plain.status !== 200) breach(`GET /files/${LOG} from a client without gzip answered ${plain.status} instead of 200.`);
     else if (plain.headers['content-encoding'] !== undefined) breach(`GET /files/${LOG} from a client that does not accept gzip was sent as ${plain.headers['content-encoding']}.`);
     else if (plain.sha256 !== fixtureSha256(LOG) || plain.headers['content-length'] !== String(size)) {
       breach(`GET /files/${LOG} from a client without gzip was not the exact file with its content-length (${plain.bytes} bytes, content-length ${plain.headers['content-length'] ?? 'none'}).`);
     }
 
-    // A browser or the app may get any encoding it accepts, as long as it shrinks the log and unpacks to it.
+    // A client that refuses gzip (q=0) and accepts the file as it is does not accept gzip: it gets the plain file.
+    const refusesGzip = await http.getAcceptingGzip(`/files/${LOG}`, REFUSES_GZIP);
+    if (refusesGzip.status !== 200) breach(`GET /files/${LOG} from a client that refuses gzip (accept-encoding: ${REFUSES_GZIP['accept-encoding']}) answered ${refusesGzip.status} instead of 200.`);
+    else if (refusesGzip.headers['content-encoding'] !== undefined || refusesGzip.headers['content-length'] !== String(size) || refusesGzip.sha256 !== fixtureSha256(LOG)) {
+      breach(
+        `GET /files/${LOG} from a client that refuses gzip (accept-encoding: ${REFUSES_GZIP['accept-encoding']}; q=0 means "not acceptable") was sent as ${refusesGzip.headers['content-encoding'] ?? 'it is'}, content-length ${refusesGzip.headers['content-length'] ?? 'none'}, instead of the exact file with its content-length (${size}): a client that does not accept gzip gets the file as it is. Ask Express which encoding the client accepts (req.acceptsEncodings('gzip', 'identity')), which reads the q-values, rather than looking for the word gzip in the header.`,
+      );
+    }
+
+    // A browser or the app may get any encoding it accepts, as long as it shrinks the log and unpacks to it, and
+    // streams it: Brotli, which the app prefers, sends its first bytes later than gzip does, but long before the end.
     for (const [client, headers] of [['a browser', BROWSER], ['the iOS app', IOS_APP]] as const) {
       const accepted = headers['accept-encoding'];
       const acceptedEncodings = accepted.split(',').map((entry) => entry.split(';')[0]!.trim());
-      const compressed = await http.getAcceptingGzip(`/files/${LOG}`, headers);
+      const compressed = await streamedDownload(context, LOG, `${client} (accept-encoding: ${accepted})`, BROTLI_FIRST_BYTES_WITHIN, () =>
+        http.getAcceptingGzip(`/files/${LOG}`, headers),
+      );
       const encoding = compressed.headers['content-encoding'];
       if (compressed.status !== 200) {
         breach(`GET /files/${LOG} from ${client} (accept-encoding: ${accepted}) answered ${compressed.status} instead of 200.`);
