@@ -43,7 +43,19 @@ export const NEVER_ANSWERS: ReadonlySet<CouldNotCheckReason> = new Set(['connect
  *   sliced string (and the whole log behind it); Node 24's answers a flat copy (%DebugPrint: [String], not
  *   SLICED_ONE_BYTE_STRING_TYPE), so there it is a fix.
  * - 07's half-fix-contract-filehandle-webstream pipes into `Writable.toWeb(res)`, which ignored backpressure up to
- *   Node 22 (nodejs/node#62986): on Node 24 it streams as it should, and passes.
+ *   Node 22 (nodejs/node#62986): on Node 24 it streams as it should, and passes. So does 08's half-fix-web-towritable
+ *   (a client that reads nothing: 0.8 MiB held on Node 24, 20 MiB on Node 22).
+ * - 08's alternative-socket-drain waits for 'drain' only when `res.socket.writableLength > 0` right after res.write():
+ *   up to Node 22 the write is in the socket's buffer by then; Node 24's response keeps the chunks of a corked write
+ *   in its own buffer (socket.writableLength 0, res.writableLength 100140 after a 100 kB write), so it never waits
+ *   and queues the whole export.
+ * - 08's half-fix-readable-from-all-lines pipes 180,000 lines, one small string each, into the response: Node 24.22
+ *   never emits 'drain' for a response fed small strings with accents (writableNeedDrain stays true with
+ *   writableLength 0; 20,000 writes of "Müller, Köln, 12.34" waiting for 'drain' stop at 64 kB, and the same in
+ *   ASCII ends), so the export never ends, for a fast client too: the check cannot measure past it.
+ * - 09's half-fix-both-web-streams-default-strategy pipes Readable.toWeb(req) into Writable.toWeb(file): on Node 24
+ *   both hold back (a client can push 5 MiB at a sink that never finishes a write, 53 MiB on Node 20), and pipeTo
+ *   rejects (ECONNRESET) for a request aborted before its body instead of resolving, so nothing empty is committed.
  */
 export const VERDICT_FROM_NODE: Readonly<Record<string, { readonly from: number; readonly expected: Expected }>> = {
   '02-file-change-listener/alternative-await-finished.ts': { from: 24, expected: 'fail on memory' },
@@ -52,6 +64,10 @@ export const VERDICT_FROM_NODE: Readonly<Record<string, { readonly from: number;
   '07-aborted-downloads/alternative-pipeline-callback.ts': { from: 24, expected: 'fail on memory' },
   '07-aborted-downloads/alternative-stream-promises-pipeline.ts': { from: 24, expected: 'fail on memory' },
   '07-aborted-downloads/half-fix-contract-filehandle-webstream.ts': { from: 24, expected: 'pass' },
+  '08-csv-export/alternative-socket-drain.ts': { from: 24, expected: 'fail on memory' },
+  '08-csv-export/half-fix-readable-from-all-lines.ts': { from: 24, expected: 'never answers' },
+  '08-csv-export/half-fix-web-towritable.ts': { from: 24, expected: 'pass' },
+  '09-upload-endpoint/half-fix-both-web-streams-default-strategy.ts': { from: 24, expected: 'pass' },
 };
 
 /** The verdict the variant `file` of `folder` must get on the Node running this, when Node decides it; else null. */

@@ -612,7 +612,7 @@ const sampler = new PeakSampler({ bufferedBytes, collectGarbage });
 
 /** Wait until the server has done all it can without its slow client or disk, and read its memory then. */
 async function steadyReading(): Promise<boolean> {
-  const steady = await untilSteady({ responses: () => openResponses, bytesHeld: () => slowDisk.bytesHeld });
+  const steady = await untilSteady({ responses: () => openResponses, bytesHeld: () => slowDisk.bytesHeld, bytesQueued: bufferedBytes });
   sampler.sampleCollected();
   return steady;
 }

@@ -16,7 +16,12 @@
  * in what the server did, not in time that passed: 3 s of waiting with
  * nothing to do (the event loop idle), or 3 s of the process's CPU time. A
  * busy machine that gives the server less of its CPU stretches the wait; it
- * does not cut the server's work short.
+ * does not cut the server's work short. Past that bound, a server that
+ * still queues bytes toward clients that read nothing (a timer that writes
+ * on whether or not 'drain' came) is waited for while it keeps doing so, until
+ * it has queued QUEUED_GOAL_BYTES more than when the wait began: what it
+ * would queue in the end, given a client slow enough, then shows in its
+ * memory by a wide margin, however long its timer.
  */
 import type http from 'node:http';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
@@ -31,11 +36,19 @@ const STEADY_BOUND_MS = 3_000;
 /** Past this, on a machine so busy that the server hardly runs, the state is taken as it is all the same. */
 export const STEADY_WALL_CAP_MS = 25_000;
 
+/** Past the bound, a server still queuing toward clients that read nothing is waited for until it queued this much (beyond a few pages of any export). */
+const QUEUED_GOAL_BYTES = 4 * 1024 * 1024;
+/** Still queuing: at least this many more bytes queued within each QUEUING_GAP_MS of the event loop's idle time (a heartbeat's few bytes are not). */
+const QUEUING_BYTES = 16 * 1024;
+const QUEUING_GAP_MS = 1_500;
+
 export interface SteadyState {
   /** Responses in flight, each with its request (`response.req`). */
   readonly responses: () => Iterable<http.ServerResponse>;
   /** Bytes the slow party holds back (writes waiting for the disk): progress the server makes shows here too. */
   readonly bytesHeld: () => number;
+  /** Bytes written toward clients and not yet taken by them: a server that keeps adding to them is waited for past the bound. */
+  readonly bytesQueued?: () => number;
 }
 
 /**
@@ -107,12 +120,24 @@ function boundReached(since: { cpu: NodeJS.CpuUsage; loop: EventLoopUtilization;
   );
 }
 
-/** Resolves true once the server is steady, or false at the bound. */
+/** Resolves true once the server is steady, or false at the bound (later for a server still queuing toward its clients). */
 export async function untilSteady(state: SteadyState): Promise<boolean> {
   const since = { cpu: process.cpuUsage(), loop: performance.eventLoopUtilization(), wall: performance.now() };
+  const queued = state.bytesQueued ?? ((): number => 0);
+  const queuedAtStart = queued();
+  let lastQueuing = { bytes: queuedAtStart, loop: since.loop };
+  const stillQueuing = (): boolean => {
+    const bytes = queued();
+    if (bytes >= lastQueuing.bytes + QUEUING_BYTES) lastQueuing = { bytes, loop: performance.eventLoopUtilization() };
+    return (
+      bytes - queuedAtStart < QUEUED_GOAL_BYTES &&
+      performance.eventLoopUtilization(lastQueuing.loop).idle < QUEUING_GAP_MS &&
+      performance.now() - since.wall < STEADY_WALL_CAP_MS
+    );
+  };
   let previous = '';
   let unchanged = 0;
-  while (!boundReached(since)) {
+  while (stillQueuing() || !boundReached(since)) {
     if (!candidate(state)) {
       unchanged = 0;
       previous = '';

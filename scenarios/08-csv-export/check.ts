@@ -5,8 +5,10 @@
  * not grow: the server's memory (heap and external) above its baseline,
  * read at those moments and sampled in between (a streaming server holds a
  * few pages; a heap snapshot after the traffic cannot see it, the memory is
- * gone by then). How fast the machine is changes nothing: the client waits
- * for the server's state, not for a clock.
+ * gone by then); a server whose timer keeps queuing pages while the client
+ * reads nothing is waited for until it has queued 4 MiB more. How fast the
+ * machine is changes nothing: the client waits for the server's state, not
+ * for a clock.
  * Contract: every export arrives byte-exact (compared by SHA-256 with the CSV
  * this check computes), as text/csv, also after clients hung up halfway
  * through theirs, and then with more exports at once than any sensible limit

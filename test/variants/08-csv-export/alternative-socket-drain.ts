@@ -3,6 +3,9 @@
  * Intended: wait for the socket's 'drain' when it has anything queued
  * Actually: works: one page at most sits in the socket buffer
  * Proof:    t08: peak buffered 0.07 MiB, byte-exact, hangups clean
+ * Node 24: a real leak (23.5 MiB): its response keeps a corked write's chunks in its own buffer, so
+ *   res.socket.writableLength is 0 right after res.write() and the loop never waits; the check FAILs it there
+ *   (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 /**
  * The shop's back office. Accounting downloads a year of orders as CSV for

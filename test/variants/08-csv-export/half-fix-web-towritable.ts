@@ -9,6 +9,8 @@
  * Actually: on Node 20.20 Writable.toWeb(ServerResponse) does not hold back pipeTo (a bare test showed 16444 pulls of 64 KiB in 300 ms against a socket that read nothing, with res.writableNeedDrain true), so the generator runs far ahead.
  * Proof: csv08.mjs: peak 24.4 MiB, and 22.4 MiB still held after 8 aborted downloads. sha ok.
  * Check: FAIL (20.4 MiB). Correct verdict.
+ * On Node 24 Writable.toWeb(res) holds pipeTo back (nodejs/node#62986): 0.8 MiB held, the check PASSes it, rightly
+ *   (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import { Writable } from 'node:stream';

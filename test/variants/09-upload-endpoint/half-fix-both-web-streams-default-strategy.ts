@@ -10,6 +10,9 @@
  * upload is committed as a complete (empty) hung-up-early.mp4.
  * Check: FAIL on both (peak ~73 MiB; "hung-up-early.mp4 is still in the uploads folder after its upload was dropped
  * by the client before its first byte"): half-fix-both-*.
+ * On Node 24 both halves are fixed by Node: the web streams hold back (a client pushes 5 MiB at a stalled sink, not
+ * 53), and pipeTo() rejects (ECONNRESET) for a request aborted before its body; the check PASSes it there, rightly
+ * (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 /**
  * Lecture recordings for the course platform. Teachers upload their videos
