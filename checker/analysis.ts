@@ -8,7 +8,7 @@ import core from '@memlab/core';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
 import { bornAfter } from './heap-ids.ts';
 import { pathSignature, readablePath } from './trace.ts';
-import type { HeapMeasure, RetainerPath } from './types.ts';
+import type { HeapMeasure, RetainerPath, TrafficHeap } from './types.ts';
 
 /** The heap after the traffic, and where the traffic began in V8's numbering. */
 export interface HeapAfterTraffic {
@@ -52,10 +52,11 @@ export async function analyseHeap(heap: HeapAfterTraffic, measures: readonly Hea
   // Paths are shown for a measure over its bar only: a heap where every measure passes is read without them (a fifth of the time).
   const snapshot = await readHeap(heap.snapshot, { paths: false });
   const selected = measures.map(() => [] as IHeapNode[]);
+  const traffic: TrafficHeap = { bornDuringTraffic: (node) => bornAfter(node.id, heap.baselineHighestId) };
   snapshot.nodes.forEach((node) => {
     if (!bornAfter(node.id, heap.baselineHighestId)) return;
     measures.forEach((measure, index) => {
-      if (measure.select.matches(node)) selected[index]!.push(node);
+      if (measure.select.matches(node, traffic)) selected[index]!.push(node);
     });
   });
   const counted = selected.map(outermost);

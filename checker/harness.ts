@@ -657,6 +657,25 @@ async function settle(): Promise<void> {
 }
 
 /**
+ * Once the resources are read, before the heap is: the WeakRefs a check keeps
+ * full let go of what has closed and a registry of the learner's watches, and
+ * that registry's clean-ups run when the collector takes it (see KeptWeakRefs,
+ * FinalizerRecorder).
+ */
+async function letGoOfClosed(): Promise<void> {
+  weakRefs.letGoOfClosed((target) => finalizers.registers(target));
+  finalizers.letGoOfClosed();
+  // What deref() answered stays alive until the turn ends: collect in the next one. A registry's clean-ups then run in a
+  // task of their own after the collection.
+  await nextTurn();
+  collectGarbage();
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    await nextTurn();
+  }
+}
+
+/**
  * Have V8 number every object alive now, and answer the highest number. Only
  * the ids column is read, as the snapshot streams by; a learner who keeps the
  * snapshots gets the file, read back for its ids.
@@ -670,6 +689,7 @@ async function numberHeap(file: string | undefined): Promise<number> {
 async function run(command: HarnessCommand): Promise<unknown> {
   switch (command.type) {
     case 'snapshot':
+      if (command.letGoOfClosed && strict) await letGoOfClosed();
       collectGarbage();
       return v8.writeHeapSnapshot(command.file);
     case 'number-heap':

@@ -19,7 +19,8 @@ export type HarnessEvent =
   | { type: 'reply'; id: number; ok: false; message: string };
 
 export type HarnessCommand =
-  | { type: 'snapshot'; file: string }
+  /** With `letGoOfClosed`, once the resources are read: a kept WeakRef to what has closed is left weak first (see KeptWeakRefs). */
+  | { type: 'snapshot'; file: string; letGoOfClosed?: boolean }
   /** Number the live objects (a snapshot, written to `file` if given); the reply is the highest heap object id. */
   | { type: 'number-heap'; file?: string }
   | { type: 'gc' }

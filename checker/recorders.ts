@@ -831,43 +831,96 @@ export const WITHHELD_CLEANUP = 'clean-up left to a FinalizationRegistry, which 
  */
 export class FinalizerRecorder {
   private readonly withheld: HeldResource[] = [];
+  /** The learner's registrations whose target is still alive, to let a closed target's clean-up run (see letGoOfClosed). */
+  private readonly registered: Array<{ readonly target: WeakRef<WeakKey>; readonly registration: Registration }> = [];
+  private readonly targets = new WeakSet<WeakKey>();
 
   constructor(private readonly learnerFolder: string) {}
 
   install(): void {
     const recorder = this;
     const Real = globalThis.FinalizationRegistry;
-    interface Registration {
-      readonly serial: number;
-      readonly location: string | null;
-      readonly heldValue?: unknown;
-    }
     class FinalizationRegistry<T> extends Real<T> {
       constructor(cleanup: (heldValue: T) => void) {
         if (typeof cleanup !== 'function') throw new TypeError('FinalizationRegistry: cleanup must be callable');
-        // The learner's clean-ups are never called; a library's (one registered with no line of the learner's on the
-        // stack, such as fetch's) run as they would.
+        // The learner's clean-ups are never called, but for a target that had closed (see letGoOfClosed); a library's
+        // (one registered with no line of the learner's on the stack, such as fetch's) run as they would.
         super(((registration: Registration) => {
           if (registration.location === null) cleanup(registration.heldValue as T);
-          else recorder.withheld.push({ key: `#${registration.serial}`, what: WITHHELD_CLEANUP, location: registration.location });
+          else if (registration.closed && (registration.heldValue !== undefined || !registration.heldRef || registration.heldRef.deref() !== undefined)) {
+            cleanup((registration.heldRef?.deref() ?? registration.heldValue) as T);
+          } else recorder.withheld.push({ key: `#${registration.serial}`, what: WITHHELD_CLEANUP, location: registration.location });
         }) as unknown as (heldValue: T) => void);
       }
 
       override register(target: WeakKey, heldValue: T, unregisterToken?: WeakKey): void {
         if (Object.is(target, heldValue)) throw new TypeError('FinalizationRegistry.prototype.register: target and holdings must not be same');
         const location = currentLocation(recorder.learnerFolder);
-        // What the learner's would have been given is not kept: what it holds stays theirs to hold.
-        const registration: Registration = { serial: ++serial, location, ...(location === null ? { heldValue } : {}) };
+        // What the learner's would have been given is not kept (an object, weakly): what it holds stays theirs to hold.
+        const held = location === null ? { heldValue } : typeof heldValue === 'object' && heldValue !== null ? { heldRef: new RealWeakRef(heldValue as WeakKey) } : typeof heldValue === 'function' ? { heldRef: new RealWeakRef(heldValue as WeakKey) } : { heldValue };
+        const registration: Registration = { serial: ++serial, location, closed: false, ...held };
+        if (location !== null) {
+          recorder.registered.push({ target: new RealWeakRef(target), registration });
+          recorder.targets.add(target);
+        }
         super.register(target, registration as unknown as T, unregisterToken);
       }
     }
     globalThis.FinalizationRegistry = FinalizationRegistry as FinalizationRegistryConstructor;
   }
 
+  /**
+   * Before the heap is read, once every resource is let go of: the clean-up of
+   * a target that has closed (a stream, a response, a cleared timer) may run
+   * when the collector takes it. Nothing held open waits on it any more, so
+   * what it does (forget an entry of a status page) is what the service does
+   * whenever its collector comes; what it would let go of that was open, the
+   * check has read already.
+   */
+  letGoOfClosed(): void {
+    for (let i = this.registered.length - 1; i >= 0; i--) {
+      const { target, registration } = this.registered[i]!;
+      const alive = target.deref();
+      if (alive === undefined) this.registered.splice(i, 1);
+      else if (hasClosed(alive)) {
+        registration.closed = true;
+        this.registered.splice(i, 1);
+      }
+    }
+  }
+
+  /** Whether the learner's code registered `target` with a registry: its clean-up, not the check, lets go of what tracks it. */
+  registers(target: unknown): boolean {
+    return typeof target === 'object' && target !== null && this.targets.has(target);
+  }
+
   /** Clean-ups that would have run by now, each with the line that registered it. */
   held(): HeldResource[] {
     return [...this.withheld];
   }
+}
+
+interface Registration {
+  readonly serial: number;
+  readonly location: string | null;
+  readonly heldValue?: unknown;
+  /** An object the learner's clean-up would be given, held weakly. */
+  readonly heldRef?: WeakRef<WeakKey>;
+  /** Its target had closed when the check let go of closed targets: its clean-up may run. */
+  closed: boolean;
+}
+
+/**
+ * Whether what a request held open has closed: a stream or a response
+ * (`closed`), a FileHandle (no descriptor), a timer cleared or run out.
+ * Anything else (an AbortSignal, an emitter of the service's) never is.
+ */
+export function hasClosed(target: unknown): boolean {
+  if (typeof target !== 'object' || target === null) return false;
+  const kind = (target as object).constructor?.name;
+  if (kind === 'Timeout' || kind === 'Immediate') return (target as { _destroyed?: boolean })._destroyed === true;
+  if (kind === 'FileHandle') return (target as { fd?: number }).fd === -1;
+  return (target as { closed?: unknown }).closed === true;
 }
 
 /** What a kept WeakRef is, as a failing measure lists it beside what stayed. */
@@ -887,6 +940,8 @@ export function keptWeakRef(target: string): string {
  */
 export class KeptWeakRefs {
   private readonly made: Array<{ readonly serial: number; readonly what: string; readonly location: string | null; readonly ref: WeakRef<object> }> = [];
+  /** Lets go of a kept WeakRef's target, if it has closed (set when installed). */
+  private letGo: ((ref: object, registered: (target: unknown) => boolean) => boolean) | null = null;
 
   constructor(private readonly learnerFolder: string) {}
 
@@ -895,7 +950,15 @@ export class KeptWeakRefs {
     const Real = RealWeakRef;
     class WeakRef<T extends WeakKey> extends Real<T> {
       /** The target, held: a heap snapshot's path to it runs through the learner's WeakRef. */
-      readonly #kept: T | undefined;
+      #kept: T | undefined;
+
+      static {
+        recorder.letGo = (ref, registered) => {
+          if (!(#kept in ref) || !hasClosed(ref.#kept) || !registered(ref.#kept)) return false;
+          ref.#kept = undefined;
+          return true;
+        };
+      }
 
       constructor(target: T) {
         super(target);
@@ -911,6 +974,24 @@ export class KeptWeakRefs {
     }
     Object.defineProperty(WeakRef, 'name', { value: 'WeakRef' });
     globalThis.WeakRef = WeakRef as WeakRefConstructor;
+  }
+
+  /**
+   * Before the heap is read, once every resource is let go of: a kept WeakRef
+   * whose target has closed (a destroyed stream, a closed response, a cleared
+   * timer) and that a registry of the learner's watches (`registered`: its
+   * clean-up is what forgets the WeakRef, as a status page's Set of them does)
+   * is left weak, as the language has it. Nothing held open depends on the
+   * collector any more; code that polls it to let go of a file or a timer has
+   * been read already, with its WeakRefs kept. One no registry watches stays
+   * kept: nothing would forget it once empty (a Set of them pruned only when
+   * some event comes grows by one per request).
+   */
+  letGoOfClosed(registered: (target: unknown) => boolean): void {
+    for (let i = this.made.length - 1; i >= 0; i--) {
+      const ref = this.made[i]!.ref.deref();
+      if (!ref || this.letGo?.(ref, registered)) this.made.splice(i, 1);
+    }
   }
 
   /** The kept WeakRefs still alive (one dropped takes its target with it), each with the line that made it. */

@@ -136,7 +136,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const first = await running.probe();
     const settledFirst = resourcesSettled(resourceMeasures, before, first);
     const heap = { snapshot: workspace.snapshot('final'), baselineHighestId };
-    if (takeSnapshots) await snapshot(running, heap.snapshot);
+    // Resources all let go of: what has closed no longer needs a WeakRef kept full (see KeptWeakRefs), and the heap is read as the language has it.
+    if (takeSnapshots) await snapshot(running, heap.snapshot, settledFirst);
     // memlab reads the heap in its thread while the resources get the rest of their time and the server answers the contract: two cores at work.
     let findingsReady = analyser ? analyser.analyse(options.checkFile, heap) : Promise.resolve([]);
     const after = settledFirst ? first : await probeSettledResources(running, before, resourceMeasures, settledAt + RELEASE_WAIT_MS);
@@ -147,7 +148,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
         await analyser.stop();
         analyser = AnalysisThread.forCheck(options.checkFile);
       }
-      await snapshot(running, heap.snapshot);
+      await snapshot(running, heap.snapshot, true);
       findingsReady = analyser.analyse(options.checkFile, heap);
     }
 
@@ -462,8 +463,8 @@ export async function settle(server: ServerProcess): Promise<void> {
   }
 }
 
-async function snapshot(server: ServerProcess, file: string): Promise<void> {
-  await server.command({ type: 'snapshot', file }, TIMEOUTS.snapshotMs);
+async function snapshot(server: ServerProcess, file: string, letGoOfClosed = false): Promise<void> {
+  await server.command({ type: 'snapshot', file, letGoOfClosed }, TIMEOUTS.snapshotMs);
 }
 
 /** Have V8 number the server's live objects; the highest number marks where the traffic begins. Written to `file` when kept. */

@@ -3,10 +3,12 @@
  * the scenario's leak. memlab's default filter is made for browsers and finds
  * nothing in a Node server; every measure names its objects explicitly.
  */
-import type { IHeapNode } from '@memlab/core';
+import http from 'node:http';
+import net from 'node:net';
+import type { IHeapEdge, IHeapNode } from '@memlab/core';
 import { formatBytes } from './format.ts';
 import { functionBehind, isHarnessFile, isPlumbing, keptByModuleStateOf, nearestScope, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
-import type { HeapSelector } from './types.ts';
+import type { HeapSelector, TrafficHeap } from './types.ts';
 
 /** ArrayBuffers (the memory behind Buffers and typed arrays) that retain at least `minBytes`. */
 export function arrayBuffers(minBytes: number): HeapSelector {
@@ -73,7 +75,7 @@ export function anyOf(...selectors: readonly HeapSelector[]): HeapSelector {
   const describe = selectors.length > 1 ? `${selectors.slice(0, -1).map((selector) => selector.describe).join(', ')} and ${selectors.at(-1)!.describe}` : (selectors[0]?.describe ?? 'nothing');
   return {
     describe,
-    matches: (node) => selectors.some((selector) => selector.matches(node)),
+    matches: (node, traffic) => selectors.some((selector) => selector.matches(node, traffic)),
   };
 }
 
@@ -114,7 +116,121 @@ export function keptByTheChecker(node: IHeapNode): boolean {
 export function keptByModuleState(describe: string): HeapSelector {
   return {
     describe,
-    matches: (node) => node.type === 'object' && !isPlumbing(node) && !node.name.startsWith('system /') && keptByModuleStateOf(node) !== null,
+    matches: (node, traffic) => node.type === 'object' && !isPlumbing(node) && !node.name.startsWith('system /') && keptByModuleStateOf(node, undefined, madeBeforeThe(traffic)) !== null,
+  };
+}
+
+/** A scope made before the traffic (when the modules loaded, or during the warmup), when the heap tells. */
+function madeBeforeThe(traffic: TrafficHeap | undefined): ((scope: IHeapNode) => boolean) | undefined {
+  return traffic ? (scope) => !traffic.bornDuringTraffic(scope) : undefined;
+}
+
+/**
+ * How many entries a collection's storage has room for, from its size in the
+ * snapshot: 8-byte slots after a 16-byte header. An array's elements take a
+ * slot each; a Map's table starts with three counts and takes half a bucket
+ * and a slot per key, value and link for each entry (a Set's, no value); an
+ * object used as a dictionary (`counts[id] = n`, `byName[name] = …`) has its
+ * elements or properties in a hash table of three slots per entry after four
+ * or five counts (taken at that, the room of one still in fast mode is
+ * underestimated, never over). V8 leaves small numbers out of a snapshot, so
+ * a collection of them shows no entry, only its room.
+ */
+function roomOf(storage: IHeapNode, edge: IHeapEdge): number {
+  const collection = edge.fromNode;
+  if (edge.name_or_index === 'table') return (storage.self_size - 16 - 3 * 8) / (8 * (collection.name === 'Map' ? 3.5 : 2.5));
+  if (collection.name === 'Array' && edge.name_or_index === 'elements') return (storage.self_size - 16) / 8;
+  return (storage.self_size - 16 - 5 * 8) / (3 * 8);
+}
+
+/** The storage edge of a collection (a Map's or Set's table, an array's or object's elements, an object's properties), or null. */
+function storageEdge(node: IHeapNode): IHeapEdge | null {
+  if (node.type !== 'array') return null;
+  return (
+    node.referrers.find((edge) => {
+      const from = edge.fromNode;
+      if (from.type !== 'object' || isPlumbing(from) || from.name.startsWith('system /')) return false;
+      if (edge.name_or_index === 'table') return from.name === 'Map' || from.name === 'Set';
+      return edge.name_or_index === 'elements' || edge.name_or_index === 'properties';
+    }) ?? null
+  );
+}
+
+/**
+ * The storage of a collection the service's module-level variables hold
+ * (a Map, a Set, an array, or a plain object used as one: `bytesSent[id] =
+ * n`), grown during the traffic past room for `room` entries: it kept
+ * something of requests that were over (an id and its bytes sent, a time
+ * per abort), whatever the entries are, numbers included, which a snapshot
+ * does not show. One per collection: an object counts its elements, or its
+ * named properties when its elements have not grown. A module variable kept
+ * by a factory's scope (`const tracker = makeTracker()`) counts as one.
+ */
+export function collectionsGrownPast(room: number, during = 'the traffic'): HeapSelector {
+  return {
+    describe: `tables (one per Map, Set, array or object your module-level variables hold) grown during ${during} to room for more than ${room} entries,`,
+    matches: (node, traffic) => {
+      const edge = storageEdge(node);
+      if (!edge || roomOf(node, edge) <= room) return false;
+      const collection = edge.fromNode;
+      if (edge.name_or_index === 'properties') {
+        const elements = collection.references.find((other) => other.name_or_index === 'elements' && other.type === 'internal');
+        if (elements && elements.toNode.type === 'array' && roomOf(elements.toNode, elements) > room) return false;
+      }
+      return isServiceFile(keptByModuleStateOf(collection, undefined, madeBeforeThe(traffic)));
+    },
+  };
+}
+
+/**
+ * Names of what Node itself puts on a connection's socket (net's fields, the
+ * HTTP server's parser and listener wrappers, its symbols), as a snapshot
+ * names a property: "<symbol kBuffer>" for Symbol(kBuffer). Read from a socket
+ * an HTTP server is given here, so they are this Node's; with the methods of
+ * a socket and an emitter, which libraries and the checker wrap on it.
+ */
+let nodeSocketKeys: Set<string> | null = null;
+function socketPropertiesOfNode(): Set<string> {
+  if (nodeSocketKeys) return nodeSocketKeys;
+  const names = new Set<string>(['_httpMessage', '_consuming', '_requestsCount', 'timeout']);
+  const socket = new net.Socket();
+  new http.Server().emit('connection', socket);
+  for (const key of Reflect.ownKeys(socket)) names.add(typeof key === 'symbol' ? `<symbol ${key.description ?? ''}>` : key);
+  socket.destroy();
+  for (let prototype: object | null = net.Socket.prototype; prototype && prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+    for (const key of Reflect.ownKeys(prototype)) names.add(typeof key === 'symbol' ? `<symbol ${key.description ?? ''}>` : key);
+  }
+  nodeSocketKeys = names;
+  return names;
+}
+
+/**
+ * Objects, strings and numbers that only a client's connection keeps, through
+ * a property the service's code put on its socket (`req.socket.history`, a
+ * Symbol of its own), not one of Node's: a record per request on a
+ * connection kept open grows for as long as the client keeps it, hours for
+ * a browser or a proxy's pool. Node's own (its parser, buffers, listeners)
+ * are left out, and listeners are the listeners measure's.
+ */
+export function keptByConnections(describe = 'objects your code hung on a client\'s connection (a property of its socket)'): HeapSelector {
+  return {
+    describe,
+    matches: (node) => {
+      if (isPlumbing(node) || node.name.startsWith('system /') || node.type === 'closure' || node.type === 'object shape') return false;
+      if (node.type !== 'object' && node.type !== 'heap number' && !(node.isString && !node.referrers.some((edge) => edge.fromNode.isString))) return false;
+      let inner = node;
+      let dominator = node.dominatorNode;
+      for (let depth = 0; dominator && depth < 10_000; depth++) {
+        if (dominator.type === 'object' && dominator.name === 'Socket' && dominator.getReference('server', 'property')) {
+          const edge = dominator.references.find((candidate) => candidate.toNode.id === inner.id && candidate.type === 'property');
+          return edge !== undefined && !socketPropertiesOfNode().has(String(edge.name_or_index));
+        }
+        if (dominator.name === 'system / Context' || dominator.dominatorNode?.id === dominator.id) return false;
+        inner = dominator;
+        dominator = dominator.dominatorNode;
+      }
+      return false;
+    },
   };
 }
 

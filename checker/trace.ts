@@ -275,15 +275,21 @@ function exportedAs(node: IHeapNode, root: string): Omit<Start, 'index'> | null 
  * too: what hangs from `app.locals` is that module's state). Null when that
  * nearest scope is a function's (a request's closure: other measures judge
  * those), the checker's or a library's, or when nothing of a learner's
- * module dominates it.
+ * module dominates it. With `madeAtLoad`, a function's scope it accepts
+ * (one made before the traffic) passes the question on to what keeps it.
  */
-export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT): string | null {
+export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT, madeAtLoad?: (scope: IHeapNode) => boolean, depth = 0): string | null {
   // An object a module-level variable holds that Node holds too (the app, which the server calls): what only it keeps is that module's state.
   let holder: string | null = null;
   const scope = nearestScope(node, { exports: true, stopAt: (dominator) => (holder = moduleVariableHolding(dominator, root)) !== null });
   if (holder) return holder;
   if (!scope) return null;
-  if (scope.name === 'system / Context') return isModuleScope(scope) ? learnerVisibleFile(scriptOfContext(scope), root) : null;
+  if (scope.name === 'system / Context') {
+    if (isModuleScope(scope)) return learnerVisibleFile(scriptOfContext(scope), root);
+    // A function's scope made before the traffic (a factory's, `const tracker = makeTracker()`) that module state keeps is
+    // that module's state too; one made per request is not.
+    return madeAtLoad?.(scope) && depth < 8 ? keptByModuleStateOf(scope, root, madeAtLoad, depth + 1) : null;
+  }
   return learnerVisibleFile(exportOfCell(scope)!.file, root);
 }
 

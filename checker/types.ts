@@ -11,7 +11,14 @@ import type { HttpClient } from './traffic.ts';
 export interface HeapSelector {
   /** Plural noun phrase the learner reads: "Buffers of 64 KiB or more". */
   readonly describe: string;
-  readonly matches: (node: IHeapNode) => boolean;
+  /** With `traffic`, the selector may tell what the traffic made from what was there before it (a scope made at load). */
+  readonly matches: (node: IHeapNode, traffic?: TrafficHeap) => boolean;
+}
+
+/** The heap after the traffic, as a selector may ask about it. */
+export interface TrafficHeap {
+  /** Born during the traffic (numbered after the baseline snapshot), not when the modules loaded or warmed up. */
+  readonly bornDuringTraffic: (node: IHeapNode) => boolean;
 }
 
 /** A measure whose figure comes from the heap diff: objects allocated during the traffic and still retained. */

@@ -12,18 +12,17 @@
  * downloads in flight that forgets only those that finish), a record of one
  * kept by a module-level variable or an object it holds (app.locals), or a
  * module-level collection grown past the downloads in flight (a Map of
- * numbers by download id, an array of times: no object per entry).
+ * numbers by download id, an object used as one, an array of times: no object
+ * per entry), or a record per download hung on a connection kept open.
  * Contract: complete downloads are byte-exact with the right type and length;
  * a video is streamed, not held whole in memory while its player pauses;
  * unknown names answer 404, names with a path 400.
  */
-import type { IHeapNode } from '@memlab/core';
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { instancesOf, keptByModuleState } from '../../checker/select.ts';
+import { collectionsGrownPast, instancesOf, keptByConnections, keptByModuleState } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
-import { keptByModuleStateOf } from '../../checker/trace.ts';
-import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
+import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
 const VIDEO = 'video-1.mp4';
@@ -47,40 +46,10 @@ const PAUSED_PLAYER_BYTES = 8 * MiB;
  * Room for the downloads in flight at once, in a collection that tracks them:
  * the traffic never has more than six (four players that hang up at once,
  * and one or two closing), a Map's table has room for 16 entries once it has
- * held five or six, and an array's storage 17 from its first element.
+ * held five or six, an array's storage 17 from its first element, and an
+ * object used as a dictionary 16 (see collectionsGrownPast).
  */
 const ROOM_FOR_DOWNLOADS_IN_FLIGHT = 17;
-
-/**
- * How many entries a Map's, Set's or array's storage has room for, from its
- * size in the snapshot: 8-byte slots after a 16-byte header; a Map's table
- * starts with three counts and takes half a bucket and a slot per key, value
- * and link for each entry (a Set's, no value). V8 leaves numbers and flags out
- * of a snapshot, so a collection of them shows no entry, only its room.
- */
-function roomOf(storage: IHeapNode, collection: IHeapNode): number {
-  if (collection.name === 'Array') return (storage.self_size - 16) / 8;
-  return (storage.self_size - 16 - 3 * 8) / (8 * (collection.name === 'Map' ? 3.5 : 2.5));
-}
-
-/**
- * The storage of a Map, Set or array that the server's module-level variables
- * hold, grown during the downloads past room for the downloads in flight: it
- * kept something of downloads that were over (an id and its bytes sent, a
- * time per abort), whatever the entries are.
- */
-function collectionsGrownPastTheDownloadsInFlight(): HeapSelector {
-  return {
-    describe: `storages of Maps, Sets and arrays your module-level variables hold, grown during the downloads to room for more than ${ROOM_FOR_DOWNLOADS_IN_FLIGHT} entries,`,
-    matches: (node) => {
-      if (node.type !== 'array') return false;
-      const collection = node.referrers.find(
-        (edge) => (edge.name_or_index === 'table' || edge.name_or_index === 'elements') && edge.fromNode.type === 'object' && ['Map', 'Set', 'Array'].includes(edge.fromNode.name),
-      )?.fromNode;
-      return collection !== undefined && roomOf(node, collection) > ROOM_FOR_DOWNLOADS_IN_FLIGHT && keptByModuleStateOf(collection) !== null;
-    },
-  };
-}
 
 async function download(context: CheckContext, name: string, type: string, client: Pick<HttpClient, 'get'> = context.http): Promise<void> {
   const response = await client.get(`/files/${name}`);
@@ -195,12 +164,22 @@ const check: CheckSpec = {
     {
       kind: 'heap',
       name: 'collections grown past the downloads in flight',
-      // A Map of numbers by download id, or an array of times, keeps no object per download: its storage still grows.
-      select: collectionsGrownPastTheDownloadsInFlight(),
+      // A Map of numbers by download id, an object used as one (bytesSent[id]), or an array of times, keeps no object per download: its storage still grows.
+      select: collectionsGrownPast(ROOM_FOR_DOWNLOADS_IN_FLIGHT, 'the downloads'),
       unit: 'objects',
       bar: 0,
       retainer: 'bytesSent',
       guards: "a fix that keeps a number per download in flight (bytes sent, by id) and deletes it only when it finishes keeps one per aborted download, and its Map's table grows",
+    },
+    {
+      kind: 'heap',
+      name: `records kept on a connection open for ${KEPT_ALIVE_DOWNLOADS} downloads`,
+      // A record per download on the socket (req.socket[history].push(…)) goes with its connection, which a player or a proxy keeps open for hours.
+      select: keptByConnections(),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'Socket',
+      guards: "a fix that records each download on its connection (for a per-connection rate limit) keeps a record per download for as long as the player keeps it open",
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

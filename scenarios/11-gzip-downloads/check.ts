@@ -10,8 +10,11 @@
  * stay: the files those requests opened (their descriptors, each with the
  * line that opened it). Last, a dashboard downloads 8 files (photos, the log)
  * over a connection it keeps open. Guards against leaks a fix brings in: the
- * listeners left on that connection, and the compressors (Gzip, Deflate,
- * BrotliCompress) still alive after the traffic. Contract: the service
+ * listeners left on that connection and the records hung on its socket, the
+ * compressors (Gzip, Deflate, BrotliCompress) still alive after the traffic,
+ * the records module-level variables gained, and the module-level
+ * collections grown past the downloads in flight (a Map of numbers by
+ * download id, an array of ratios: no object per entry; 07's measure). Contract: the service
  * streams, in both branches (a client that pauses its download, plain,
  * gzipped or as the iOS app, makes the server hold no more than 8 MiB more in
  * Buffers, and the log's first bytes go out before the server has read its
@@ -25,7 +28,7 @@
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { anyOf, instancesOf, keptByModuleState } from '../../checker/select.ts';
+import { anyOf, collectionsGrownPast, instancesOf, keptByConnections, keptByModuleState } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -56,6 +59,11 @@ const KEPT_ALIVE_DOWNLOADS = Array.from({ length: 8 }, (_, i) => ({
   path: i === 4 || i === 5 ? `/files/${LOG}` : `/files/photo-${(i % 4) + 1}.jpg`,
   gzipped: i % 2 === 0,
 }));
+/**
+ * Room for the downloads in flight at once, in a collection that tracks them: the traffic never has more than six
+ * (four clients that hang up at once, or two plain ones, and one or two closing); see 07's, the same.
+ */
+const ROOM_FOR_DOWNLOADS_IN_FLIGHT = 17;
 /** A streamed download holds a read-ahead of KiB while its client pauses; a file read whole holds most of it. */
 const PAUSED_CLIENT_BYTES = 8 * MiB;
 
@@ -262,6 +270,26 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'downloads',
       guards: 'a fix that records the downloads in flight (for a status page, a compression log) and forgets one only when it finishes keeps a record per cancelled download',
+    },
+    {
+      kind: 'heap',
+      name: 'collections grown past the downloads in flight',
+      // A Map of numbers by download id, an object used as one, or an array of ratios or times, keeps no object per download: its storage still grows.
+      select: collectionsGrownPast(ROOM_FOR_DOWNLOADS_IN_FLIGHT, 'the downloads'),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'bytesSent',
+      guards: "a fix that keeps a number per download in flight (compressed bytes sent, by id) and deletes it only when it finishes keeps one per cancelled download, and its Map's table grows; so does a history of ratios never trimmed",
+    },
+    {
+      kind: 'heap',
+      name: `records kept on a connection open for ${KEPT_ALIVE_DOWNLOADS.length} downloads`,
+      // A record per download on the socket (req.socket[history].push(…)) goes with its connection, which a dashboard or a proxy keeps open for hours.
+      select: keptByConnections(),
+      unit: 'objects',
+      bar: 0,
+      retainer: 'Socket',
+      guards: 'a fix that records each download on its connection (for a per-connection rate limit) keeps a record per download for as long as the dashboard keeps it open',
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },
