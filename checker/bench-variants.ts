@@ -83,6 +83,9 @@ export const VERDICT_FROM_NODE: Readonly<Record<string, { readonly from: number;
   '12-the-incident/alternative-abortcontroller-pipeline.ts': { from: 24, expected: 'fail on memory' },
   '12-the-incident/alternative-copybytes-pipeline.ts': { from: 24, expected: 'fail on memory' },
   '12-the-incident/alternative-lazy-single-listener.ts': { from: 24, expected: 'fail on memory' },
+  '12-the-incident/alternative-pipeline-callback.ts': { from: 24, expected: 'fail on memory' },
+  '12-the-incident/alternative-pipeline-events-on-stall.ts': { from: 24, expected: 'fail on memory' },
+  '12-the-incident/alternative-stat-versioned-cache.ts': { from: 24, expected: 'fail on memory' },
 };
 
 /** The verdict the variant `file` of `folder` must get on the Node running this, when Node decides it; else null. */

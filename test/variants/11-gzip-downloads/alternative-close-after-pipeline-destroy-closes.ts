@@ -3,6 +3,8 @@
  * ACTUALLY: CORRECT after all: autoClose:false only stops the stream closing at end/error; pipeline() destroys the source on an early close, and destroy() closes the FileHandle regardless of autoClose (verified standalone: fd -1 after destroy, still open after end).
  * PROOF: prove.mjs 11: 60 opened, 60 closed by code, 0 by GC; fds 0.
  * Check: PASS (yours 0). RIGHT.
+ * On Node 24 a half fix: pipeline() into a response that closed during the awaits throws ERR_STREAM_UNABLE_TO_PIPE
+ * and leaves the file open; the check FAILs it there on descriptors (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import path from 'node:path';

@@ -5,6 +5,8 @@
  * ACTUALLY: pipeline() on both branches tears down file and gzip on any early close, including a response that closed during the awaits.
  * PROOF: drive11.mjs: gzip / browser / iOS clients get gzip that unpacks exact (2,937,227 bytes), identity gets 16,777,216 with content-length, HEAD same headers no body, 404, 400; 0 fds at t+0 after 12 aborts, 4 HEAD, 4 early hang-ups.
  * Check: PASS: yours 0 -- RIGHT
+ * On Node 24 a half fix: pipeline() into a response that closed during the awaits throws ERR_STREAM_UNABLE_TO_PIPE
+ * and leaves the file open; the check FAILs it there on descriptors (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import path from 'node:path';

@@ -1,6 +1,8 @@
 /**
  * Blind red team, round 10 (a correct fix, proven by hand with the team's own driver): correct fix: stream.pipeline(file, [gzip,] res) in both branches tears the whole chain down however the response ends (also when it had closed during the awaits)
  * Check: PASS: every measure and the contract pass
+ * On Node 24 a half fix: pipeline() into a response that closed during the awaits throws ERR_STREAM_UNABLE_TO_PIPE
+ * and leaves the file open; the check FAILs it there on descriptors (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import path from 'node:path';

@@ -5,6 +5,8 @@
  * Check now: PASS (3 of 3 leaks fixed).
  * One file: the server as server.ts puts it together (share-app.ts), the red team's changed modules inlined below,
  *   the others imported.
+ * On Node 24 a half fix: pipeline() into a response that closed during the awaits throws ERR_STREAM_UNABLE_TO_PIPE
+ * and leaves the file open; the check FAILs it there on descriptors (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import path from 'node:path';

@@ -9,6 +9,8 @@
  * Check: PASS. RIGHT.
  *
  * (scenarios/12-the-incident's four modules bundled into one file; the head copy in catalog is fixed in every variant.)
+ * On Node 24 a half fix: pipeline() into a response that closed during the awaits throws ERR_STREAM_UNABLE_TO_PIPE
+ * and leaves the file open; the check FAILs it there on descriptors (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import path from 'node:path';

@@ -4,6 +4,8 @@
  * was made from, and one stat() (not a read) tells whether it is still current; downloads use
  * stream.pipeline with a callback.
  * PROOF (by hand, variants/_hand/h12*.ts): 0.1 MiB kept, 0 fds after 24 aborted + 8 early hang-ups, 0 listeners; 0 disk reads for a cached thumbnail; re-upload gives the new thumbnail; list/CSV/404/413/400 fine.
+ * On Node 24 a half fix: pipeline() into a response that closed during the awaits throws ERR_STREAM_UNABLE_TO_PIPE
+ * and leaves the file open; the check FAILs it there on descriptors (VERDICT_FROM_NODE in checker/bench-variants.ts).
  */
 import express from 'express';
 import { Readable, pipeline as pipelineThen } from 'node:stream';

@@ -6,6 +6,8 @@
  *   file's latest version.".
  * One file: the server as server.ts puts it together (share-app.ts), the red team's changed modules inlined below,
  *   the others imported.
+ * Its downloads look at res.destroyed once the file is open too, as the solution's do (before only, Node 24 leaks:
+ * pipeline() into a response closed meanwhile leaves the file open), so that only its thumbnails are judged.
  */
 import express from 'express';
 import path from 'node:path';
@@ -22,6 +24,11 @@ downloads.get('/files/:name', async (req, res, next) => {
   const name = checkFileName(req.params.name);
   const size = await uploadedFileSize(name);
   const file = await openUploadedFile(name);
+  // Closed while the file opened: Node 24's pipeline() would throw into it and leave the file open.
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   res.type(path.extname(name) || 'application/octet-stream');
   res.setHeader('content-length', size);
   res.setHeader('content-disposition', `attachment; filename="${name}"`);

@@ -3,6 +3,8 @@
  * Actually: no leak, but nothing listens after the request, so a new version never invalidates the thumbnail: a stale thumbnail is served for ever.
  * Proof: share12.mjs: thumbRemade false after the re-upload of scan.pdf; 0 listeners, 0 fds.
  * Check: FAIL ('sent a thumbnail that is not the one of the file's latest version'). Correct verdict.
+ * Its downloads look at res.destroyed once the file is open too, as the solution's do (before only, Node 24 leaks:
+ * pipeline() into a response closed meanwhile leaves the file open), so that only its thumbnails are judged.
  */
 // One-file version of Share (catalog.ts + downloads.ts + thumbnails.ts + server.ts), so that a variant is one file.
 import express from 'express';
@@ -119,6 +121,11 @@ downloads.get('/files/:name', async (req, res, next) => {
   const size = await uploadedFileSize(name);
   if (res.destroyed) return;
   const file = await openUploadedFile(name);
+  // Closed while the file opened: Node 24's pipeline() would throw into it and leave the file open.
+  if (res.destroyed) {
+    file.destroy();
+    return;
+  }
   res.type(path.extname(name) || 'application/octet-stream');
   res.setHeader('content-length', size);
   res.setHeader('content-disposition', `attachment; filename="${name}"`);
