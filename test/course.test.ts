@@ -12,6 +12,7 @@ import { checkFile, learnerFiles, originalFile, SCENARIOS, scenarioDir } from '.
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { readReferenceFigures } from '../checker/reference.ts';
 import { loadCheck } from '../checker/run.ts';
+import { VERDICT_FROM_NODE } from '../checker/bench-variants.ts';
 
 function relative(file: string): string {
   return path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
@@ -52,4 +53,15 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
     const missing = spec.measures.map((measure) => measure.name).filter((name) => !(name in recorded));
     expect(missing, `checker/reference.json has no figures for these measures of ${folder} (npm run bench -- --record)`).toEqual([]);
   });
+});
+
+test('every variant whose verdict Node decides (VERDICT_FROM_NODE) is there, under a name of its kind', () => {
+  for (const [variant, { expected }] of Object.entries(VERDICT_FROM_NODE)) {
+    expect(existsSync(path.join(PROJECT_ROOT, 'test', 'variants', variant)), variant).toBe(true);
+    expect(path.basename(variant), variant).toMatch(/^(alternative|half-fix)-/);
+    // An entry says something the name does not.
+    const name = path.basename(variant);
+    const byName = name.startsWith('alternative-') ? 'pass' : name.startsWith('half-fix-contract-') ? 'fail on the contract' : name.startsWith('half-fix-hangs-') ? 'never answers' : 'fail on memory';
+    expect(expected, variant).not.toBe(byName);
+  }
 });
