@@ -625,6 +625,8 @@ function probe(): Probe {
     storage: { ...storage.storageStats },
     held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held(), finalizers: finalizers.held(), weakRefs: weakRefs.held() },
     createdFiles: createdFiles.left(),
+    createdFolders: createdFiles.foldersLeft(),
+    writeStreams: createdFiles.writeStreamsAlive(collectGarbage),
   };
 }
 

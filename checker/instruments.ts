@@ -25,6 +25,15 @@ export const openDescriptors: Instrument = {
 };
 
 /** Every live Timeout the learner's code created, unref'd ones included (process.getActiveResourcesInfo leaves those out), with the line that created it. */
+/** Write streams the server made and something of its own keeps after a garbage collection (absent where the harness is not: an attached service). */
+export const keptWriteStreams: Instrument = {
+  name: 'the write streams your server made (createWriteStream) still alive after a garbage collection',
+  read: (probe) => probe.writeStreams?.length ?? null,
+  held: (probe) => probe.writeStreams ?? [],
+  verb: 'made',
+  unavailable: 'the server runs without the checker',
+};
+
 export const liveTimers: Instrument = {
   name: "the timers your code created and never cleared, unref'd ones included",
   read: (probe) => probe.held.timers.length,

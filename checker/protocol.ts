@@ -116,6 +116,10 @@ export interface Probe {
   readonly held: HeldResources;
   /** Files the server made and left on the disk, anywhere (the harness's record; absent where there is none, an attached service). */
   readonly createdFiles?: readonly CreatedFile[];
+  /** Folders the server made (mkdtemp, mkdir) and left, with the number of entries in each as `bytes` (the harness's record, as createdFiles). */
+  readonly createdFolders?: readonly CreatedFile[];
+  /** Write streams the server made (fs.createWriteStream) still alive after a garbage collection (the harness's record, as createdFiles). */
+  readonly writeStreams?: readonly HeldResource[];
   readonly storage: {
     readonly diskReads: number;
     readonly bytesRead: number;

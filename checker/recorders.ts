@@ -438,10 +438,14 @@ function pathOf(file: unknown): string | null {
  * learner's code that led to it: a check reads which of them are still there
  * after the traffic (a spool file of a dropped upload, beside the server or in
  * its working folder), with their sizes. A file that was there before is not
- * the server's to have made, whatever it wrote into it.
+ * the server's to have made, whatever it wrote into it. Folders too: those
+ * mkdtemp and mkdir made (foldersLeft), where a spool folder per upload stays.
  */
 export class CreatedFiles {
   private readonly made = new Map<string, { serial: number; location: string | null }>();
+  private readonly madeFolders = new Map<string, { serial: number; location: string | null }>();
+  /** Every write stream made (fs.createWriteStream), weakly, until the collector takes it: `closed` once it has closed. */
+  private streams: Array<{ readonly serial: number; readonly file: string; readonly location: string | null; readonly ref: WeakRef<fs.WriteStream>; closed: boolean }> = [];
 
   constructor(private readonly learnerFolder: string) {}
 
@@ -519,11 +523,69 @@ export class CreatedFiles {
       await realPromisesCopy.call(fs.promises, source, target, mode);
       if (made) recorder.record(made, location);
     };
+    // Folders: mkdtemp makes one every time; mkdir one (or, recursive, the first of those it makes, which it answers) when it was not there.
+    const realMkdtemp = fs.mkdtemp;
+    fs.mkdtemp = function mkdtemp(prefix: string, ...rest: unknown[]) {
+      const location = currentLocation(recorder.learnerFolder);
+      const callback = rest.pop() as (error: Error | null, folder?: string) => void;
+      return (realMkdtemp as (...args: unknown[]) => void).call(fs, prefix, ...rest, (error: Error | null, folder?: string) => {
+        if (!error && typeof folder === 'string') recorder.recordFolder(folder, location);
+        callback(error, folder);
+      });
+    } as typeof fs.mkdtemp;
+    const realMkdtempSync = fs.mkdtempSync;
+    fs.mkdtempSync = function mkdtempSync(prefix: string, options?: unknown) {
+      const folder = (realMkdtempSync as (...args: unknown[]) => unknown).call(fs, prefix, options);
+      if (typeof folder === 'string') recorder.recordFolder(folder, currentLocation(recorder.learnerFolder));
+      return folder;
+    } as typeof fs.mkdtempSync;
+    const realPromisesMkdtemp = promises.mkdtemp!;
+    promises.mkdtemp = async function mkdtemp(prefix: unknown, options?: unknown) {
+      const location = currentLocation(recorder.learnerFolder);
+      const folder = await realPromisesMkdtemp.call(fs.promises, prefix, options);
+      if (typeof folder === 'string') recorder.recordFolder(folder, location);
+      return folder;
+    };
+    /** The folder a mkdir made: the one it names, or the first a recursive one made (what it answers), if any. */
+    const madeFolder = (target: unknown, options: unknown, answer: unknown): string | null => {
+      const recursive = typeof options === 'object' && options !== null && (options as { recursive?: unknown }).recursive === true;
+      if (recursive) return typeof answer === 'string' ? path.resolve(answer) : null;
+      return pathOf(target);
+    };
+    const realMkdir = fs.mkdir;
+    fs.mkdir = function mkdir(target: fs.PathLike, ...rest: unknown[]) {
+      const location = currentLocation(recorder.learnerFolder);
+      const callback = rest.pop() as (error: Error | null, made?: string) => void;
+      const options = rest[0];
+      return (realMkdir as (...args: unknown[]) => void).call(fs, target, ...rest, (error: Error | null, made?: string) => {
+        const folder = error ? null : madeFolder(target, options, made);
+        if (folder) recorder.recordFolder(folder, location);
+        callback(error, made);
+      });
+    } as typeof fs.mkdir;
+    const realMkdirSync = fs.mkdirSync;
+    fs.mkdirSync = function mkdirSync(target: fs.PathLike, options?: unknown) {
+      const made = (realMkdirSync as (...args: unknown[]) => unknown).call(fs, target, options);
+      const folder = madeFolder(target, options, made);
+      if (folder) recorder.recordFolder(folder, currentLocation(recorder.learnerFolder));
+      return made;
+    } as typeof fs.mkdirSync;
+    const realPromisesMkdir = promises.mkdir!;
+    promises.mkdir = async function mkdir(target: unknown, options?: unknown) {
+      const location = currentLocation(recorder.learnerFolder);
+      const made = await realPromisesMkdir.call(fs.promises, target, options);
+      const folder = madeFolder(target, options, made);
+      if (folder) recorder.recordFolder(folder, location);
+      return made;
+    };
     // A write stream opens its file a tick after it is made, with no line of the learner's on the stack: its place is taken when it is made.
     const realCreateWriteStream = fs.createWriteStream;
     fs.createWriteStream = function createWriteStream(...args: unknown[]) {
       const stream = (realCreateWriteStream as (...args: unknown[]) => fs.WriteStream).apply(fs, args);
       const location = currentLocation(recorder.learnerFolder);
+      const kept = { serial: ++serial, file: String(stream.path), location, ref: new RealWeakRef(stream), closed: false };
+      recorder.streams.push(kept);
+      stream.once('close', () => void (kept.closed = true));
       stream.once('open', () => {
         const made = pathOf(stream.path);
         const record = made ? recorder.made.get(made) : undefined;
@@ -536,6 +598,38 @@ export class CreatedFiles {
 
   private record(file: string, location: string | null): void {
     this.made.set(file, { serial: ++serial, location });
+  }
+
+  private recordFolder(folder: string, location: string | null): void {
+    this.madeFolders.set(path.resolve(folder), { serial: ++serial, location });
+  }
+
+  /**
+   * The write streams the server made (fs.createWriteStream, and so the file store's upload streams) still alive after
+   * a garbage collection, each with the line of the learner's code that made it: once the requests are over, one that
+   * stays is kept by something of the server's (a Set of the streams in flight), with whatever it had buffered.
+   * `collectGarbage` runs only while a stream that has closed may still be alive (one that has not is counted as it is).
+   */
+  writeStreamsAlive(collectGarbage: () => void): HeldResource[] {
+    if (this.streams.some(({ closed }) => closed)) collectGarbage();
+    this.streams = this.streams.filter(({ ref }) => ref.deref() !== undefined);
+    return this.streams.map(({ serial: made, file, location }) => ({ key: `#${made} write stream ${file}`, what: `write stream to ${path.basename(file)}`, location }));
+  }
+
+  /** The folders the server made (mkdtemp, mkdir) that are still there, in the order it made them; `bytes` counts what is in each. */
+  foldersLeft(): CreatedFile[] {
+    const left: CreatedFile[] = [];
+    for (const [folder, { serial: made, location }] of this.madeFolders) {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(folder);
+      } catch {
+        this.madeFolders.delete(folder);
+        continue;
+      }
+      left.push({ key: `#${made} ${folder}`, what: path.basename(folder), file: folder, bytes: entries.length, location });
+    }
+    return left;
   }
 
   /** The files the server made that are still there, with their sizes, in the order it made them. */

@@ -19,6 +19,7 @@ import { createWorkspace, type Workspace } from './workspace.ts';
 import { parseStackFrame } from './stack-frame.ts';
 import { ownLeaks } from './report.ts';
 import { STEADY_WALL_CAP_MS } from './steady.ts';
+import { isHarnessFile, projectFile } from './trace.ts';
 
 export type Phase = keyof PhaseTimes;
 
@@ -398,8 +399,12 @@ function loggedError(output: string): string | null {
   // Its own stack only: the next error logged after it has a stack of its own.
   const next = lines.slice(at + 1).findIndex(isError);
   const stack = lines.slice(at + 1, next < 0 ? at + 12 : Math.min(at + 12, at + 1 + next));
-  const frame = stack.find((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line));
-  const location = frame ? parseStackFrame(frame) : null;
+  // The first frame of the server's own code: not Node's, a library's, or the checker's wrappers in its process (an fs call the harness watches).
+  const location =
+    stack
+      .filter((line) => /^\s+at /.test(line) && !line.includes('node_modules') && !line.includes('node:') && /\.[cm]?[tj]s:\d+:\d+/.test(line))
+      .map((line) => parseStackFrame(line))
+      .find((frame) => frame !== null && !isHarnessFile(projectFile(frame.file))) ?? null;
   const where = location ? ` (at ${path.relative(process.cwd(), location.file)}:${location.line}:${location.column})` : '';
   return `${message}${where}`;
 }

@@ -9,19 +9,21 @@
  * timers of finished and dropped uploads, the bytes their closures keep, their names
  * (a Map that keeps a progress entry per upload name, or a Set of the names of uploads
  * that are over, or a Map of a number or a flag per name, grows with every photo), the
- * functions made for them (a listener on an emitter of the service's own), nor (guards)
+ * functions made for them (a listener on an emitter of the service's own), any record the module-level state gained
+ * for them (progress by an attempt's id, a Set of uploads in flight), nor (guards)
  * listeners on the connection the app keeps open and the files of dropped uploads.
  * Contract: a complete upload is stored byte-exact and answered 201 with its
  * hash; progress is reported while an upload runs, and no longer once it is
- * over, finished or dropped; oversized and unnamed uploads are refused.
+ * over, finished or dropped; nothing of an upload that never arrived whole stays in the uploads folder (a partial
+ * file); oversized and unnamed uploads are refused.
  */
 import type { IHeapEdge, IHeapNode } from '@memlab/core';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { arrayBuffers, closuresOfTheService, keptByTheChecker } from '../../checker/select.ts';
+import { arrayBuffers, closuresOfTheService, keptByModuleState, keptByTheChecker } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
@@ -146,6 +148,18 @@ const TRAFFIC_NAMES = [
   ...OVERSIZED,
 ];
 
+/** Uploads that never arrive whole: nothing of them may be stored. */
+const NEVER_WHOLE = [...DROPPED.map((index) => droppedName(index)), ...FULL_DISK_UPLOADS, LOST_SIGNAL, ...OVERSIZED];
+
+/**
+ * Files in the uploads folder that an upload left on its way (a partial file, a temporary one, of any upload) or that
+ * store an upload that never arrived whole.
+ */
+async function leftInTheUploadsFolder(context: CheckContext): Promise<string[]> {
+  const files = await readdir(context.uploadsDir).catch(() => [] as string[]);
+  return files.filter((file) => /\.(partial|tmp)$/.test(file) || NEVER_WHOLE.includes(file)).sort();
+}
+
 /**
  * The text of a string, as far as the snapshot tells it: a sliced string (the
  * name cut from its request's URL) is read as the text it was cut from.
@@ -230,6 +244,26 @@ function uploadNames(): HeapSelector {
   };
 }
 
+/** Bytes: Buffers, typed arrays and what is behind them, which the upload bytes' measure weighs. */
+const BYTES = /^(Buffer|ArrayBuffer|SharedArrayBuffer|DataView|(Big)?(Int|Uint|Float)\d+(Clamped)?Array)$/;
+
+/**
+ * Records (plain objects, class instances, arrays) that only the server's module-level variables keep, made during
+ * the uploads: whatever they are kept in (a Map keyed by an attempt's id, a Set of uploads in flight, an array), and
+ * under whatever key. A server keeps one per upload running, and none once they are all over; one per dropped upload
+ * stays for ever.
+ */
+function recordsKeptByModuleState(): HeapSelector {
+  const kept = keptByModuleState('records your module-level variables gained during the uploads (objects other than Buffers)');
+  return { describe: kept.describe, matches: (node) => !BYTES.test(node.name) && kept.matches(node) && !keptByTheChecker(node) };
+}
+
+/**
+ * Records the module-level state may gain and keep: a record or two a fixed server makes once (a Map's table grown,
+ * a shared ticker's state); not one per upload that is over (the traffic drops or refuses 13 of them).
+ */
+const RECORDS_BAR = 4;
+
 const check: CheckSpec = {
   async warmup(context) {
     await upload(context, 0);
@@ -292,6 +326,21 @@ const check: CheckSpec = {
         break;
       }
     }
+
+    // Nothing of an upload that never arrived whole stays in the uploads folder: no partial file, no photo.
+    await context.settle();
+    const deadline = performance.now() + 2_000;
+    let left: string[];
+    do {
+      left = await leftInTheUploadsFolder(context);
+      if (left.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    } while (left.length && performance.now() < deadline);
+    if (left.length) {
+      breach(
+        `${left.slice(0, 3).join(', ')}${left.length > 3 ? `, … (${left.length} files)` : ''} ${left.length === 1 ? 'is' : 'are'} still in the uploads folder after the uploads ended, some dropped by their phones (before the first byte too, while your handler awaited the file store) or refused: ` +
+          "a partial file must be removed on every way out, once the stream that writes it is closed (a file still opening when the phone drops is created after an rm that did not wait for it), and an upload that never arrived whole must not be stored.",
+      );
+    }
   },
 
   measures: [
@@ -326,6 +375,16 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'finishedUploads',
       guards: "a fix that deletes each upload's progress entry but remembers the uploads that are over in a Set of their names (so that the progress route can answer \"over\") keeps one name per photo, for ever",
+    },
+    {
+      // The same leak where what an upload leaves is a record kept under no name: progress by an attempt's id, a Set
+      // of the uploads in flight, forgotten on 'end' only, which a dropped upload never gets.
+      kind: 'heap',
+      name: 'records your module-level variables gained during the uploads and still hold',
+      select: recordsKeptByModuleState(),
+      unit: 'objects',
+      bar: RECORDS_BAR,
+      retainer: 'uploadProgress',
     },
     {
       // A function made per upload and kept (a timer's callback, a listener on an emitter of the service's own, one

@@ -13,9 +13,11 @@
  * or ignores write()'s answer holds every byte it has read. A heap snapshot
  * after the traffic cannot see it: the bytes are gone by then. How fast the
  * disk or the machine is changes nothing: the disk waits for the server's
- * state, not for a clock. What must not stay: a file descriptor the uploads
+ * state, not for a clock. Then three short uploads of 1.5 MiB at once, announced, to the slow disk: a server that
+ * collects the uploads announced below some size holds them whole. What must not stay: a file descriptor the uploads
  * opened (a write stream that is closed or unlinked but never destroyed keeps
- * its file open, deleted or not).
+ * its file open, deleted or not), nor a write stream alive after a garbage collection (a Set of the streams in flight
+ * forgotten on 'finish' only).
  * Contract: every upload is stored byte-exact and answered 201, an empty one
  * too (an empty file); an upload over the 64 MiB limit is refused, when its
  * Content-Length announces it (413) and when it is streamed chunked and runs
@@ -23,7 +25,7 @@
  * uploads folder; neither does anything of an upload whose client hangs up
  * halfway or before its first byte, nor any file the server made for it
  * anywhere else (its temporary folder, a spool folder beside it: the harness
- * records every file the server makes); an upload the disk has no room for is
+ * records every file and folder the server makes); an upload the disk has no room for is
  * answered 5xx; and the next upload of each of those names is stored (or tried) as any other. */
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,7 +33,7 @@ import { CouldNotCheck } from '../../checker/errors.ts';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { formatBytes } from '../../checker/format.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
-import { openDescriptors } from '../../checker/instruments.ts';
+import { keptWriteStreams, openDescriptors } from '../../checker/instruments.ts';
 import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
 import type { CreatedFile } from '../../checker/protocol.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
@@ -50,6 +52,13 @@ const AT_ONCE = [
   { name: 'lecture-5.mp4', bytes: 48 * MiB, chunked: false },
 ];
 const AT_ONCE_BYTES = AT_ONCE.reduce((sum, { bytes }) => sum + bytes, 0);
+/**
+ * Short recordings uploaded at once after them, each announced (Content-Length) at 1.5 MiB: a server that collects
+ * the uploads announced below some size in memory (small ones "are quicker in one go") holds the three whole, about
+ * twice the bar. Three, not more: a server that streams holds a few chunks per upload in flight (about 400 KiB on
+ * Node 24, whose streams buffer 64 KiB each), and the bar's room for them is taken by the first batch.
+ */
+const SMALL_AT_ONCE = Array.from({ length: 3 }, (_, i) => ({ name: `short-${i + 1}.mp4`, bytes: 1.5 * MiB }));
 /** How much the slow disk writes between its stalls. */
 const STALL_EVERY_BYTES = 16 * MiB;
 /**
@@ -96,6 +105,8 @@ interface LeftFile {
   readonly file: string;
   readonly bytes: number;
   readonly location: string | null;
+  /** A folder (mkdtemp, mkdir), empty or not: `bytes` is then the number of entries in it. */
+  readonly folder?: boolean;
 }
 
 /** The files the server had made by the time the traffic began, by the harness's key: a file it made then and keeps (a log) is not a leftover. */
@@ -111,12 +122,18 @@ const madeBeforeTraffic = new WeakMap<CheckContext, Set<string>>();
 async function leftAnywhere(context: CheckContext): Promise<LeftFile[]> {
   const before = madeBeforeTraffic.get(context) ?? new Set<string>();
   const created: readonly CreatedFile[] = (await context.probe()).createdFiles ?? [];
-  const uploadNames = [...AT_ONCE.map(({ name }) => name), ...ENDED_EARLY, ...DISK_FULL.map(({ name }) => name)];
+  const uploadNames = [...AT_ONCE.map(({ name }) => name), ...SMALL_AT_ONCE.map(({ name }) => name), ...ENDED_EARLY, ...DISK_FULL.map(({ name }) => name)];
   const found = new Map<string, LeftFile>();
   for (const { key, file, bytes, location } of created) {
     if (before.has(key)) continue;
     if (path.dirname(file) === path.resolve(context.uploadsDir) && uploadNames.some((name) => path.basename(file).startsWith(name))) continue;
     found.set(file, { file, bytes, location });
+  }
+  // Folders the server made during the traffic and left (a spool folder per upload, emptied but never removed), the check's own aside.
+  const own = new Set([context.uploadsDir, context.tempDir].filter((folder) => folder !== undefined).map((folder) => path.resolve(folder)));
+  for (const { key, file, bytes, location } of (await context.probe()).createdFolders ?? []) {
+    if (before.has(key) || own.has(path.resolve(file))) continue;
+    found.set(file, { file, bytes, location, folder: true });
   }
   if (context.tempDir) {
     const dir = context.tempDir;
@@ -127,7 +144,8 @@ async function leftAnywhere(context: CheckContext): Promise<LeftFile[]> {
       if (stats?.isFile() && !found.has(file)) found.set(file, { file, bytes: stats.size, location: null });
     }
   }
-  return [...found.values()].sort((a, b) => b.bytes - a.bytes);
+  // Files first, the largest first; then the folders.
+  return [...found.values()].sort((a, b) => Number(a.folder ?? false) - Number(b.folder ?? false) || (a.folder ? 0 : b.bytes - a.bytes));
 }
 
 /** Where a left file is, as the learner finds it: in the server's temporary folder, or from the project folder. */
@@ -205,11 +223,16 @@ const check: CheckSpec = {
   },
 
   async traffic(context) {
-    madeBeforeTraffic.set(context, new Set(((await context.probe()).createdFiles ?? []).map(({ key }) => key)));
+    const made = await context.probe();
+    madeBeforeTraffic.set(context, new Set([...(made.createdFiles ?? []), ...(made.createdFolders ?? [])].map(({ key }) => key)));
     const bodies = AT_ONCE.map(({ name, bytes }) => video(name, bytes));
     await context.withSlowDisk(STALL_EVERY_BYTES, async () => {
       // Some stream chunked, as the desktop app does: no Content-Length, the size shows only while reading.
       await Promise.all(AT_ONCE.map(({ name, chunked }, i) => upload(context, name, bodies[i]!, SLOW_DISK_UPLOAD_TIMEOUT_MS, chunked)));
+    });
+    const small = SMALL_AT_ONCE.map(({ name, bytes }) => video(name, bytes));
+    await context.withSlowDisk(STALL_EVERY_BYTES, async () => {
+      await Promise.all(SMALL_AT_ONCE.map(({ name }, i) => upload(context, name, small[i]!, SLOW_DISK_UPLOAD_TIMEOUT_MS)));
     });
     // The ways an upload ends early, here so that the descriptors they opened are counted after them.
     // Chunked: the size shows only while reading. 1 MiB more than the limit is sent.
@@ -243,18 +266,32 @@ const check: CheckSpec = {
       const rule = file.endsWith('.partial') ? 'a partial file must be removed' : 'an upload that never arrived whole must not be stored';
       breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
     }
-    if (elsewhere.length) {
-      const bytes = elsewhere.reduce((sum, { bytes }) => sum + bytes, 0);
-      const shown = elsewhere
+    const leftFiles = elsewhere.filter(({ folder }) => !folder);
+    const leftFolders = elsewhere.filter(({ folder }) => folder);
+    const made = (location: string | null): string => (location ? `made at ${location}` : 'made with no line of your code on the stack');
+    if (leftFiles.length) {
+      const bytes = leftFiles.reduce((sum, { bytes }) => sum + bytes, 0);
+      const shown = leftFiles
         .slice(0, 3)
-        .map(({ file, bytes, location }) => `${shownPath(context, file)} (${formatBytes(bytes)}, ${location ? `made at ${location}` : 'made with no line of your code on the stack'})`)
+        .map(({ file, bytes, location }) => `${shownPath(context, file)} (${formatBytes(bytes)}, ${made(location)})`)
         .join(', ');
       breach(
-        `${elsewhere.length} file${elsewhere.length === 1 ? '' : 's'} (${formatBytes(bytes)}) your server made during the uploads stayed on the disk after they ended, some refused or dropped by their clients: ${shown}${elsewhere.length > 3 ? ', …' : ''}. ` +
+        `${leftFiles.length} file${leftFiles.length === 1 ? '' : 's'} (${formatBytes(bytes)}) your server made during the uploads stayed on the disk after they ended, some refused or dropped by their clients: ${shown}${leftFiles.length > 3 ? ', …' : ''}. ` +
           'A file an upload writes on its way (a temporary or spool file, wherever it is) must be deleted on every way out (a hang-up, a refusal, a failed write), as a partial file in the uploads folder is, or the disk fills up. (The check has deleted them.)',
       );
       // What the server left beside itself would stay in the learner's folder, check after check.
-      await Promise.all(elsewhere.map(({ file }) => rm(file, { force: true }).catch(() => undefined)));
+      await Promise.all(leftFiles.map(({ file }) => rm(file, { force: true }).catch(() => undefined)));
+    }
+    if (leftFolders.length) {
+      const shown = leftFolders
+        .slice(0, 3)
+        .map(({ file, bytes, location }) => `${shownPath(context, file)}/ (${bytes === 0 ? 'empty' : `${bytes} entr${bytes === 1 ? 'y' : 'ies'}`}, ${made(location)})`)
+        .join(', ');
+      breach(
+        `${leftFolders.length} folder${leftFolders.length === 1 ? '' : 's'} your server made during the uploads (mkdtemp, mkdir) stayed on the disk after they ended, some refused or dropped by their clients: ${shown}${leftFolders.length > 3 ? ', …' : ''}. ` +
+          'A folder made for one upload (a spool folder of its own) must be removed with what is in it on every way out (a hang-up, a refusal, a failed write), not only its file: one empty folder per dropped upload piles up for ever. (The check has deleted them.)',
+      );
+      await Promise.all(leftFolders.map(({ file }) => rm(file, { recursive: true, force: true }).catch(() => undefined)));
     }
 
     // The disk has no room for an upload: the teacher is told, and tries again.
@@ -277,7 +314,7 @@ const check: CheckSpec = {
     // The folders those files were in, once the server is done with them, if that leaves them empty (a spool folder the
     // server made beside itself); a folder with anything else in it stays, and so do the check's own.
     const kept = new Set([context.uploadsDir, context.tempDir].filter((folder) => folder !== undefined).map((folder) => path.resolve(folder)));
-    for (const folder of new Set(elsewhere.map(({ file }) => path.dirname(file)))) if (!kept.has(folder)) await rmdir(folder).catch(() => undefined);
+    for (const folder of new Set(leftFiles.map(({ file }) => path.dirname(file)))) if (!kept.has(folder)) await rmdir(folder).catch(() => undefined);
   },
 
   measures: [
@@ -296,6 +333,17 @@ const check: CheckSpec = {
       unit: 'objects',
       bar: 0,
       guards: 'the shipped server writes each upload whole with writeFile, which closes its file; a fix that streams to disk opens one per upload, and a hang-up can leave it open',
+    },
+    {
+      // What a dropped upload leaves when its file is closed: a Set of the write streams in flight (for a graceful
+      // shutdown) that forgets one on 'finish' only keeps every dropped, refused or failed upload's stream, with the
+      // chunks it had buffered. No heap snapshot: one before the traffic would stay in the memory the peak is read from.
+      kind: 'resources',
+      name: 'write streams kept after the uploads ended',
+      instruments: [keptWriteStreams],
+      unit: 'objects',
+      bar: 0,
+      guards: "the shipped server writes each upload whole with writeFile and makes no stream; a fix that streams and records the write streams in flight, forgetting one on 'finish' only, keeps every dropped upload's stream and what it had buffered",
     },
   ],
   routes: { fileNames: ['PUT /uploads/:name'], uploads: ['PUT /uploads/:name'] },
