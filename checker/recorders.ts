@@ -526,6 +526,8 @@ export class CreatedFiles {
     // Folders: mkdtemp makes one every time; mkdir one (or, recursive, the first of those it makes, which it answers) when it was not there.
     const realMkdtemp = fs.mkdtemp;
     fs.mkdtemp = function mkdtemp(prefix: string, ...rest: unknown[]) {
+      // A call without a callback is Node's to refuse, as it would without the harness.
+      if (typeof rest.at(-1) !== 'function') return (realMkdtemp as (...args: unknown[]) => void).call(fs, prefix, ...rest);
       const location = currentLocation(recorder.learnerFolder);
       const callback = rest.pop() as (error: Error | null, folder?: string) => void;
       return (realMkdtemp as (...args: unknown[]) => void).call(fs, prefix, ...rest, (error: Error | null, folder?: string) => {
@@ -554,6 +556,7 @@ export class CreatedFiles {
     };
     const realMkdir = fs.mkdir;
     fs.mkdir = function mkdir(target: fs.PathLike, ...rest: unknown[]) {
+      if (typeof rest.at(-1) !== 'function') return (realMkdir as (...args: unknown[]) => void).call(fs, target, ...rest);
       const location = currentLocation(recorder.learnerFolder);
       const callback = rest.pop() as (error: Error | null, made?: string) => void;
       const options = rest[0];

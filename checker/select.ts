@@ -120,6 +120,20 @@ export function keptByModuleState(describe: string): HeapSelector {
   };
 }
 
+/** Bytes: Buffers, typed arrays and what is behind them, which a scenario's bytes measure weighs, not its records'. */
+const BYTES = /^(Buffer|ArrayBuffer|SharedArrayBuffer|DataView|(Big)?(Int|Uint|Float)\d+(Clamped)?Array)$/;
+
+/**
+ * Records (plain objects, class instances, arrays, dates, promises) that only the service's module-level variables
+ * keep, made during the traffic (`during`: "the uploads"), whatever they are kept in and under whatever key: one per
+ * request in flight, and none once they are all over. Bytes are another measure's; what the checker holds is not the
+ * service's.
+ */
+export function recordsKeptByModuleState(during = 'the traffic'): HeapSelector {
+  const kept = keptByModuleState(`records your module-level variables gained during ${during} (objects other than Buffers)`);
+  return { describe: kept.describe, matches: (node, traffic) => !BYTES.test(node.name) && kept.matches(node, traffic) && !keptByTheChecker(node) };
+}
+
 /** A scope made before the traffic (when the modules loaded, or during the warmup), when the heap tells. */
 function madeBeforeThe(traffic: TrafficHeap | undefined): ((scope: IHeapNode) => boolean) | undefined {
   return traffic ? (scope) => !traffic.bornDuringTraffic(scope) : undefined;

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { arrayBuffers, closuresOfTheService, keptByModuleState, keptByTheChecker } from '../../checker/select.ts';
+import { arrayBuffers, closuresOfTheService, recordsKeptByModuleState, keptByTheChecker } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
 import type { HttpClient, Response } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
@@ -244,20 +244,6 @@ function uploadNames(): HeapSelector {
   };
 }
 
-/** Bytes: Buffers, typed arrays and what is behind them, which the upload bytes' measure weighs. */
-const BYTES = /^(Buffer|ArrayBuffer|SharedArrayBuffer|DataView|(Big)?(Int|Uint|Float)\d+(Clamped)?Array)$/;
-
-/**
- * Records (plain objects, class instances, arrays) that only the server's module-level variables keep, made during
- * the uploads: whatever they are kept in (a Map keyed by an attempt's id, a Set of uploads in flight, an array), and
- * under whatever key. A server keeps one per upload running, and none once they are all over; one per dropped upload
- * stays for ever.
- */
-function recordsKeptByModuleState(): HeapSelector {
-  const kept = keptByModuleState('records your module-level variables gained during the uploads (objects other than Buffers)');
-  return { describe: kept.describe, matches: (node) => !BYTES.test(node.name) && kept.matches(node) && !keptByTheChecker(node) };
-}
-
 /**
  * Records the module-level state may gain and keep: a record or two a fixed server makes once (a Map's table grown,
  * a shared ticker's state); not one per upload that is over (the traffic drops or refuses 13 of them).
@@ -381,7 +367,7 @@ const check: CheckSpec = {
       // of the uploads in flight, forgotten on 'end' only, which a dropped upload never gets.
       kind: 'heap',
       name: 'records your module-level variables gained during the uploads and still hold',
-      select: recordsKeptByModuleState(),
+      select: recordsKeptByModuleState('the uploads'),
       unit: 'objects',
       bar: RECORDS_BAR,
       retainer: 'uploadProgress',

@@ -26,7 +26,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fixtureBytes, generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { openDescriptors, serviceEventListeners } from '../../checker/instruments.ts';
-import { anyOf, arrayBuffersOutsidePool, closuresOfTheService, externalStrings, keptByModuleState, stringsKeptByModuleState, stringsRetaining } from '../../checker/select.ts';
+import { anyOf, arrayBuffersOutsidePool, closuresOfTheService, externalStrings, recordsKeptByModuleState, stringsKeptByModuleState, stringsRetaining } from '../../checker/select.ts';
 import { formatBytes } from '../../checker/format.ts';
 import type { CreatedFile } from '../../checker/protocol.ts';
 import { detectFileType, SNIFF_BYTES } from '../../checker/service/file-types.ts';
@@ -185,15 +185,6 @@ async function checkExport(context: CheckContext): Promise<void> {
     const row = `${name},${body.length},${detectFileType(body.subarray(0, SNIFF_BYTES))},`;
     if (!rows.some((line) => line.startsWith(row))) context.breach(`GET /export.csv has no row "${row}…" for ${name}.`);
   }
-}
-
-/** Bytes: Buffers, typed arrays and what is behind them, which the first measure weighs. */
-const BYTES = /^(Buffer|ArrayBuffer|SharedArrayBuffer|DataView|(Big)?(Int|Uint|Float)\d+(Clamped)?Array)$/;
-
-/** Records (plain objects, class instances, arrays, dates, promises) that only the service's module-level variables keep. */
-function recordsKeptByModuleState(): HeapSelector {
-  const kept = keptByModuleState('records your module-level variables gained during the traffic (objects other than Buffers)');
-  return { describe: kept.describe, matches: (node) => !BYTES.test(node.name) && kept.matches(node) };
 }
 
 const check: CheckSpec = {
@@ -379,7 +370,7 @@ const check: CheckSpec = {
       kind: 'heap',
       name: 'records your module-level variables gained during the traffic',
       sameLeak: true,
-      select: recordsKeptByModuleState(),
+      select: recordsKeptByModuleState('the traffic'),
       unit: 'objects',
       bar: RECORDS_BAR,
       guards: "the shipped downloads keep nothing of a dropped download but its descriptor (the measure before this one); a fix that closes it and records the downloads in progress, forgetting one on 'finish' only, keeps a record per hang-up",
