@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { IHeapEdge, IHeapNode } from '@memlab/core';
 import { formatBytes } from './format.ts';
-import { functionBehind, isHarnessFile, isPlumbing, keptByModuleStateOf, nearestScope, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
+import { dominators, functionBehind, isHarnessFile, isPlumbing, keptByModuleStateOf, nearestScope, projectFile, scriptOfClosure, scriptOfContext } from './trace.ts';
 import type { HeapSelector, TrafficHeap } from './types.ts';
 
 /** ArrayBuffers (the memory behind Buffers and typed arrays) that retain at least `minBytes`. */
@@ -232,16 +232,12 @@ export function keptByConnections(describe = 'objects your code hung on a client
     matches: (node) => {
       if (isPlumbing(node) || node.name.startsWith('system /') || node.type === 'closure' || node.type === 'object shape') return false;
       if (node.type !== 'object' && node.type !== 'heap number' && !(node.isString && !node.referrers.some((edge) => edge.fromNode.isString))) return false;
-      let inner = node;
-      let dominator = node.dominatorNode;
-      for (let depth = 0; dominator && depth < 10_000; depth++) {
+      for (const { dominator, below } of dominators(node)) {
         if (dominator.type === 'object' && dominator.name === 'Socket' && dominator.getReference('server', 'property')) {
-          const edge = dominator.references.find((candidate) => candidate.toNode.id === inner.id && candidate.type === 'property');
+          const edge = dominator.references.find((candidate) => candidate.toNode.id === below.id && candidate.type === 'property');
           return edge !== undefined && !socketPropertiesOfNode().has(String(edge.name_or_index));
         }
-        if (dominator.name === 'system / Context' || dominator.dominatorNode?.id === dominator.id) return false;
-        inner = dominator;
-        dominator = dominator.dominatorNode;
+        if (dominator.name === 'system / Context') return false;
       }
       return false;
     },

@@ -320,15 +320,24 @@ export function nearestScope(
   node: IHeapNode,
   { exports = false, stopAt }: { exports?: boolean; stopAt?: (dominator: IHeapNode) => boolean } = {},
 ): IHeapNode | null {
-  let dominator = node.dominatorNode;
-  for (let depth = 0; dominator && depth < 10_000; depth++) {
+  for (const { dominator } of dominators(node)) {
     if (dominator.name === 'system / Context') return dominator;
     if (exports && dominator.name === 'system / Cell' && exportOfCell(dominator)) return dominator;
     if (stopAt?.(dominator)) return null;
-    if (dominator.dominatorNode?.id === dominator.id) break;
-    dominator = dominator.dominatorNode;
   }
   return null;
+}
+
+/** The objects every path to `node` passes through, nearest first, each with the one below it on the way (`node` first). */
+export function* dominators(node: IHeapNode): Generator<{ dominator: IHeapNode; below: IHeapNode }> {
+  let below = node;
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 10_000; depth++) {
+    yield { dominator, below };
+    if (dominator.dominatorNode?.id === dominator.id) return;
+    below = dominator;
+    dominator = dominator.dominatorNode;
+  }
 }
 
 /** The checker's code in the server's process: it holds what it watches, and is never where a leak starts. */
