@@ -16,7 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { highestNodeId } from './heap-ids.ts';
+import { highestNodeIdInFile } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
 import { CreatedFiles, DescriptorRecorder, FinalizerRecorder, KeptWeakRefs, LateReleases, listDescriptors, ListenerRecorder, locationIn, TimerRecorder } from './recorders.ts';
 import { installFullDisk } from './full-disk.ts';
@@ -568,11 +568,18 @@ function fileSystemHeld(): Promise<string | null> {
   return new Promise((resolve) => fileHold.waiters.push(resolve));
 }
 
-/** Once every response the hold saw has closed (the server has seen its client hang up), hand the kept results back. */
+/**
+ * Once every response the hold saw has closed (the server has seen its client hang up), and the server's own
+ * handlers of that hang-up have run and their file work is done (an rm of a partial file, a close), hand the kept
+ * results back: the slow call answers last, as a busy disk's does. The same order on every machine, whichever of
+ * the thread pool's calls would have ended first.
+ */
 async function releaseFileSystem(): Promise<void> {
   await Promise.all(
     [...fileHold.responses].filter((response) => !response.closed).map((response) => new Promise((resolve) => response.once('close', resolve))),
   );
+  await nextTurn();
+  await fileSystemWorkDone();
   fileHold.on = false;
   fileHold.skip = 0;
   fileHold.streamReads = false;
@@ -678,14 +685,18 @@ async function letGoOfClosed(): Promise<void> {
 }
 
 /**
- * Have V8 number every object alive now, and answer the highest number. Only
- * the ids column is read, as the snapshot streams by; a learner who keeps the
- * snapshots gets the file, read back for its ids.
+ * Have V8 number every object alive now, and answer the highest number: the
+ * snapshot is written to `file` and only its ids column read back, with one
+ * buffer, so that nothing of it stays in the server's memory (a peak measure
+ * starts from this memory). Deleted once read, unless the learner keeps it.
  */
-async function numberHeap(file: string | undefined): Promise<number> {
-  if (!file) return highestNodeId(v8.getHeapSnapshot());
+function numberHeap(file: string, keep: boolean): number {
   v8.writeHeapSnapshot(file);
-  return highestNodeId(createReadStream(file));
+  try {
+    return highestNodeIdInFile(file);
+  } finally {
+    if (!keep) fs.rmSync(file, { force: true });
+  }
 }
 
 async function run(command: HarnessCommand): Promise<unknown> {
@@ -696,7 +707,7 @@ async function run(command: HarnessCommand): Promise<unknown> {
       return v8.writeHeapSnapshot(command.file);
     case 'number-heap':
       collectGarbage();
-      return numberHeap(command.file);
+      return numberHeap(command.file, command.keep);
     case 'gc':
       collectGarbage();
       return null;

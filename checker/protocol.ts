@@ -22,7 +22,7 @@ export type HarnessCommand =
   /** With `letGoOfClosed`, once the resources are read: a kept WeakRef to what has closed is left weak first (see KeptWeakRefs). */
   | { type: 'snapshot'; file: string; letGoOfClosed?: boolean }
   /** Number the live objects (a snapshot, written to `file` if given); the reply is the highest heap object id. */
-  | { type: 'number-heap'; file?: string }
+  | { type: 'number-heap'; file: string; keep: boolean }
   | { type: 'gc' }
   | { type: 'probe' }
   | { type: 'settle' }

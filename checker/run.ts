@@ -12,7 +12,7 @@ import { CouldNotCheck } from './errors.ts';
 import type { HarnessCommand, Probe, SampledPeaks } from './protocol.ts';
 import { RELEASE_WAIT_MS } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
-import { HttpClient } from './traffic.ts';
+import { HttpClient, MAX_AWAITS_ON_FILES } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
@@ -121,7 +121,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     clock.enter('snapshots');
     const before = await running.probe();
     const keeping = options.keepSnapshots ?? false;
-    const baselineHighestId = takeSnapshots ? await numberHeap(running, keeping ? workspace.snapshot('baseline') : undefined) : 0;
+    const baselineHighestId = takeSnapshots ? await numberHeap(running, workspace.snapshot('baseline'), keeping) : 0;
 
     clock.enter('traffic');
     const sampling = spec.measures.some((measure) => measure.kind === 'peak');
@@ -255,9 +255,6 @@ export function countLeaks(measures: readonly MeasureResult[]): { total: number;
   return { total, fixed };
 }
 
-/** More awaits on the file store than a download handler needs (a stat, an open, a stat again): hang-ups stop there. */
-const MAX_AWAITS_ON_FILES = 4;
-
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
 export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void, tempDir?: string): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
@@ -299,9 +296,13 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
     async hangUpAtEachAwait(path, clients, upload) {
       // An upload's handler may read no file before its body: waiting for the body ends the hold.
       const hold = { type: 'hold-file-system', ...(upload ? { untilHandlerWaits: true } : {}) } as const;
+      let attempt = 0;
       for (let callsFirst = 0; callsFirst < MAX_AWAITS_ON_FILES; callsFirst++) {
         let held: string | null = null;
-        for (const headers of clients) held = await hangUpWhileHeld({ ...hold, skip: callsFirst }, path, headers, upload?.method);
+        for (const headers of clients) {
+          held = await hangUpWhileHeld({ ...hold, skip: callsFirst }, typeof path === 'string' ? path : path(attempt), headers, upload?.method);
+          attempt += 1;
+        }
         if (held === null) return;
       }
     },
@@ -313,7 +314,9 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
       await server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS);
       await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
       const held = (await server.probe()).memory.arrayBuffers - before;
-      await paused.finish();
+      // What it holds is known: the client goes, as a paused one often does. Reading the rest would time the compressor, not the server.
+      paused.abort();
+      await settle(server);
       return held;
     },
     async readsWaitForFirstBytes(afterBytes, download) {
@@ -473,8 +476,8 @@ async function snapshot(server: ServerProcess, file: string, letGoOfClosed = fal
 }
 
 /** Have V8 number the server's live objects; the highest number marks where the traffic begins. Written to `file` when kept. */
-export function numberHeap(server: ServerProcess, file?: string): Promise<number> {
-  return server.command<number>({ type: 'number-heap', ...(file ? { file } : {}) }, TIMEOUTS.snapshotMs);
+export function numberHeap(server: ServerProcess, file: string, keep: boolean): Promise<number> {
+  return server.command<number>({ type: 'number-heap', file, keep }, TIMEOUTS.snapshotMs);
 }
 
 /**

@@ -224,15 +224,19 @@ function socketPropertiesOfNode(): Set<string> {
  * Symbol of its own), not one of Node's: a record per request on a
  * connection kept open grows for as long as the client keeps it, hours for
  * a browser or a proxy's pool. Node's own (its parser, buffers, listeners)
- * are left out, and listeners are the listeners measure's.
+ * are left out, and listeners are the listeners measure's. So is what a
+ * WeakMap keyed by the socket holds (`perConnection.set(req.socket, [])`):
+ * its value lives as long as the connection does, as a property would.
  */
-export function keptByConnections(describe = 'objects your code hung on a client\'s connection (a property of its socket)'): HeapSelector {
+export function keptByConnections(describe = 'objects your code hung on a client\'s connection (a property of its socket, or a WeakMap keyed by it)'): HeapSelector {
   return {
     describe,
     matches: (node) => {
       if (isPlumbing(node) || node.name.startsWith('system /') || node.type === 'closure' || node.type === 'object shape') return false;
       if (node.type !== 'object' && node.type !== 'heap number' && !(node.isString && !node.referrers.some((edge) => edge.fromNode.isString))) return false;
       for (const { dominator, below } of dominators(node)) {
+        // A WeakMap's value is kept by its key and its table at once: no single object dominates it, and the walk would end at the roots.
+        if (valueOfASocketsWeakMapEntry(below)) return true;
         if (dominator.type === 'object' && dominator.name === 'Socket' && dominator.getReference('server', 'property')) {
           const edge = dominator.references.find((candidate) => candidate.toNode.id === below.id && candidate.type === 'property');
           return edge !== undefined && !socketPropertiesOfNode().has(String(edge.name_or_index));
@@ -242,6 +246,13 @@ export function keptByConnections(describe = 'objects your code hung on a client
       return false;
     },
   };
+}
+
+/** Whether a WeakMap keeps `node` as the value of an entry whose key is a client's socket (V8 names that edge from the key). */
+function valueOfASocketsWeakMapEntry(node: IHeapNode): boolean {
+  return node.referrers.some(
+    (edge) => edge.fromNode.type === 'object' && edge.fromNode.name === 'Socket' && String(edge.name_or_index).includes('part of key') && edge.fromNode.getReference('server', 'property') !== undefined,
+  );
 }
 
 /**

@@ -52,29 +52,65 @@ export interface SteadyState {
 }
 
 /**
- * Chunks a compressor or decompressor is working on in the thread pool: work the server still has to do, which
+ * Compressors and decompressors with a chunk in hand, and how many: work the server still has to do, which
  * process.getActiveResourcesInfo() does not list (a server that compresses a whole file for a client that has gone
- * is busy for seconds, its BrotliCompress alive; steady only once that is done, however fast the machine).
+ * is busy for seconds, its BrotliCompress alive; steady only once that is done, however fast the machine). Held
+ * weakly, with Node's own WeakRef (a check's is kept): a stream the server dropped is the collector's to take.
  */
-let zlibChunksInFlight = 0;
+const RealWeakRef = globalThis.WeakRef;
+const chunksInHand = new WeakMap<zlib.Gzip, number>();
+const withChunks = new Set<WeakRef<zlib.Gzip>>();
+const refOf = new WeakMap<zlib.Gzip, WeakRef<zlib.Gzip>>();
+
+function chunkTaken(stream: zlib.Gzip): void {
+  const count = (chunksInHand.get(stream) ?? 0) + 1;
+  chunksInHand.set(stream, count);
+  if (count === 1) {
+    const ref = new RealWeakRef(stream);
+    refOf.set(stream, ref);
+    withChunks.add(ref);
+  }
+}
+
+function chunkDone(stream: zlib.Gzip): void {
+  const count = (chunksInHand.get(stream) ?? 1) - 1;
+  chunksInHand.set(stream, count);
+  if (count > 0) return;
+  const ref = refOf.get(stream);
+  if (ref) withChunks.delete(ref);
+  refOf.delete(stream);
+}
 
 /** Counts every zlib stream's chunks from the call to its callback (which zlib makes on a destroy too). */
 export function countCompressionWork(): void {
-  const base = Object.getPrototypeOf(Object.getPrototypeOf(zlib.Gzip.prototype)) as { _transform: (chunk: unknown, encoding: unknown, callback: (...args: unknown[]) => void) => void };
+  const base = Object.getPrototypeOf(Object.getPrototypeOf(zlib.Gzip.prototype)) as { _transform: (this: zlib.Gzip, chunk: unknown, encoding: unknown, callback: (...args: unknown[]) => void) => void };
   const real = base._transform;
-  base._transform = function transform(this: unknown, chunk, encoding, callback) {
-    zlibChunksInFlight += 1;
+  base._transform = function transform(this: zlib.Gzip, chunk, encoding, callback) {
+    chunkTaken(this);
     let done = false;
     return real.call(this, chunk, encoding, (...args: unknown[]) => {
-      if (!done) zlibChunksInFlight -= 1;
+      if (!done) chunkDone(this);
       done = true;
       callback(...args);
     });
   };
 }
 
+/**
+ * A compressor is working while it has a chunk in hand and room for its output. With its output buffer full it
+ * waits, mid-chunk, for its reader (zlib's own backpressure), as a paused response does: no work of its own.
+ */
+function compressing(): boolean {
+  for (const ref of withChunks) {
+    const stream = ref.deref();
+    if (!stream || stream.destroyed) withChunks.delete(ref);
+    else if (stream.readableLength < stream.readableHighWaterMark) return true;
+  }
+  return false;
+}
+
 function ownWorkPending(): boolean {
-  if (zlibChunksInFlight > 0) return true;
+  if (compressing()) return true;
   return process.getActiveResourcesInfo().some((kind) => kind === 'Timeout' || kind === 'Immediate' || kind.startsWith('FSReq') || kind === 'FileHandleCloseReq');
 }
 

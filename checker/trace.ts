@@ -5,7 +5,7 @@
  * internal plumbing (module records, hidden arrays, maps' backing tables).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire, SourceMap } from 'node:module';
+import { builtinModules, createRequire, SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IHeapEdge, IHeapNode } from '@memlab/core';
@@ -293,10 +293,22 @@ export function keptByModuleStateOf(node: IHeapNode, root: string = PROJECT_ROOT
   return learnerVisibleFile(exportOfCell(scope)!.file, root);
 }
 
-/** The learner's file whose module-level variable or export holds `node` itself, or null. */
+/**
+ * What a service's code keeps on the global object (`globalThis.downloads = []`) is module state too, whichever
+ * file put it there: said as GLOBAL_STATE. Node's own globals (and the builtin modules a REPL puts there) are not.
+ */
+export const GLOBAL_STATE = 'globalThis';
+let nodeGlobals: Set<string> | null = null;
+function globalsOfNode(): Set<string> {
+  nodeGlobals ??= new Set([...Object.getOwnPropertyNames(globalThis), ...builtinModules, 'global', 'globalThis']);
+  return nodeGlobals;
+}
+
+/** The learner's file whose module-level variable or export holds `node` itself, GLOBAL_STATE for a property of the global object of its own, or null. */
 function moduleVariableHolding(node: IHeapNode, root: string): string | null {
   for (const edge of node.referrers) {
     const from = edge.fromNode;
+    if (edge.type === 'property' && from.type === 'object' && from.name === 'global' && !globalsOfNode().has(String(edge.name_or_index))) return GLOBAL_STATE;
     if (edge.type === 'context' && from.name === 'system / Context' && isModuleScope(from)) {
       const file = learnerVisibleFile(scriptOfContext(from), root);
       if (file) return file;
@@ -418,6 +430,8 @@ export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): strin
   }
   if (edge.type === 'internal' && name === 'context') return 'closes over';
   if (edge.type === 'internal' && name === 'buffer') return 'backing store';
+  // V8 names the edge from a WeakMap entry's key to its value "3 / part of key (Socket @1) -> value (Array @2) pair in WeakMap (table @3)".
+  if (/part of key \(.* -> value \(.*\) pair in WeakMap/.test(String(name))) return `its value in a WeakMap keyed by this ${from.name}`;
   if (from.name === 'Map' || from.name === 'Set') return `${from.name} entry`;
   return String(name);
 }
@@ -479,6 +493,9 @@ function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
     }
     const exported = exportedAs(to, root);
     if (exported) named = { index: i, ...exported };
+    if (edge.type === 'property' && edge.fromNode.name === 'global' && edge.fromNode.type === 'object' && !globalsOfNode().has(String(edge.name_or_index))) {
+      named = { index: i, name: `globalThis.${String(edge.name_or_index)}`, description: 'a property your code put on the global object: it lives as long as the program' };
+    }
     if (!recognised && RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {
       // In a linked list of one kind (Node's timer lists), start at the last: the one that holds the leak.
       let last = i;

@@ -54,6 +54,14 @@ function decoderFor(encoding: string): Transform | undefined {
   return undefined;
 }
 
+/** More awaits on the file store than a download handler needs (a stat, an open, a stat again): hang-ups stop there. */
+export const MAX_AWAITS_ON_FILES = 4;
+
+/** How many clients hangUpAtEachAwait may send, at most, for `clients` (one per client at each await, up to MAX_AWAITS_ON_FILES). */
+export function maxHangUpAttempts(clients: number): number {
+  return clients * MAX_AWAITS_ON_FILES;
+}
+
 export class HttpClient {
   /** Requests answered 5xx that were not meant to fail, in order. */
   readonly serverErrors: ServerError[] = [];

@@ -177,8 +177,13 @@ export interface CheckContext {
    * body, as a phone that loses its signal right away: at each await of the
    * handler on the file store before it reads the body, until the handler
    * waits for the body without one.
+   *
+   * `path` may be a function of the attempt (0, 1, …): an upload dropped
+   * under a name of its own leaves what it leaves under that name, which no
+   * later attempt under the same name clears away before the check looks.
+   * There are at most maxHangUpAttempts(clients.length) attempts (traffic.ts).
    */
-  hangUpAtEachAwait(path: string, clients: readonly (Record<string, string> | undefined)[], upload?: { readonly method: 'PUT' | 'POST' }): Promise<void>;
+  hangUpAtEachAwait(path: string | ((attempt: number) => string), clients: readonly (Record<string, string> | undefined)[], upload?: { readonly method: 'PUT' | 'POST' }): Promise<void>;
   /**
    * From now on, a read of a stored file asked for after the client of the
    * download that opened it has gone is answered last: after the check has
@@ -199,7 +204,8 @@ export interface CheckContext {
    * GET `path` as a client that stops reading after the first bytes: the
    * Buffers the server holds then, over what it held before (both read after
    * a collection), once it has done all it can without the client (never
-   * after a guessed wait). The client then reads the rest. A server that
+   * after a guessed wait). The client then hangs up, and the server settles
+   * (reading the rest would only time the compressor). A server that
    * streams with backpressure holds a chunk or two; one that reads the file
    * whole, or ignores write()'s answer, holds most of it.
    */

@@ -56,12 +56,13 @@ describe.each(SCENARIOS.map((scenario) => [scenario.folder, scenario] as const))
 });
 
 test('every variant whose verdict Node decides (VERDICT_FROM_NODE) is there, under a name of its kind', () => {
-  for (const [variant, { expected }] of Object.entries(VERDICT_FROM_NODE)) {
+  for (const [variant, { expected, before }] of Object.entries(VERDICT_FROM_NODE)) {
     expect(existsSync(path.join(PROJECT_ROOT, 'test', 'variants', variant)), variant).toBe(true);
     expect(path.basename(variant), variant).toMatch(/^(alternative|half-fix)-/);
     // An entry says something the name does not.
     const name = path.basename(variant);
     const byName = name.startsWith('alternative-') ? 'pass' : name.startsWith('half-fix-contract-') ? 'fail on the contract' : name.startsWith('half-fix-hangs-') ? 'never answers' : 'fail on memory';
     expect(expected, variant).not.toBe(byName);
+    if (before) expect(before, variant).not.toBe(byName);
   }
 });

@@ -25,7 +25,7 @@ import { FULL_DISK_PREFIX } from '../../checker/full-disk.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
 import { arrayBuffers, closuresOfTheService, recordsKeptByModuleState, keptByTheChecker } from '../../checker/select.ts';
 import { CouldNotCheck } from '../../checker/errors.ts';
-import type { HttpClient, Response } from '../../checker/traffic.ts';
+import { maxHangUpAttempts, type HttpClient, type Response } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
 
 const MiB = 1024 * 1024;
@@ -95,9 +95,13 @@ async function retriedUpload(context: CheckContext): Promise<void> {
   firstAttempt.abort();
 }
 
-/** An upload whose phone loses its signal once its headers are sent, before a byte of the photo. */
-const LOST_SIGNAL = 'lost-signal.jpg';
+/**
+ * Uploads whose phones lose their signal once their headers are sent, before a byte of the photo: each under a name
+ * of its own, as phones' photos are, so that what one leaves (a partial file made after an rm that did not wait for
+ * it) is still there when the check looks, not cleared by a later attempt under the same name.
+ */
 const LOST_SIGNAL_CLIENTS = 2;
+const LOST_SIGNAL = Array.from({ length: maxHangUpAttempts(LOST_SIGNAL_CLIENTS) }, (_, attempt) => `lost-signal-${attempt + 1}.jpg`);
 
 /** Uploads announced larger than the service takes (a video from the camera roll): refused with 413 before their body. */
 const OVERSIZED = ['oversized-1.mp4', 'oversized-2.mp4'];
@@ -144,12 +148,12 @@ const TRAFFIC_NAMES = [
   ...DROPPED.map((index) => droppedName(index)),
   RETRIED,
   ...FULL_DISK_UPLOADS,
-  LOST_SIGNAL,
+  ...LOST_SIGNAL,
   ...OVERSIZED,
 ];
 
 /** Uploads that never arrive whole: nothing of them may be stored. */
-const NEVER_WHOLE = [...DROPPED.map((index) => droppedName(index)), ...FULL_DISK_UPLOADS, LOST_SIGNAL, ...OVERSIZED];
+const NEVER_WHOLE = [...DROPPED.map((index) => droppedName(index)), ...FULL_DISK_UPLOADS, ...LOST_SIGNAL, ...OVERSIZED];
 
 /**
  * Files in the uploads folder that an upload left on its way (a partial file, a temporary one, of any upload) or that
@@ -267,7 +271,7 @@ const check: CheckSpec = {
     // The second one's phone pauses halfway until the app has shown its progress: its upload outlasts a heartbeat.
     for (const [index, name] of FULL_DISK_UPLOADS.entries()) await refusedByDisk(context, name, index === 1);
     // Phones that lose their signal right after the headers: at each await of the handler on the file store before the body, if it has any.
-    await context.hangUpAtEachAwait(`/uploads/${LOST_SIGNAL}`, Array.from({ length: LOST_SIGNAL_CLIENTS }, () => ({ 'content-length': String(PHOTO_BYTES) })), { method: 'PUT' });
+    await context.hangUpAtEachAwait((attempt) => `/uploads/${LOST_SIGNAL[attempt]!}`, Array.from({ length: LOST_SIGNAL_CLIENTS }, () => ({ 'content-length': String(PHOTO_BYTES) })), { method: 'PUT' });
     // Videos announced above the limit: the phone sends the headers, gets its 413 (or, from a server that would take
     // the body, nothing more it can do without one), and hangs up.
     for (const name of OVERSIZED) {
@@ -293,7 +297,7 @@ const check: CheckSpec = {
     if (finished.status !== 201) breach(`PUT /uploads/${name} answered ${finished.status} instead of 201 after a pause.`);
 
     // Once an upload is over, finished or dropped, the app must stop drawing its progress bar.
-    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS, LOST_SIGNAL, ...OVERSIZED]) {
+    for (const over of [name, ...DROPPED.map((index) => droppedName(index)), RETRIED, ...FULL_DISK_UPLOADS, ...LOST_SIGNAL, ...OVERSIZED]) {
       const progress = await http.get(`/uploads/${over}/progress`);
       if (progress.status === 200) {
         const how =
@@ -301,7 +305,7 @@ const check: CheckSpec = {
             ? 'finished'
             : over === RETRIED
               ? 'was sent again and its first attempt dropped'
-              : over === LOST_SIGNAL
+              : LOST_SIGNAL.includes(over)
                 ? 'was dropped right after its headers'
                 : OVERSIZED.includes(over)
                   ? 'was refused as too large (413) and the phone hung up'

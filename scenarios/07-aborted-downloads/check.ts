@@ -20,7 +20,7 @@
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { collectionsGrownPast, instancesOf, keptByConnections, keptByModuleState } from '../../checker/select.ts';
+import { collectionsGrownPast, instancesOf, keptByConnections, keptByModuleState, stringsKeptByModuleState } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -37,6 +37,8 @@ const EARLY_HANG_UPS = 2;
 /** Players that ask the video's size (HEAD), per round: ten in all. */
 const SIZE_ASKS = 2;
 const MiB = 1024 * 1024;
+/** Text a service may keep from its downloads: a name or two (its cache's key, its last error); a line per download is far more. */
+const TEXT_KEPT_BYTES = 1024;
 /** Downloads over one connection the player keeps open. */
 const KEPT_ALIVE_DOWNLOADS = 8;
 /** A streamed download holds a read-ahead of KiB while its player pauses; a file read whole holds all of it. */
@@ -160,6 +162,16 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'downloads',
       guards: 'a fix that records the downloads in flight (for a status page) and forgets one only when it finishes keeps a record per aborted download',
+    },
+    {
+      kind: 'heap',
+      name: 'text kept after the downloads ended',
+      // A log of the downloads as one string (`log += line`) keeps no object per download: its text grows by a line each.
+      select: stringsKeptByModuleState('bytes of text (strings) your module-level variables gained during the downloads'),
+      unit: 'bytes',
+      bar: TEXT_KEPT_BYTES,
+      retainer: 'hangUpLog',
+      guards: 'a fix that logs each download in a module-level string (or a string per download in a list) keeps its text for ever',
     },
     {
       kind: 'heap',

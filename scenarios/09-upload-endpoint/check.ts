@@ -37,6 +37,7 @@ import { keptWriteStreams, openDescriptors } from '../../checker/instruments.ts'
 import { MAX_VIDEO_UPLOAD_BYTES } from '../../checker/service/upload-limits.ts';
 import type { CreatedFile } from '../../checker/protocol.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
+import { maxHangUpAttempts } from '../../checker/traffic.ts';
 
 const MiB = 1024 * 1024;
 /**
@@ -72,12 +73,14 @@ const DROPPED_BYTES = 8 * MiB;
 /**
  * An upload whose client hangs up before the first byte of its body, while the handler awaits the file store
  * (creating the uploads folder, opening the file), once per such await and client, as a phone that loses its
- * signal right away: a handler that sets up its clean-up after an await finds that client gone already.
+ * signal right away: a handler that sets up its clean-up after an await finds that client gone already. Each under a
+ * name of its own, as each recording has: what one leaves (a partial file made after an rm that did not wait for it)
+ * stays there, not cleared by a later attempt under the same name before the check looks.
  */
-const HUNG_UP_EARLY = 'hung-up-early.mp4';
 const HUNG_UP_EARLY_CLIENTS = 2;
+const HUNG_UP_EARLY = Array.from({ length: maxHangUpAttempts(HUNG_UP_EARLY_CLIENTS) }, (_, attempt) => `hung-up-early-${attempt + 1}.mp4`);
 /** Every name whose upload ends early, one way or another. */
-const ENDED_EARLY = ['streamed-too-long.mp4', ...DROPPED, HUNG_UP_EARLY];
+const ENDED_EARLY = ['streamed-too-long.mp4', ...DROPPED, ...HUNG_UP_EARLY];
 
 function video(name: string, bytes: number): Buffer {
   return generateBytes(name, bytes);
@@ -196,8 +199,8 @@ async function toFullDisk(context: CheckContext, name: string, body: Buffer, aga
   );
 }
 
-/** An upload of a name whose last upload ended early: it must be stored as any other. */
-async function uploadAgain(context: CheckContext, name: string, how: string): Promise<void> {
+/** An upload of a name whose last upload ended early: it must be stored as any other (false, with a breach, when it is not). */
+async function uploadAgain(context: CheckContext, name: string, how: string): Promise<boolean> {
   const body = video(`${name} again`, 2 * MiB);
   let response;
   try {
@@ -205,15 +208,16 @@ async function uploadAgain(context: CheckContext, name: string, how: string): Pr
   } catch (error) {
     if (!(error instanceof CouldNotCheck && error.reason === 'request hung')) throw error;
     context.breach(`PUT /uploads/${name} got no answer: an upload of ${name} was ${how}, and the next upload of that name waits for something the earlier one never gave back (a lock, a slot, a promise resolved on success only).`);
-    return;
+    return false;
   }
   if (response.status !== 201) {
     context.breach(`PUT /uploads/${name} answered ${response.status} instead of 201: an upload of ${name} was ${how}, and the next upload of that name must be stored like any other (a lock or a slot the earlier upload took must be given back on every way out, a hang-up during an await included).`);
-    return;
+    return false;
   }
   const stored = await readFile(path.join(context.uploadsDir, name)).catch(() => null);
   if (!stored) context.breach(`PUT /uploads/${name} answered 201, but no file ${name} was stored (an upload of ${name} was ${how} before).`);
   else if (sha256(stored) !== sha256(body)) context.breach(`The upload of ${name} sent after an earlier one was ${how} was not stored byte-exact (${stored.length} bytes stored, ${body.length} sent).`);
+  return stored !== null && sha256(stored) === sha256(body);
 }
 
 const check: CheckSpec = {
@@ -242,7 +246,7 @@ const check: CheckSpec = {
     }
     for (const name of DROPPED) await context.http.abortedUpload(`/uploads/${name}`, video(name, DROPPED_BYTES), DROPPED_BYTES / 2);
     const announced = { 'content-length': String(DROPPED_BYTES) };
-    await context.hangUpAtEachAwait(`/uploads/${HUNG_UP_EARLY}`, Array.from({ length: HUNG_UP_EARLY_CLIENTS }, () => announced), { method: 'PUT' });
+    await context.hangUpAtEachAwait((attempt) => `/uploads/${HUNG_UP_EARLY[attempt]!}`, Array.from({ length: HUNG_UP_EARLY_CLIENTS }, () => announced), { method: 'PUT' });
   },
 
   async contract(context) {
@@ -262,7 +266,7 @@ const check: CheckSpec = {
       if (left.length || elsewhere.length) await new Promise((resolve) => setTimeout(resolve, 50));
     } while ((left.length || elsewhere.length) && performance.now() < deadline);
     for (const file of left) {
-      const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith(HUNG_UP_EARLY) ? 'dropped by the client before its first byte' : 'refused for running over the limit';
+      const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith('hung-up-early-') ? 'dropped by the client before its first byte' : 'refused for running over the limit';
       const rule = file.endsWith('.partial') ? 'a partial file must be removed' : 'an upload that never arrived whole must not be stored';
       breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
     }
@@ -303,7 +307,9 @@ const check: CheckSpec = {
     // A teacher whose connection dropped uploads the recording again, under the same name: after each way an upload ends early.
     await uploadAgain(context, 'streamed-too-long.mp4', 'refused for running over the limit');
     for (const name of DROPPED) await uploadAgain(context, name, 'dropped by its client halfway');
-    await uploadAgain(context, HUNG_UP_EARLY, 'dropped by its client before its first byte (while the handler awaited the file store, and once it waited for the body)');
+    for (const name of HUNG_UP_EARLY) {
+      if (!(await uploadAgain(context, name, 'dropped by its client before its first byte (while the handler awaited the file store, and once it waited for the body)'))) break;
+    }
     await upload(context, 'empty.mp4', Buffer.alloc(0));
 
     // Still works after all that.

@@ -6,7 +6,8 @@
  * (deflate first), so every compression the server offers them is cancelled too;
  * clients that do not accept gzip, two at a time, do the same with the plain
  * file; some hang up before the first byte, while the handler still awaits
- * the file; and link checkers and download managers ask HEAD. What must not
+ * the file; photos and the screen recording are cancelled too, gzipped and
+ * plain; and link checkers and download managers ask HEAD. What must not
  * stay: the files those requests opened (their descriptors, each with the
  * line that opened it). Last, a dashboard downloads 8 files (photos, the log)
  * over a connection it keeps open. Guards against leaks a fix brings in: the
@@ -18,17 +19,18 @@
  * streams, in both branches (a client that pauses its download, plain,
  * gzipped or as the iOS app, makes the server hold no more than 8 MiB more in
  * Buffers, and the log's first bytes go out before the server has read its
- * first 4 MiB, its first 12 MiB for a browser or the app, which may get
+ * first 4 MiB, its first 12 MiB for a browser, the app or curl, which may get
  * Brotli); a gzip client gets a gzipped body that
  * gunzips to the exact file; a browser gets a body compressed in an encoding
- * it accepts that unpacks to the exact file; a client without gzip, or that
+ * it accepts that unpacks to the exact file, and so do the iOS app and curl
+ * (deflate first); a client without gzip, or that
  * refuses it (gzip;q=0), gets the file as it is, with its length; HEAD
  * answers with GET's headers and no body; unknown names answer 404, names
  * with a path 400.
  */
 import { fixtureSha256, fixtureSpec } from '../../checker/fixtures.ts';
 import { connectionListeners, liveTimers, openDescriptors } from '../../checker/instruments.ts';
-import { anyOf, collectionsGrownPast, instancesOf, keptByConnections, keptByModuleState } from '../../checker/select.ts';
+import { anyOf, collectionsGrownPast, instancesOf, keptByConnections, keptByModuleState, stringsKeptByModuleState } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const KiB = 1024;
@@ -49,6 +51,8 @@ const CURL = { 'accept-encoding': 'deflate, gzip, br, zstd' };
 /** The four clients of each round that hang up: a dashboard's own fetch (gzip only), a browser tab, a phone and a script. */
 const CLIENTS_AT_ONCE = [ACCEPTS_GZIP, BROWSER, IOS_APP, CURL];
 const MiB = 1024 * 1024;
+/** Text a service may keep from its downloads: a name or two (its cache's key, its last error); a line per download is far more. */
+const TEXT_KEPT_BYTES = 1024;
 /** A screen recording attached to a bug report, 32 MiB: gzip does not shrink it. */
 const RECORDING = 'video-1.mp4';
 /**
@@ -136,6 +140,9 @@ const check: CheckSpec = {
       // A hang-up may come while the handler awaits any of its calls on the file store, not only the first one.
       await context.hangUpAtEachAwait(`/files/${LOG}`, Array.from({ length: EARLY_HANG_UPS }, (_, i) => (i % 2 === 0 ? BROWSER : IOS_APP)));
       const photo = `/files/photo-${(round % 4) + 1}.jpg`;
+      // Photos and screen recordings are cancelled too, by gzip clients and plain ones: a fix for text files alone leaks there.
+      await context.http.abortedDownload(round % 2 === 0 ? `/files/${RECORDING}` : photo, ABORT_AFTER, round % 2 === 0 ? BROWSER : undefined);
+      await context.http.abortedDownload(round % 2 === 0 ? photo : `/files/${RECORDING}`, ABORT_AFTER, round % 2 === 0 ? undefined : ACCEPTS_GZIP);
       await context.http.getAcceptingGzip(photo);
       await context.http.get(photo);
       // A download manager asks the log's size first; a link checker asks whether a photo is there. Express answers HEAD through the GET route.
@@ -191,7 +198,7 @@ const check: CheckSpec = {
 
     // A browser or the app may get any encoding it accepts, as long as it shrinks the log and unpacks to it, and
     // streams it: Brotli, which the app prefers, sends its first bytes later than gzip does, but long before the end.
-    for (const [client, headers] of [['a browser', BROWSER], ['the iOS app', IOS_APP]] as const) {
+    for (const [client, headers] of [['a browser', BROWSER], ['the iOS app', IOS_APP], ['curl --compressed', CURL]] as const) {
       const accepted = headers['accept-encoding'];
       const acceptedEncodings = accepted.split(',').map((entry) => entry.split(';')[0]!.trim());
       const compressed = await streamedDownload(context, LOG, `${client} (accept-encoding: ${accepted})`, BROTLI_FIRST_BYTES_WITHIN, () =>
@@ -270,6 +277,16 @@ const check: CheckSpec = {
       bar: 0,
       retainer: 'downloads',
       guards: 'a fix that records the downloads in flight (for a status page, a compression log) and forgets one only when it finishes keeps a record per cancelled download',
+    },
+    {
+      kind: 'heap',
+      name: 'text kept after the downloads ended',
+      // A log of the downloads as one string (`log += line`) keeps no object per download: its text grows by a line each.
+      select: stringsKeptByModuleState('bytes of text (strings) your module-level variables gained during the downloads'),
+      unit: 'bytes',
+      bar: TEXT_KEPT_BYTES,
+      retainer: 'hangUpLog',
+      guards: 'a fix that logs each download in a module-level string (or a string per download in a list) keeps its text for ever',
     },
     {
       kind: 'heap',

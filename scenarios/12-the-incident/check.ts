@@ -42,10 +42,12 @@ const CLOSURES_BAR = 4;
  * (its catalogue entry, its thumbnail's key), and the traffic shares nine; not one per thumbnail asked for (118).
  */
 const STRINGS_BAR = 48;
+/** Text those strings may hold, in bytes: the names of the files the service knows (the solution: 16, 704 bytes), 64 bytes each for as many strings as STRINGS_BAR; a line per request is far more. */
+const TEXT_BAR = STRINGS_BAR * 64;
 /**
  * Objects the service's module-level variables may gain during the traffic, Buffers aside (the first measure weighs
  * those): a record or two for each file it learns of (its catalogue entry and its date; the traffic shares seven
- * new ones), not one per download (36 of them end with a hang-up) nor one per name asked for (30 old links).
+ * new ones), not one per download (36 of them end with a hang-up) nor one per name asked for (60 old links).
  */
 const RECORDS_BAR = 36;
 const MiB = 1024 * KiB;
@@ -57,7 +59,7 @@ const HANG_UP_AFTER = 256 * KiB;
 /** Viewers who hang up before the first byte, while the handler still awaits the recording's stat or open, per round. */
 const VIEWERS_WHO_GIVE_UP_AT_ONCE = 2;
 /** Old links (or typos) per round, each to a file that was never shared, each a name of its own. */
-const OLD_LINKS = 5;
+const OLD_LINKS = 10;
 /** A scan whose uploader's connection drops halfway, per round: its partial file must not stay, nor its descriptor. */
 const DROPPED_UPLOAD_BYTES = 512 * KiB;
 /** Documents as people name them; their bytes are of the kind in KINDS, whatever the name says. */
@@ -410,6 +412,17 @@ const check: CheckSpec = {
       bar: STRINGS_BAR,
       guards: "the shipped thumbnails keep each request's name in the scope of its listener (the measures before this one); a fix that keeps one listener and a list of the names it watches keeps a name per request in a module-level array",
       retainer: 'watched',
+    },
+    {
+      // The same, where what is kept is one string that grows: a log of the hang-ups (`log += line`) is one string, whatever its length.
+      kind: 'heap',
+      name: 'text your module-level variables gained during the traffic',
+      sameLeak: true,
+      select: stringsKeptByModuleState('bytes of text (strings) kept by your module-level variables'),
+      unit: 'bytes',
+      bar: TEXT_BAR,
+      guards: 'a fix that logs each download or each name asked for in a module-level string keeps a line per request for ever',
+      retainer: 'hangUpLog',
     },
   ],
   routes: {

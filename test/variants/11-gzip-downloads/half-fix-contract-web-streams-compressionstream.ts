@@ -1,9 +1,9 @@
 /**
  * KIND: half-fix-contract (the red team filed it as a half fix for its read-ahead; it passed here while 11's contract
  * had no paused client). Check: FAIL on the contract, every measure passing: a paused gzip client of video-1.mp4 made the
- * server hold 28.2 MiB more in Buffers (bar 8 MiB); the plain paused client 0.1 MiB. (A paused gzip client that then
- * hangs up, instead of reading on, crashed it on Node 20: "Invalid state: Controller is already closed", uncaught in
- * node:internal/webstreams; the check's client reads on, as 07's does.) Descriptors are fixed (0 left after 40
+ * server hold 28.2 MiB more in Buffers (bar 8 MiB); the plain paused client 0.1 MiB. Since the contract's paused
+ * clients hang up once measured (a player closed while paused), it crashes on Node 20 and 22 instead: "Invalid state:
+ * Controller is already closed", uncaught in node:internal/webstreams (VERDICT_FROM_NODE). Descriptors are fixed (0 left after 40
  * hang-ups of every kind) and plain downloads stay bounded (4 paused clients: 0.9 MiB), but Node 20's
  * CompressionStream reads ahead without bound: 4 paused gzip clients = 29.5 MiB of live Buffers (pipeline(): 0.7).
  * Design: Web Streams that pull: ReadableStream.from(file) (reads the next chunk

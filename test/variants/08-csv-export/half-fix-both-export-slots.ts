@@ -9,6 +9,8 @@
  * Actually: a slot is released on 'finish' only; a client that hangs up never gives its slot back. After 2 aborted downloads every later export waits for ever, and each waiting request's resolver (with its req/res) piles up in 'waiting'.
  * Proof (_hand/slots08.mjs): after 3 aborted downloads, 20 of 20 requests for the small export timed out (000); the heap grew 225 KiB for those 20 (89 KiB for the correct version, where all 20 answered 200). csv08.mjs: slow download peak 0.7 MiB, sha ok.
  * Check: PASS (586 KiB) -> SLIPPED: the check makes one slow download that never hangs up and never runs two.
+ * Round 13 (the traffic's clients hang up too): FAIL on both, the export that waits for ever for a slot (contract) and
+ * the records of the waiting requests its module-level queue keeps (memory).
  */
 import express from 'express';
 import { Readable } from 'node:stream';
