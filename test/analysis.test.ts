@@ -2,12 +2,13 @@
  * The leak filters and the retainer-path shortening, over heap snapshots of
  * real leaky servers (made once by the check command with --keep).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import core from '@memlab/core';
 import { analyseHeap, readHeap } from '../checker/analysis.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
+import { highestNodeId, highestNodeIdInFile } from '../checker/heap-ids.ts';
 import { arrayBuffers, closuresFrom, instancesOf } from '../checker/select.ts';
 import type { HeapMeasure, HeapSelector, RetainerPath } from '../checker/types.ts';
 import { keptHeap, scratchTempDir } from './helpers.ts';
@@ -57,6 +58,11 @@ test("the baseline's highest id splits the final heap: at or under it, exactly t
   // The split is not empty on either side: the cache's photos are new, the cache itself is not.
   expect(old).toBeGreaterThan(1000);
   expect(born).toBeGreaterThan(56);
+});
+
+test("the server's reading of its baseline (one buffer, no stream) finds the same highest id as a stream's", async () => {
+  expect(highestNodeIdInFile(downloadCache.baseline)).toBe(await highestNodeId(createReadStream(downloadCache.baseline)));
+  expect(highestNodeIdInFile(downloadCache.baseline)).toBe(downloadCache.baselineHighestId);
 });
 
 describe('leak filters over the download-cache snapshots', () => {

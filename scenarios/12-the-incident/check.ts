@@ -42,8 +42,12 @@ const CLOSURES_BAR = 4;
  * (its catalogue entry, its thumbnail's key), and the traffic shares nine; not one per thumbnail asked for (118).
  */
 const STRINGS_BAR = 48;
-/** Text those strings may hold, in bytes: the names of the files the service knows (the solution: 16, 704 bytes), 64 bytes each for as many strings as STRINGS_BAR; a line per request is far more. */
-const TEXT_BAR = STRINGS_BAR * 64;
+/**
+ * Text those strings may hold, in bytes: what the service knows of the nine files the traffic shares (their names:
+ * the solution's 16 strings are 704 bytes; a head of a few hundred bytes each, as a catalogue may keep: 4.3 KiB). A
+ * line per request is more: 36 downloads end with a hang-up, 60 names asked for are not there (a log of them: 23 KiB).
+ */
+const TEXT_BAR = 12 * KiB;
 /**
  * Objects the service's module-level variables may gain during the traffic, Buffers aside (the first measure weighs
  * those): a record or two for each file it learns of (its catalogue entry and its date; the traffic shares seven
