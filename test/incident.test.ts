@@ -27,18 +27,18 @@ afterAll(() => temp.remove());
 /**
  * Which of the check's measures each server passes, in its order: the catalogue's Buffers and its strings outside the
  * heap (leak 1), the downloads' descriptors and the records module-level variables gained (leak 2; the shipped
- * downloads keep no record, which the second leaves to the first), the thumbnails' listeners, the functions kept and the strings
- * module-level variables gained (leak 3; the shipped thumbnails keep their names in closures, which the last one
- * leaves to the others).
+ * downloads keep no record, which the second leaves to the first), the thumbnails' listeners, the functions kept, the strings
+ * module-level variables gained and the bytes of their text (leak 3; the shipped thumbnails keep their names in
+ * closures, which the last two leave to the others).
  */
 const PARTLY_FIXED: readonly (readonly [string, readonly boolean[]])[] = [
-  ['partly-fixed-catalog.ts', [true, true, false, true, false, false, true]],
-  ['partly-fixed-downloads.ts', [false, true, true, true, false, false, true]],
-  ['partly-fixed-thumbnails.ts', [false, true, false, true, true, true, true]],
-  ['partly-fixed-catalog-and-thumbnails.ts', [true, true, false, true, true, true, true]],
+  ['partly-fixed-catalog.ts', [true, true, false, true, false, false, true, true]],
+  ['partly-fixed-downloads.ts', [false, true, true, true, false, false, true, true]],
+  ['partly-fixed-thumbnails.ts', [false, true, false, true, true, true, true, true]],
+  ['partly-fixed-catalog-and-thumbnails.ts', [true, true, false, true, true, true, true, true]],
 ];
 /** The leak each measure counts towards: a leak is fixed when all its measures pass. */
-const LEAK_OF_MEASURE = [1, 1, 2, 2, 3, 3, 3];
+const LEAK_OF_MEASURE = [1, 1, 2, 2, 3, 3, 3, 3];
 
 function leaksFixed(passed: readonly boolean[]): number {
   return [1, 2, 3].filter((leak) => passed.every((ok, index) => LEAK_OF_MEASURE[index] !== leak || ok)).length;
