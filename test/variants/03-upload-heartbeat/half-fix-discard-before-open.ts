@@ -2,6 +2,7 @@
  * half-fix. registers the cleanup on 'close' before the file store's await, but a phone that drops during that await gets discardUpload() before createUploadStream() has opened the file, so the .partial is made after the rm and stays.
  * Proof: drv/d03.mjs with MKDIR_MS=50 (a slow mkdir, as the check holds it): 2 pre-N-M.jpg.partial left per round, 2 then 4 then 6, never removed; timers 0, fds 0. Debug log in the check's own run: the first lost-signal.jpg drop leaves lost-signal.jpg.partial, which the later attempts under the SAME name remove.
  * Check: PASS. WRONG VERDICT (the check's four pre-body drops share the name lost-signal.jpg, so a later attempt's rm/rename erases the first one's leftover).
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import { createHash } from 'node:crypto';

@@ -2,6 +2,7 @@
  * half-fix. pipeline() closes every file, but each download cut short pushes a record {name, bytesSent, at} onto globalThis.abortedDownloads (a dashboard array on the global object, not a module variable) and nothing ever removes it.
  * Proof: drv/drive-rec.mjs: 0 descriptors left, but globalThis.abortedDownloads.length was 1520 after 20+1500 aborted video downloads (70 after 70); heap +396 B per aborted download vs +173 B for alternative-abortsignal-async-iterator over 1500 aborts. Grows for ever.
  * Check: PASS (records 0, collections 0: the array hangs from globalThis, not from a module-level variable). WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 /**
  * Downloads for the media library: GET /files/:name streams a stored photo or

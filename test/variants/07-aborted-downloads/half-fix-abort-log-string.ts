@@ -2,6 +2,7 @@
  * half-fix. pipeline() closes every file, but each download cut short appends a line to a module-level string `abortLog` (dumped on SIGUSR2) that is never trimmed.
  * Proof: drv/drive-rec.mjs: 0 descriptors left; after 70 aborted downloads SIGUSR2 printed 70 lines (about 70 B each): one line per hang-up, for ever.
  * Check: PASS (records 0, collections 0: one growing string is neither a record object nor a collection). WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 /**
  * Downloads for the media library: GET /files/:name streams a stored photo or

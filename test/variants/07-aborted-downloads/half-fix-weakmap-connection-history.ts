@@ -2,6 +2,7 @@
  * half-fix. pipeline() closes files, and a WeakMap<Socket, {name, at}[]> keeps what each connection downloaded: a record per download stays for as long as the connection does, the very leak the README's 'records kept on a connection' line describes, moved off the socket's properties into a WeakMap keyed by it.
  * Proof: drv/drive-rec.mjs ka (1500 downloads over one kept-alive connection): heap +329 B per download vs +143 B for alternative-abortsignal-async-iterator; the array for that socket holds one record per download until it closes.
  * Check: PASS (records on the connection 0, collections 0: 8 entries < 17). WRONG VERDICT (by the README's own rule for per-connection records).
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 /**
  * Downloads for the media library: GET /files/:name streams a stored photo or

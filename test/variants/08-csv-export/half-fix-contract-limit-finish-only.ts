@@ -2,6 +2,7 @@
  * half-fix. Waits for 'drain' when write() returns false, and caps running exports at 16, giving a slot back on the response's 'finish' only: a client that hangs up never gives its slot back.
  * Proof: drivers/drv08.mjs: bytes exact, slow client peak +0.5 MiB; after 12 hang-ups exports still work, after 16 every export answers 503 for good (20 more requests: all 503).
  * Check: PASS. WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import { once } from 'node:events';

@@ -2,6 +2,7 @@
  * half-fix. A 5 ms interval pumps pages while the response has room (writableNeedDrain false) and is cleared on 'finish': after a hang-up the response never finishes, so the interval pumps the rest of the export into a destroyed response, then ticks for ever.
  * Proof: drivers/drv08.mjs: bytes exact, slow client peak +0.3 MiB; each hang-up leaves a 5 ms interval running for good (12 timers pending after 12 hang-ups, 24 after 24) and ~2.5 s of CPU to make the rest of 12 exports for nobody.
  * Check: PASS. WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import { checkExportName, orderPages, type Order } from '#service/orders';

@@ -2,6 +2,7 @@
  * half-fix. Waits for 'drain' when write() returns false, and keeps the running exports in a Map for a status page, deleted after the last page: a client that hangs up leaves its export waiting for a 'drain' that never comes, in the Map for ever.
  * Proof: drivers/drv08.mjs: bytes exact, slow client peak +0.5 MiB; every hung-up export stays in the Map with its response: 44 entries after 44 hang-ups, heapUsed 8.5 -> 14.0 MiB (+1.5 MiB per 12).
  * Check: PASS. WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import { once } from 'node:events';

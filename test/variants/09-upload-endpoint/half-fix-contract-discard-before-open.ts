@@ -2,6 +2,7 @@
  * half-fix. registers its 'close' cleanup before the file store's await, but a client that hangs up during that await gets discardUpload() before createUploadStream() has opened the file, so the .partial is made after the rm and stays.
  * Proof: drv/d09.mjs with MKDIR_MS=50: gone-0..3.mp4.partial (4 distinct names) all left in the uploads folder, fds 0. Debug log in the check's own run: the first hung-up-early.mp4 drop leaves hung-up-early.mp4.partial; later drops and the re-upload under the SAME name remove it.
  * Check: PASS. WRONG VERDICT (the check's four pre-body drops and the re-upload share the name hung-up-early.mp4, which erases the leftover before the folder is inspected).
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import { createWriteStream, type WriteStream } from 'node:fs';

@@ -2,6 +2,7 @@
  * half-fix. Streams gzip and plain through stream.pipeline(), but adds deflate (which curl --compressed names first) the quick way: read the whole file and deflate it in one go.
  * Proof: drivers/drv11.mjs: 0 fds anywhere, contract exact (curl gets deflate, 16777216 bytes inflated); drivers/peak11.mjs: 6 curl --compressed clients (deflate, gzip, br, zstd) of the log wait 8.5 s for a first byte while the server holds 112.5 MiB of Buffers (6 gzip clients: 0.5 s, 0.8 MiB).
  * Check: PASS. WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import path from 'node:path';

@@ -2,6 +2,7 @@
  * half-fix. Text files (the logs and CSV exports the story is about) go through stream.pipeline(); images and videos keep the old file.pipe() chain.
  * Proof: drivers/drv11.mjs: 0 fds after every aborted log download (all encodings, all moments, HEAD); 12 aborted downloads of photo-1.jpg, panorama-3.jpg and video-1.mp4 (gzip and plain, at the headers and at 128 KiB) leave 12 fds open, for good.
  * Check: PASS. WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import path from 'node:path';

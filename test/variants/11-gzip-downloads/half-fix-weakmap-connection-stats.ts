@@ -2,6 +2,7 @@
  * half-fix. Fixed with stream.pipeline(), plus per-connection stats (a small record per download: name, encoding, bytes on the wire) kept in a WeakMap keyed by the socket, "so they go when the connection goes": a keep-alive connection gains an entry per download for as long as it stays open.
  * Proof: drivers/ka11b.mjs on a debug copy (drivers/weakmap-debug.ts, + GET /debug/stats): one keep-alive connection holds 8, 100, 500 records after 8, 100, 500 downloads; 0 fds after every abort (drivers/drv11.mjs).
  * Check: PASS (records kept on a connection: 0). WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 import express from 'express';
 import type { Socket } from 'node:net';

@@ -2,6 +2,7 @@
  * half-fix. One module-level listener (plain fix) plus a negative cache: a Set of missing names, so old links cost no disk lookup; catalog.ts now emits 'changed' for new files too so a name shared later is dropped from it. Every distinct missing name asked for stays in the Set for ever.
  * Proof: drv/extra12.mjs missing: second batch of 3000 repeated + 3000 new missing names: heap +299 KB (+100 B per new name) against -91 KB for the reference fix; contract kept (404-then-shared gets its thumbnail).
  * Check: PASS (3 of 3; strings 46, bar 48: the traffic asks for about 30 distinct missing names). WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 /**
  * The catalogue of shared files: uploads come in here, and the list and its

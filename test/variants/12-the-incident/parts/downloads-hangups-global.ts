@@ -2,6 +2,7 @@
  * half-fix. Downloads fixed, but every download cut short pushes {name, bytesSent, at} onto globalThis.shareHangUps, a dashboard array on the global object that nothing empties.
  * Proof: drv/g12.mjs: globalThis.shareHangUps.length was 40 after 40 downloads cut after the first chunk. drv/drive12.mjs (FG_UPLOADS_DIR in /tmp, fs.stat/fs.open delayed 60 ms; 3 rounds of: 5 versions of draft.pdf each with its thumbnail, 3 new 4 MiB documents, one 8 MiB upload dropped at 4 MiB, 5 thumbnails of missing names, 2 HEAD, 1 full download, 4 hang-ups of a 32 MiB download during the 1st stat, 2nd stat, open and after 256 KiB): descriptors 0, listeners 1.
  * Check: PASS (3 of 3; records 14 = fixed: the array is not reached from a module-level variable). WRONG VERDICT.
+ * Round 13: the check was changed for it: FAIL now (a check before the change: PASS, as above).
  */
 /**
  * Downloads: GET /files/:name streams a shared file from disk, without
