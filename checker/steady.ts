@@ -59,37 +59,20 @@ export interface SteadyState {
  */
 const RealWeakRef = globalThis.WeakRef;
 const chunksInHand = new WeakMap<zlib.Gzip, number>();
+/** The streams that took a chunk when they had none; compressing() forgets those with none in hand again. */
 const withChunks = new Set<WeakRef<zlib.Gzip>>();
-const refOf = new WeakMap<zlib.Gzip, WeakRef<zlib.Gzip>>();
-
-function chunkTaken(stream: zlib.Gzip): void {
-  const count = (chunksInHand.get(stream) ?? 0) + 1;
-  chunksInHand.set(stream, count);
-  if (count === 1) {
-    const ref = new RealWeakRef(stream);
-    refOf.set(stream, ref);
-    withChunks.add(ref);
-  }
-}
-
-function chunkDone(stream: zlib.Gzip): void {
-  const count = (chunksInHand.get(stream) ?? 1) - 1;
-  chunksInHand.set(stream, count);
-  if (count > 0) return;
-  const ref = refOf.get(stream);
-  if (ref) withChunks.delete(ref);
-  refOf.delete(stream);
-}
 
 /** Counts every zlib stream's chunks from the call to its callback (which zlib makes on a destroy too). */
 export function countCompressionWork(): void {
   const base = Object.getPrototypeOf(Object.getPrototypeOf(zlib.Gzip.prototype)) as { _transform: (this: zlib.Gzip, chunk: unknown, encoding: unknown, callback: (...args: unknown[]) => void) => void };
   const real = base._transform;
   base._transform = function transform(this: zlib.Gzip, chunk, encoding, callback) {
-    chunkTaken(this);
+    const inHand = chunksInHand.get(this) ?? 0;
+    chunksInHand.set(this, inHand + 1);
+    if (inHand === 0) withChunks.add(new RealWeakRef(this));
     let done = false;
     return real.call(this, chunk, encoding, (...args: unknown[]) => {
-      if (!done) chunkDone(this);
+      if (!done) chunksInHand.set(this, (chunksInHand.get(this) ?? 1) - 1);
       done = true;
       callback(...args);
     });
@@ -103,7 +86,7 @@ export function countCompressionWork(): void {
 function compressing(): boolean {
   for (const ref of withChunks) {
     const stream = ref.deref();
-    if (!stream || stream.destroyed) withChunks.delete(ref);
+    if (!stream || stream.destroyed || !chunksInHand.get(stream)) withChunks.delete(ref);
     else if (stream.readableLength < stream.readableHighWaterMark) return true;
   }
   return false;

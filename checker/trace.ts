@@ -304,11 +304,16 @@ function globalsOfNode(): Set<string> {
   return nodeGlobals;
 }
 
+/** Whether `edge` is a property the service put on the global object (not one of Node's). */
+function isGlobalOfTheService(edge: IHeapEdge): boolean {
+  return edge.type === 'property' && edge.fromNode.type === 'object' && edge.fromNode.name === 'global' && !globalsOfNode().has(String(edge.name_or_index));
+}
+
 /** The learner's file whose module-level variable or export holds `node` itself, GLOBAL_STATE for a property of the global object of its own, or null. */
 function moduleVariableHolding(node: IHeapNode, root: string): string | null {
   for (const edge of node.referrers) {
     const from = edge.fromNode;
-    if (edge.type === 'property' && from.type === 'object' && from.name === 'global' && !globalsOfNode().has(String(edge.name_or_index))) return GLOBAL_STATE;
+    if (isGlobalOfTheService(edge)) return GLOBAL_STATE;
     if (edge.type === 'context' && from.name === 'system / Context' && isModuleScope(from)) {
       const file = learnerVisibleFile(scriptOfContext(from), root);
       if (file) return file;
@@ -493,7 +498,7 @@ function startOf(edges: readonly IHeapEdge[], root: string): Start | null {
     }
     const exported = exportedAs(to, root);
     if (exported) named = { index: i, ...exported };
-    if (edge.type === 'property' && edge.fromNode.name === 'global' && edge.fromNode.type === 'object' && !globalsOfNode().has(String(edge.name_or_index))) {
+    if (isGlobalOfTheService(edge)) {
       named = { index: i, name: `globalThis.${String(edge.name_or_index)}`, description: 'a property your code put on the global object: it lives as long as the program' };
     }
     if (!recognised && RECOGNISED_CLASSES.has(to.name) && to.type === 'object') {

@@ -141,8 +141,9 @@ const check: CheckSpec = {
       await context.hangUpAtEachAwait(`/files/${LOG}`, Array.from({ length: EARLY_HANG_UPS }, (_, i) => (i % 2 === 0 ? BROWSER : IOS_APP)));
       const photo = `/files/photo-${(round % 4) + 1}.jpg`;
       // Photos and screen recordings are cancelled too, by gzip clients and plain ones: a fix for text files alone leaks there.
-      await context.http.abortedDownload(round % 2 === 0 ? `/files/${RECORDING}` : photo, ABORT_AFTER, round % 2 === 0 ? BROWSER : undefined);
-      await context.http.abortedDownload(round % 2 === 0 ? photo : `/files/${RECORDING}`, ABORT_AFTER, round % 2 === 0 ? undefined : ACCEPTS_GZIP);
+      const [compressed, plain] = round % 2 === 0 ? [`/files/${RECORDING}`, photo] : [photo, `/files/${RECORDING}`];
+      await context.http.abortedDownload(compressed, ABORT_AFTER, round % 2 === 0 ? BROWSER : ACCEPTS_GZIP);
+      await context.http.abortedDownload(plain, ABORT_AFTER);
       await context.http.getAcceptingGzip(photo);
       await context.http.get(photo);
       // A download manager asks the log's size first; a link checker asks whether a photo is there. Express answers HEAD through the GET route.
