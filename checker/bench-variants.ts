@@ -181,12 +181,14 @@ function loadEveryCore(maxMs: number): ChildProcess[] {
 export async function runVariantsBench(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { variants: { type: 'boolean' }, repeat: { type: 'string', default: '1' }, scenario: { type: 'string', multiple: true }, load: { type: 'boolean', default: false } },
+    options: { variants: { type: 'boolean' }, repeat: { type: 'string', default: '1' }, scenario: { type: 'string', multiple: true }, server: { type: 'string', multiple: true }, load: { type: 'boolean', default: false } },
   });
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
   const scenarios = values.scenario ? values.scenario.map(findScenario) : SCENARIOS;
-  const all = scenarios.flatMap(subjects);
+  // --server FILE …: only these servers (paths relative to the project), say the variants a round of the red team added.
+  const only = values.server ? new Set(values.server.map((file) => path.normalize(file))) : null;
+  const all = scenarios.flatMap(subjects).filter((subject) => !only || only.has(path.normalize(subject.server)));
   console.log(`Node ${process.version}, ${os.cpus().length} cores${values.load ? ', every core busy with a loop the bench started' : ', no load added'}; ${all.length} servers, ${repeat} check(s) each`);
   const load = values.load ? loadEveryCore(3 * 60 * 60 * 1000) : [];
   const stopLoad = (): void => void load.forEach((child) => child.kill());

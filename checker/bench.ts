@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --repeat N] [--scenario N ...] [--against DIR] [--record]
  * npm run bench -- --probe [--repeat N]   npm run probe's false negatives and positives (checker/probe-bench.ts)
- * npm run bench -- --variants [--repeat N] [--scenario N ...] [--load]   wrong verdicts over every variant, on a loaded machine with --load (checker/bench-variants.ts)
+ * npm run bench -- --variants [--repeat N] [--scenario N ...] [--server FILE ...] [--load]   wrong verdicts over every variant, on a loaded machine with --load (checker/bench-variants.ts)
  * npm run bench -- --watch [--repeat N] [--scenario N ...] [--against DIR]   save → verdict in watch mode (checker/bench-watch.ts)
  *
  * Runs the check command, as a learner does, on every scenario's leaky server

@@ -88,7 +88,7 @@ const slowDisk = new SlowDisk(() => steadyReading());
 await slowDisk.install();
 installFullDisk();
 // The server's own temporary folder, when the check gives it one: os.tmpdir() reads these on every call. Set here, once
-// tsx has put its compile cache in the machine's temporary folder, so that the folder holds the server's files only.
+// the loader has found its compile cache in the machine's temporary folder, so that the folder holds the server's files only.
 if (process.env.FG_TEMP_DIR) for (const name of ['TMPDIR', 'TEMP', 'TMP']) process.env[name] = process.env.FG_TEMP_DIR;
 // Recorders go in before the learner's code runs, so that everything it opens, starts and adds is seen being made.
 // A check's rules for letting go (see LateReleases, FinalizerRecorder and KeptWeakRefs); the probe's services run as at work.

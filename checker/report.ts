@@ -27,6 +27,8 @@ function relative(file: string): string {
 /** "module variable in scenarios/12-the-incident/catalog.ts:21": the root's file with the line that declares it, where known. */
 export function rootDescription(root: RetainerPath['root']): string {
   if (!root.declaredAt) return root.description;
+  // A property of the global object has no declaration: the line that first gives it a value (see placeGlobalRoot).
+  if (root.name.startsWith('globalThis.') && root.description.includes(' the global object')) return root.description.replace(' the global object', ` the global object at ${root.declaredAt}`);
   const file = root.declaredAt.replace(/:\d+$/, '');
   return root.description.endsWith(` ${file}`) ? `${root.description.slice(0, -file.length)}${root.declaredAt}` : `${root.description}, declared at ${root.declaredAt}`;
 }

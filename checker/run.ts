@@ -19,7 +19,7 @@ import { createWorkspace, type Workspace } from './workspace.ts';
 import { parseStackFrame } from './stack-frame.ts';
 import { ownLeaks } from './report.ts';
 import { STEADY_WALL_CAP_MS } from './steady.ts';
-import { isHarnessFile, projectFile } from './trace.ts';
+import { isHarnessFile, placeGlobalRoot, projectFile } from './trace.ts';
 
 export type Phase = keyof PhaseTimes;
 
@@ -184,7 +184,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
         passed,
         ...(measure.guards ? { guards: measure.guards } : {}),
         ...(measure.sameLeak ? { sameLeak: true } : {}),
-        ...(finding.path ? { path: finding.path, otherPaths: finding.otherPaths } : {}),
+        ...(finding.path ? { path: placeGlobalRoot(finding.path, options.serverFile), otherPaths: finding.otherPaths } : {}),
       };
     });
     const measures = spec.countLeaks ? attributeLeaks(results, spec.leakFiles) : results;
@@ -386,7 +386,7 @@ function refuseServerErrors(server: ServerProcess, http: HttpClient): void {
     [
       `${first.request} was answered ${first.status}${more.length ? `, and so were ${more.length} more request(s)` : ''}: the server fails while handling requests.`,
       logged ? `It logged: ${logged}.` : 'It logged no error: if your code answers 500 itself, log the error there (console.error) and check again.',
-      ...(/TypeError|ReferenceError/.test(logged ?? '') ? ['tsx runs TypeScript without checking types: `npm run typecheck` finds mistakes such as a misspelt name before you run.'] : []),
+      ...(/TypeError|ReferenceError/.test(logged ?? '') ? ['The check runs TypeScript without checking its types: `npm run typecheck` finds mistakes such as a misspelt name before you run.'] : []),
     ].join(' '),
   );
 }

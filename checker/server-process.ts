@@ -10,7 +10,10 @@ import { CouldNotCheck } from './errors.ts';
 import type { HarnessCommand, HarnessEvent, Probe } from './protocol.ts';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness.ts');
+/** A service of the user's may be CommonJS, or TypeScript under its own tsconfig: tsx runs those. */
 const TSX_LOADER = import.meta.resolve('tsx');
+/** The kit's servers are TypeScript modules: compiled by the kit's own hooks, which start in a fraction of tsx's time. */
+const KIT_LOADER = new URL('./typescript.mjs', import.meta.url).href;
 /** Kept from the server's output to explain a failure. */
 const OUTPUT_TAIL_CHARS = 8_000;
 
@@ -90,7 +93,8 @@ export class ServerProcess {
   private readonly readOutput: () => string;
 
   static async start(serverFile: string, options: StartOptions): Promise<ServerProcess> {
-    const execArgv = ['--expose-gc', '--import', TSX_LOADER, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
+    const loader = options.audience === 'service' ? TSX_LOADER : KIT_LOADER;
+    const execArgv = ['--expose-gc', '--import', loader, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
     const child = fork(HARNESS, [serverFile], {
       execArgv,
       env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }), FG_HARNESS_STANDBY: options.loadWhen ? '1' : '', FG_HARNESS_STRICT_RELEASES: options.strictReleases ? '1' : '' },

@@ -12,6 +12,7 @@ import type { IHeapEdge, IHeapNode } from '@memlab/core';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { PATH_LABEL_WIDTH } from './format.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
+import { compileOptions } from './typescript-hooks.mjs';
 
 /** Objects a learner knows as roots of long-lived memory, even without a variable name. */
 const RECOGNISED_CLASSES = new Set(['process', 'Timeout', 'Immediate', 'EventEmitter', 'Server', 'Socket', 'IncomingMessage', 'ServerResponse', 'ReadStream', 'WriteStream', 'Gzip', 'AsyncLocalStorage']);
@@ -107,28 +108,20 @@ export function sourceLineOf(closure: IHeapNode): { line: number; column: number
 const compiledMaps = new Map<string, SourceMap | null>();
 
 /**
- * The source map of a TypeScript file as tsx compiled it when the server
- * loaded it: tsx runs esbuild with these options and puts a module on one
- * line, so a position in the snapshot is in that code. The file is compiled
- * again here and used only if it agrees with the snapshot's copy of the code
- * (its first KiB: a snapshot keeps no more of a string).
+ * The source map of a TypeScript file as it was compiled when the server
+ * loaded it: the kit's hooks (typescript-hooks.mjs) and tsx run esbuild with
+ * these options and put a module on one line, so a position in the snapshot
+ * is in that code. The file is compiled again here and used only if it agrees
+ * with the snapshot's copy of the code (its first KiB: a snapshot keeps no
+ * more of a string).
  */
 function compiledMap(file: string, compiledStart: string): SourceMap | null {
   if (compiledMaps.has(file)) return compiledMaps.get(file)!;
   let map: SourceMap | null = null;
   try {
-    // tsx's own compiler: a dependency of the loader the checker runs under.
+    // The kit's servers are compiled by typescript-hooks.mjs, a service of the user's by tsx: both with esbuild, with these options.
     const { transformSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const loader = path.extname(file).slice(1) as 'ts' | 'tsx' | 'mts' | 'cts';
-    const compiled = transformSync(readFileSync(file, 'utf8'), {
-      loader: loader === 'tsx' ? 'tsx' : 'ts',
-      format: 'esm',
-      target: `node${process.versions.node}`,
-      sourcemap: true,
-      minifyWhitespace: true,
-      keepNames: true,
-      sourcefile: file,
-    });
+    const compiled = transformSync(readFileSync(file, 'utf8'), compileOptions(file));
     // The loaded code ends with its inline source map: a short module's whole code fits in the snapshot's first KiB.
     const same = compiledStart.length > 0 && (compiled.code.startsWith(compiledStart) || compiledStart.startsWith(compiled.code));
     if (same) map = new SourceMap(JSON.parse(compiled.map));
@@ -436,9 +429,112 @@ export function edgeLabel(edge: IHeapEdge, skipped: readonly IHeapNode[]): strin
   if (edge.type === 'internal' && name === 'context') return 'closes over';
   if (edge.type === 'internal' && name === 'buffer') return 'backing store';
   // V8 names the edge from a WeakMap entry's key to its value "3 / part of key (Socket @1) -> value (Array @2) pair in WeakMap (table @3)".
-  if (/part of key \(.* -> value \(.*\) pair in WeakMap/.test(String(name))) return `its value in a WeakMap keyed by this ${from.name}`;
+  if (/part of key \(.* -> value \(.*\) pair in WeakMap/.test(String(name))) {
+    const map = weakMapHolding(edge);
+    return map ? `its value in WeakMap ${map}, keyed by this ${from.name}` : `its value in a WeakMap keyed by this ${from.name}`;
+  }
   if (from.name === 'Map' || from.name === 'Set') return `${from.name} entry`;
   return String(name);
+}
+
+/**
+ * "history (scenarios/07-aborted-downloads/server.ts:24)": the WeakMap whose
+ * entry `edge` is (from the key to the value), by the variable, export or
+ * property that holds it, with the line that declares it where that can be
+ * told. The edge's name gives the WeakMap's table; the WeakMap holds the table.
+ */
+function weakMapHolding(edge: IHeapEdge, root: string = PROJECT_ROOT): string | null {
+  const tableId = /pair in WeakMap \(table @(\d+)\)/.exec(String(edge.name_or_index))?.[1];
+  const table = tableId ? edge.fromNode.snapshot.getNodeById(Number(tableId)) : null;
+  const map = table?.referrers.find((toTable) => toTable.fromNode.name === 'WeakMap' && toTable.name_or_index === 'table')?.fromNode;
+  if (!map) return null;
+  for (const holder of map.referrers) {
+    const from = holder.fromNode;
+    let name: string | null = null;
+    let file: string | null = null;
+    if (holder.type === 'context' && from.name === 'system / Context') {
+      name = String(holder.name_or_index);
+      file = learnerVisibleFile(scriptOfContext(from), root);
+    } else if (from.name === 'system / Cell' && holder.name_or_index === 'value') {
+      const declared = exportOfCell(from);
+      name = declared?.name ?? null;
+      file = learnerVisibleFile(declared?.file ?? null, root);
+    } else if (isGlobalOfTheService(holder)) {
+      return `globalThis.${String(holder.name_or_index)}`;
+    } else if (holder.type === 'property') {
+      name = String(holder.name_or_index);
+      file = keptByModuleStateOf(map, root);
+      if (file === GLOBAL_STATE) file = null;
+      if (name) return file ? `.${name} (${assignmentLine(file, name, root) ?? file})` : `.${name}`;
+    }
+    if (name) return file ? `${name} (${declarationLine(file, name, root) ?? assignmentLine(file, name, root) ?? file})` : name;
+  }
+  return null;
+}
+
+/** "server.ts:31": the first line of a project file that gives `name` a value (`name = …`, `name: … = …`, `.name ??= …`), or undefined. */
+export function assignmentLine(file: string, name: string, root: string = PROJECT_ROOT): string | undefined {
+  let source: string;
+  try {
+    source = readFileSync(path.join(root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const assignment = new RegExp(`(?:^|[^\\w$])${escaped}\\s*(?::[^=;]*)?(?:\\?\\?|\\|\\|)?=(?![=>])`);
+  const index = source.split('\n').findIndex((line) => assignment.test(line));
+  return index < 0 ? undefined : `${file}:${index + 1}`;
+}
+
+/**
+ * A path whose root is a property the service put on the global object
+ * (`globalThis.downloads`), placed at the first line of the server's own files
+ * that gives it a value: the server file first, then the files it imports.
+ * The snapshot says which object holds it, never which file set it.
+ */
+export function placeGlobalRoot(retainerPath: RetainerPath, serverFile: string, root: string = PROJECT_ROOT): RetainerPath {
+  const name = retainerPath.root.name.startsWith(`${GLOBAL_STATE}.`) ? retainerPath.root.name.slice(GLOBAL_STATE.length + 1) : null;
+  if (!name || retainerPath.root.declaredAt) return retainerPath;
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const property = `(?:\\.\\s*${escaped}\\b|\\[\\s*['"\`]${escaped}['"\`]\\s*\\])`;
+  const assigned = `\\s*(?:\\?\\?|\\|\\||&&)?=(?![=>])`;
+  // Best first: `globalThis.name = …`; then the property given a value or added to through an alias of the global
+  // object (`const g = globalThis as …; (g.name ??= []).push(…)`); then any line of code that names it.
+  const tiers = [
+    new RegExp(`\\b(?:globalThis|global)\\b[^;\\n]*?${property}${assigned}`),
+    new RegExp(`${property}(?:${assigned}|\\s*\\.\\s*(?:push|unshift|set|add)\\s*\\()`),
+    new RegExp(property),
+  ];
+  const files = filesOfTheServer(path.resolve(root, serverFile)).map((file) => ({ file, lines: readFileSync(file, 'utf8').split('\n') }));
+  for (const tier of tiers) {
+    for (const { file, lines } of files) {
+      const index = lines.findIndex((line) => !/^\s*(?:\/\/|\*|\/\*)/.test(line) && tier.test(line));
+      const relative = projectFile(file, root);
+      if (index >= 0 && relative) return { ...retainerPath, root: { ...retainerPath.root, declaredAt: `${relative}:${index + 1}` } };
+    }
+  }
+  return retainerPath;
+}
+
+/** The server file and the project files it imports, nearest first (relative imports, a few levels deep). */
+function filesOfTheServer(serverFile: string): string[] {
+  const found: string[] = [];
+  const queue = [serverFile];
+  while (queue.length && found.length < 32) {
+    const file = queue.shift()!;
+    if (found.includes(file)) continue;
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    found.push(file);
+    for (const match of source.matchAll(/\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      queue.push(path.resolve(path.dirname(file), match[1] ?? match[2]!));
+    }
+  }
+  return found;
 }
 
 interface Start {

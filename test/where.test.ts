@@ -153,3 +153,47 @@ describe.each(['07', '11', '12'])('scenario %s, with the descriptor listing hidd
     }
   });
 });
+
+/**
+ * What a module keeps where the snapshot names no variable: a WeakMap keyed by
+ * a client's socket (V8's edge runs from the socket to the value) and a
+ * property of the global object. The path names the WeakMap's variable and
+ * the line of the learner's file that declares it, and the line that gives
+ * the global property its value.
+ */
+describe('places the heap alone does not name', () => {
+  const temp = scratchTempDir();
+  afterEach(() => {
+    expect(temp.leftovers(), 'files left in the temporary folder').toEqual([]);
+    expect(temp.serversLeft(), 'server processes left running').toEqual([]);
+  });
+  afterAll(() => temp.remove());
+
+  const variant = (folder: string, file: string): string => path.join('test', 'variants', folder, file);
+  const lineIn = (file: string, code: string): string => {
+    const lines = readFileSync(path.join(PROJECT_ROOT, file), 'utf8').split('\n');
+    const index = lines.findIndex((line) => line.includes(code));
+    expect(index, `${code} in ${file}`).toBeGreaterThanOrEqual(0);
+    return `${file.split(path.sep).join('/')}:${index + 1}`;
+  };
+
+  test('a WeakMap keyed by the socket: its variable and the line that declares it', async () => {
+    const server = variant('07-aborted-downloads', 'half-fix-weakmap-connection-history.ts');
+    const run = await runCli(['7', '--server', server, '--json'], temp.dir);
+    expect(run.verdict?.status).toBe('fail');
+    if (run.verdict?.status !== 'fail') return;
+    const failed = run.verdict.measures.find((measure) => !measure.passed && measure.path);
+    const steps = failed?.path?.steps.map((step) => step.via) ?? [];
+    expect(steps, JSON.stringify(failed?.path)).toContain(`its value in WeakMap history (${lineIn(server, 'const history = new WeakMap')}), keyed by this Socket`);
+  });
+
+  test('a property of the global object: the line that gives it its value, through an alias', async () => {
+    const server = variant('07-aborted-downloads', 'half-fix-abort-log-global.ts');
+    const run = await runCli(['7', '--server', server, '--json'], temp.dir);
+    expect(run.verdict?.status).toBe('fail');
+    if (run.verdict?.status !== 'fail') return;
+    const roots = run.verdict.measures.filter((measure) => !measure.passed && measure.path).map((measure) => measure.path!.root);
+    expect(roots.length).toBeGreaterThan(0);
+    for (const root of roots) expect(root).toMatchObject({ name: 'globalThis.abortedDownloads', declaredAt: lineIn(server, '(g.abortedDownloads ??= []).push(') });
+  });
+});
