@@ -89,6 +89,7 @@ export const VERDICT_FROM_NODE: Readonly<Record<string, { readonly from: number;
   '11-gzip-downloads/alternative-weakref-finalization.ts': { from: 24, expected: 'fail on memory' },
   '11-gzip-downloads/half-fix-contract-accept-includes.ts': { from: 24, expected: 'fail on memory' },
   '11-gzip-downloads/half-fix-contract-brotli-in-memory.ts': { from: 24, expected: 'fail on memory' },
+  '11-gzip-downloads/half-fix-contract-deflate-buffered.ts': { from: 24, expected: 'fail on memory' },
   '11-gzip-downloads/half-fix-contract-compressionstream-pipeline.ts': { from: 24, expected: 'crashes' },
   '11-gzip-downloads/half-fix-contract-web-streams-compressionstream.ts': { from: 24, expected: 'pass', before: 'crashes' },
   '07-aborted-downloads/half-fix-contract-web-streams.ts': { from: 24, expected: 'pass' },

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { findScenario, learnerFiles, SCENARIOS, scenarioDir, type Scenario } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { median } from './format.ts';
+import { KIT_LOADER } from './server-process.ts';
 
 /** A learner reads the verdict and edits before the next save: time the next check has to get ready in. */
 const THINK_MS = 3_000;
@@ -38,7 +39,7 @@ async function watchTimes(root: string, scenario: Scenario, saves: number): Prom
   for (const file of learnerFiles(scenario)) cpSync(path.join(scenarioDir(scenario, 'scenario'), file), path.join(copy, file));
   const server = path.join(copy, 'server.ts');
   const original = readFileSync(server, 'utf8');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', 'cli.ts'), scenario.number, '--server', server, '--watch'], {
+  const child = spawn(process.execPath, ['--import', KIT_LOADER, path.join('checker', 'cli.ts'), scenario.number, '--server', server, '--watch'], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

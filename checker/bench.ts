@@ -21,6 +21,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { checkFile, findScenario, SCENARIOS, type Scenario, type Side } from './course.ts';
 import { PROJECT_ROOT } from './fixtures.ts';
 import { formatFigure, median } from './format.ts';
@@ -46,7 +47,9 @@ interface Series {
 
 /** The check command of the kit in `root`, on one scenario's server. */
 function runCommand(root: string, scenario: Scenario, side: Side): Promise<Run> {
-  const args = ['--import', 'tsx', path.join('checker', 'cli.ts'), scenario.number, '--json'];
+  // A kit from before the kit's own loader (--against an older checkout) runs under tsx, as it did then.
+  const loader = existsSync(path.join(root, 'checker', 'typescript.mjs')) ? pathToFileURL(path.join(root, 'checker', 'typescript.mjs')).href : 'tsx';
+  const args = ['--import', loader, path.join('checker', 'cli.ts'), scenario.number, '--json'];
   if (side === 'solution') args.push('--solution');
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
   if (against && !existsSync(path.join(against, 'checker', 'cli.ts'))) throw new Error(`--against wants the folder of another copy of the kit; ${against} has no checker/cli.ts`);
 
   console.log(`Node ${process.version} on ${os.platform()} ${os.arch()}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
-  console.log(`${repeat} run(s) of each check, leaky and solution, one at a time: node --import tsx checker/cli.ts <n> --json`);
+  console.log(`${repeat} run(s) of each check, leaky and solution, one at a time: node --import ./checker/typescript.mjs checker/cli.ts <n> --json`);
   if (against) console.log(`each beside the same check by the kit in ${against}, turn about`);
   console.log('');
 

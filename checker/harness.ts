@@ -24,6 +24,7 @@ import { SlowDisk } from './slow-disk.ts';
 import { countCompressionWork, untilSteady } from './steady.ts';
 import type { HarnessCommand, HarnessEvent, Probe, StartProblem } from './protocol.ts';
 import { RELEASE_WAIT_MS } from './protocol.ts';
+const T0=performance.now(); if (process.env.FG_T) process.stderr.write(`T imports done ${Math.round(T0)}\n`);
 
 const serverFile = process.argv[2];
 if (!serverFile || !process.send) {
@@ -107,7 +108,9 @@ const weakRefs = new KeptWeakRefs(learnerFolder);
 if (strict) weakRefs.install();
 // The storage module the services share, loaded through the same specifier as
 // server.ts so both see one instance (its counters and emitters).
+if (process.env.FG_T) process.stderr.write(`T before storage ${Math.round(performance.now())}\n`);
 const storage = await import('#service/storage');
+if (process.env.FG_T) process.stderr.write(`T after storage ${Math.round(performance.now())}\n`);
 const listeners = new ListenerRecorder(learnerFolder, late);
 listeners.watch('fileEvents', storage.fileEvents);
 // And every emitter the learner's code makes: a listener per request on one of its own stays as surely.
@@ -463,6 +466,7 @@ if (process.env.FG_HARNESS_STANDBY === '1') {
 }
 
 let module: Record<string, unknown>;
+if (process.env.FG_T) process.stderr.write(`T before server ${Math.round(performance.now())}\n`);
 try {
   module = (await import(pathToFileURL(serverFile).href)) as Record<string, unknown>;
 } catch (error) {
@@ -470,6 +474,7 @@ try {
   await fail({ kind: 'import-failed', message, location: locationIn(stack, learnerFolder) });
 }
 let served: http.Server | null = null;
+if (process.env.FG_T) process.stderr.write(`T server imported ${Math.round(performance.now())}\n`);
 try {
   served = await serverOf(module!);
 } catch (error) {
@@ -775,5 +780,6 @@ server.on('error', (error) => void crash('uncaughtException', error));
 server.keepAliveTimeout = 0;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address() as net.AddressInfo;
+  if (process.env.FG_T) process.stderr.write(`T ready ${Math.round(performance.now())}\n`);
   void send({ type: 'ready', port: address.port });
 });

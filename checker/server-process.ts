@@ -12,8 +12,11 @@ import type { HarnessCommand, HarnessEvent, Probe } from './protocol.ts';
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'harness.ts');
 /** A service of the user's may be CommonJS, or TypeScript under its own tsconfig: tsx runs those. */
 const TSX_LOADER = import.meta.resolve('tsx');
-/** The kit's servers are TypeScript modules: compiled by the kit's own hooks, which start in a fraction of tsx's time. */
-const KIT_LOADER = new URL('./typescript.mjs', import.meta.url).href;
+/**
+ * The kit's servers and commands are TypeScript modules: compiled by the kit's own hooks (`node --import` this), which
+ * start in a fraction of tsx's time.
+ */
+export const KIT_LOADER = new URL('./typescript.mjs', import.meta.url).href;
 /** Kept from the server's output to explain a failure. */
 const OUTPUT_TAIL_CHARS = 8_000;
 

@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from './fixtures.ts';
 import type { WarmReply, WarmRequest } from './warm.ts';
+import { KIT_LOADER } from './server-process.ts';
 
 export interface WarmCheck {
   readonly code: number | null;
@@ -27,7 +28,7 @@ export interface WarmChecker {
 export function startWarmChecker(options: { env?: NodeJS.ProcessEnv } = {}): WarmChecker {
   const child = fork(path.join(PROJECT_ROOT, 'checker', 'warm.ts'), [], {
     cwd: PROJECT_ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', KIT_LOADER],
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from './fixtures.ts';
 import { readReferenceFigures } from './reference.ts';
 import { formatVerdict } from './report.ts';
 import type { Verdict } from './types.ts';
+import { KIT_LOADER } from './server-process.ts';
 
 export interface WatchOptions {
   readonly scenario: Scenario;
@@ -173,7 +174,7 @@ function forkCheck(options: WatchOptions, standby: boolean): CheckChild {
   let stdout = '';
   const child = fork(CLI, [...options.checkArgs, '--json'], {
     cwd: PROJECT_ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', KIT_LOADER],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, FG_WATCH_CHILD: '1', ...(standby ? { FG_WATCH_STANDBY: '1' } : {}) },
   });

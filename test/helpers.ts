@@ -13,6 +13,7 @@ import type { Verdict } from '../checker/types.ts';
 import { startWarmChecker as startWarmCheckerIn, type WarmChecker } from '../checker/warm-checker.ts';
 export type { WarmChecker } from '../checker/warm-checker.ts';
 import { originalServerFile, type Scenario } from '../checker/course.ts';
+import { KIT_LOADER } from '../checker/server-process.ts';
 
 export interface CliRun {
   readonly code: number | null;
@@ -42,7 +43,7 @@ function learnerEnv(): NodeJS.ProcessEnv {
 /** One of the kit's commands (checker/<script>.ts) as npm runs it, to its end. */
 export function runCommand(script: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', `${script}.ts`), ...args], {
+    const child = spawn(process.execPath, ['--import', KIT_LOADER, path.join('checker', `${script}.ts`), ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
       env: { ...learnerEnv(), NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,7 +76,7 @@ export interface Interruptible {
  */
 export function startInterruptible(script: string, args: readonly string[], options: { env?: Record<string, string>; group?: boolean } = {}): Interruptible {
   const viaMessage = process.platform === 'win32';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('checker', `${script}.ts`), ...args], {
+  const child = spawn(process.execPath, ['--import', KIT_LOADER, path.join('checker', `${script}.ts`), ...args], {
     cwd: PROJECT_ROOT,
     env: { ...learnerEnv(), NO_COLOR: '1', ...options.env },
     stdio: viaMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
