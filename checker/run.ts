@@ -210,7 +210,11 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   } catch (error) {
     clock.stop();
     const reason = (server?.ended && !(error instanceof CouldNotCheck && error.reason === 'request hung') ? server.ended : null) ?? error;
-    if (reason instanceof CouldNotCheck) return { status: 'could-not-check', reason: reason.reason, sentence: reason.sentence, times: clock.times };
+    if (reason instanceof CouldNotCheck) {
+      const before = reason.reason === 'crashed' && client ? justBefore(client) : '';
+      const sentence = before ? `${reason.sentence}${/[.!?]$/.test(reason.sentence) ? '' : '.'}${before}` : reason.sentence;
+      return { status: 'could-not-check', reason: reason.reason, sentence, times: clock.times };
+    }
     throw error;
   } finally {
     client?.closeKeptAlive();
@@ -220,6 +224,12 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await analyser?.release();
     workspace?.dispose(keep);
   }
+}
+
+/** What the check's clients did in the last moments before a crash, as a sentence to add ('' when nothing). */
+export function justBefore(http: HttpClient, now = performance.now()): string {
+  const recent = http.trail.filter((step) => now - step.at <= CRASH_TRAIL_MS).slice(-3);
+  return recent.length ? ` Just before, the check's clients had ${recent.map((step) => step.what).join(', then ')}.` : '';
 }
 
 /** The files a failed measure names as where what stayed was made: its places' lines, its retainer path's declarations and functions. */
@@ -372,6 +382,8 @@ const DYING_GRACE_MS = 8_000;
 
 /** Often enough to see a transfer's peak; the sampler's readings cost microseconds. */
 const SAMPLE_INTERVAL_MS = 5;
+/** A crash is told with what the check's clients did this long before it was known. */
+const CRASH_TRAIL_MS = 2_000;
 
 /**
  * Measuring a server that fails its requests means nothing: say so, with the

@@ -41,6 +41,8 @@ export interface ServerError {
 }
 
 const KEEP_TEXT_BYTES = 64 * 1024;
+/** Steps of the check's clients remembered, to tell what came just before a crash. */
+const TRAIL_LENGTH = 6;
 
 /** zstd came to node:zlib in Node 22.15; a server can only send it when its Node, the checker's, has it. */
 const createZstdDecompress = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
@@ -73,6 +75,34 @@ export class HttpClient {
     readonly host = '127.0.0.1',
   ) {}
 
+  /** What the check's clients did last, newest last: a server that crashes is told with what it was asked just before. */
+  readonly trail: { readonly at: number; readonly what: string }[] = [];
+
+  private note(what: string): void {
+    this.trail.push({ at: performance.now(), what });
+    if (this.trail.length > TRAIL_LENGTH) this.trail.shift();
+  }
+
+  /**
+   * Every request of the check's clients starts here: it goes on the trail, and so does a hang-up (the client
+   * destroying its request before the whole answer came). `end`: send no body (a GET).
+   */
+  private open(options: http.RequestOptions & { path: string }, end: boolean): http.ClientRequest {
+    const encoding = options.headers && !Array.isArray(options.headers) ? (options.headers as Record<string, unknown>)['accept-encoding'] : undefined;
+    const what = `${options.method ?? 'GET'} ${options.path}${typeof encoding === 'string' ? ` (accept-encoding: ${encoding})` : ''}`;
+    this.note(`sent ${what}`);
+    const request = http.request({ host: this.host, port: this.port, ...options });
+    let answered = false;
+    request.on('response', (response) => response.once('end', () => (answered = true)));
+    const destroy = request.destroy.bind(request);
+    request.destroy = (error?: Error): typeof request => {
+      if (!answered && !request.destroyed) this.note(`hung up on ${what} before the end of its answer`);
+      return destroy(error);
+    };
+    if (end) request.end();
+    return request;
+  }
+
   private describe(method: string, path: string): string {
     return `${method} ${path}`;
   }
@@ -102,7 +132,7 @@ export class HttpClient {
       const headers: Record<string, string> = { ...options.headers };
       if (options.body && options.chunked) headers['transfer-encoding'] = 'chunked';
       else if (options.body) headers['content-length'] = String(options.body.length);
-      const request = http.request({ host: this.host, port: this.port, path, method, headers, agent: options.agent ?? false });
+      const request = this.open({ path, method, headers, agent: options.agent ?? false }, false);
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer(method, path, timeoutMs));
@@ -178,7 +208,7 @@ export class HttpClient {
    */
   startPausedDownload(path: string, headers?: Record<string, string>): Promise<PausedDownload> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
+      const request = this.open({ path, agent: false, headers }, true);
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -200,7 +230,7 @@ export class HttpClient {
   /** Download until `bytes` have arrived, then hang up, as a client that gives up would. */
   async abortedDownload(path: string, bytes: number, headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers });
+      const request = this.open({ path, agent: false, headers }, true);
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -228,7 +258,7 @@ export class HttpClient {
    * byte arrives first.
    */
   openRequest(path: string, headers?: Record<string, string>, method = 'GET'): OpenRequest {
-    const request = http.request({ host: this.host, port: this.port, path, method, agent: false, headers });
+    const request = this.open({ path, method, agent: false, headers }, false);
     // A GET ends here; an upload sends its headers now and never a byte of its body.
     if (method === 'GET' || method === 'HEAD') request.end();
     else request.flushHeaders();
@@ -265,7 +295,7 @@ export class HttpClient {
    */
   getAcceptingGzip(path: string, headers?: Record<string, string>): Promise<Response & { readonly wireBytes: number }> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: this.host, port: this.port, path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } });
+      const request = this.open({ path, agent: false, headers: { 'accept-encoding': 'gzip', ...headers } }, true);
       const timer = setTimeout(() => {
         request.destroy();
         reject(this.noAnswer('GET', path));
@@ -309,14 +339,12 @@ export class HttpClient {
    */
   startUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT'): Promise<PartialUpload> {
     return new Promise((resolveStarted, rejectStarted) => {
-      const request = http.request({
-        host: this.host,
-        port: this.port,
+      const request = this.open({
         path,
         method,
         agent: false,
         headers: { 'content-length': String(body.length) },
-      });
+      }, false);
       const response = new Promise<Response>((resolve, reject) => {
         const timer = setTimeout(() => {
           request.destroy();
@@ -356,14 +384,12 @@ export class HttpClient {
    */
   async abortedUpload(path: string, body: Uint8Array, sendBytes: number, method = 'PUT', headers?: Record<string, string>): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      const request = http.request({
-        host: this.host,
-        port: this.port,
+      const request = this.open({
         path,
         method,
         agent: false,
         headers: { ...headers, 'content-length': String(body.length) },
-      });
+      }, false);
       request.on('error', () => undefined);
       request.on('close', () => resolve());
       request.on('response', (response) => {
@@ -387,7 +413,7 @@ export class HttpClient {
    */
   stallingDownload(path: string, stallEveryBytes: number, untilSteady: () => Promise<boolean>): Promise<Response> {
     return new Promise((resolve, reject) => {
-      const request = http.get({ host: this.host, port: this.port, path, agent: false });
+      const request = this.open({ path, agent: false }, true);
       // No bytes for this long, while the client is reading, means the server stopped sending.
       let timer: NodeJS.Timeout | undefined;
       const idle = (): void => {
@@ -448,7 +474,7 @@ export class HttpClient {
    */
   chunkedUpload(path: string, chunk: Uint8Array, bytes: number, method = 'PUT'): Promise<UploadOutcome> {
     return new Promise((resolve, reject) => {
-      const request = http.request({ host: this.host, port: this.port, path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } });
+      const request = this.open({ path, method, agent: false, headers: { 'transfer-encoding': 'chunked' } }, false);
       let sent = 0;
       let answered = false;
       let settled = false;

@@ -6,8 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { activeResources, newPlaces, openDescriptors, resourceResult, resourcesSettled } from '../checker/instruments.ts';
 import type { HeldResource, Probe } from '../checker/protocol.ts';
-import { placeLines, PLACES_SHOWN } from '../checker/report.ts';
-import type { Instrument, ResourceMeasure } from '../checker/types.ts';
+import { nearTheBar, placeLines, PLACES_SHOWN } from '../checker/report.ts';
+import type { Instrument, MeasureResult, ResourceMeasure } from '../checker/types.ts';
 
 /** Two instruments as a platform may have them: the first only where the system lists descriptors, the second everywhere the server reads files. */
 const listedDescriptors: Instrument = {
@@ -100,5 +100,19 @@ describe('places', () => {
     expect(lines[1]).toBe('10 × photo-0.jpg, opened at scenarios/07-aborted-downloads/server.ts:1:5');
     expect(lines).toHaveLength(PLACES_SHOWN + 1);
     expect(lines.at(-1)).toBe(`… and ${places.slice(PLACES_SHOWN - 1).reduce((sum, place) => sum + place.count, 0)} more from 3 other place(s)`);
+  });
+});
+
+describe('a pass close to its bar', () => {
+  const measure = (value: number, passed = value <= 48): MeasureResult => ({ name: 'strings kept', unit: 'objects', value, bar: 48, passed });
+  test('within a quarter of the bar and well above the fixed server, it says so', () => {
+    expect(nearTheBar(measure(46), { leaky: 200, fixed: 0 })).toBe('Close to the bar (the fixed server: 0): it passes, but if your server keeps a little for every request, a longer run fails it.');
+    expect(nearTheBar(measure(36), undefined)).toMatch(/^Close to the bar: it passes/);
+  });
+  test('not for a pass far under the bar, one the fixed server nears too, or a failure', () => {
+    expect(nearTheBar(measure(35), { leaky: 200, fixed: 0 })).toBeNull();
+    expect(nearTheBar(measure(40), { leaky: 200, fixed: 30 })).toBeNull();
+    expect(nearTheBar(measure(60), { leaky: 200, fixed: 0 })).toBeNull();
+    expect(nearTheBar({ ...measure(0), bar: 0 }, undefined)).toBeNull();
   });
 });
