@@ -128,15 +128,27 @@ export function resourceResult(measure: ResourceMeasure, before: Probe, after: P
 /** What is held after and was not before, grouped by what it is and the line that made it, most first. */
 export function newPlaces(before: readonly HeldResource[], after: readonly HeldResource[], verb: string): Place[] {
   const old = new Set(before.map((held) => held.key));
-  const groups = new Map<string, Place>();
+  // One place per line of code: thirteen uploads opened at one line are one place with thirteen names, not thirteen
+  // places. What has no line is grouped by what it is.
+  const groups = new Map<string, { count: number; whats: Map<string, number>; location: string | null }>();
   for (const held of after) {
     if (old.has(held.key)) continue;
-    const key = `${held.what}\0${held.location}`;
-    const group = groups.get(key);
-    groups.set(key, { count: (group?.count ?? 0) + 1, what: held.what, verb, location: held.location });
+    const key = held.location ?? `\0${held.what}`;
+    const group = groups.get(key) ?? { count: 0, whats: new Map<string, number>(), location: held.location };
+    group.count++;
+    group.whats.set(held.what, (group.whats.get(held.what) ?? 0) + 1);
+    groups.set(key, group);
   }
+  const places = [...groups.values()].map(({ count, whats, location }): Place => ({ count, what: namesOf(whats), verb, location }));
   // Most first; among equals, those with a line before those without, then by line.
-  return [...groups.values()].sort((a, b) => b.count - a.count || Number(a.location === null) - Number(b.location === null) || (a.location ?? '').localeCompare(b.location ?? '') || a.what.localeCompare(b.what));
+  return places.sort((a, b) => b.count - a.count || Number(a.location === null) - Number(b.location === null) || (a.location ?? '').localeCompare(b.location ?? '') || a.what.localeCompare(b.what));
+}
+
+/** "access-log.csv", or for several at one line "upload-1.bin.partial, upload-2.bin.partial and 11 others", most first. */
+function namesOf(whats: ReadonlyMap<string, number>): string {
+  const names = [...whats.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([what]) => what);
+  if (names.length <= 3) return names.join(names.length === 2 ? ' and ' : ', ');
+  return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
 }
 
 /** True once every resource measure is back within its bar, the sign that closes still in flight have landed. */

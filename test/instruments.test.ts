@@ -85,6 +85,13 @@ describe('places', () => {
     ]);
   });
 
+  test('several names opened at one line are one place, named by the first few', () => {
+    const at = 'scenarios/03-upload-heartbeat/server.ts:40:16';
+    const uploads = Array.from({ length: 13 }, (_, i) => ({ key: `#u${i}`, what: `upload-${String(i).padStart(2, '0')}.bin.partial`, location: at }));
+    expect(newPlaces([], uploads, 'opened')).toEqual([{ count: 13, what: 'upload-00.bin.partial, upload-01.bin.partial and 11 others', verb: 'opened', location: at }]);
+    expect(newPlaces([], uploads.slice(0, 2), 'opened')).toEqual([{ count: 2, what: 'upload-00.bin.partial and upload-01.bin.partial', verb: 'opened', location: at }]);
+  });
+
   test('a recording instrument measures what is new, not the difference of totals, and lists it', () => {
     const descriptorsMeasure: ResourceMeasure = { ...measure, instruments: [openDescriptors] };
     // One closed and one opened: the totals are equal, and still one descriptor leaked.
