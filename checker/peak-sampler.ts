@@ -37,6 +37,7 @@ export class PeakSampler {
   private samples = 0;
   private steadyReadings = 0;
   private started = 0;
+  private peakAt: Partial<Record<SampledFigure, number>> = {};
 
   constructor(private readonly options: PeakSamplerOptions) {}
 
@@ -46,7 +47,12 @@ export class PeakSampler {
   }
 
   private raise(peak: SampledValues, reading: SampledValues, figures: readonly SampledFigure[]): void {
-    for (const figure of figures) peak[figure] = Math.max(peak[figure], reading[figure]);
+    const now = performance.timeOrigin + performance.now();
+    for (const figure of figures) {
+      if (reading[figure] <= peak[figure]) continue;
+      peak[figure] = reading[figure];
+      this.peakAt[figure] = now;
+    }
   }
 
   /** Start sampling every `intervalMs`; the first reading (after a collection) is the baseline. */
@@ -57,6 +63,7 @@ export class PeakSampler {
     this.peak = { ...this.before };
     this.samples = 0;
     this.steadyReadings = 0;
+    this.peakAt = {};
     this.started = performance.now();
     // Unref'd: the sampler is no work of the server's, and the harness tells when the server is steady by the work it has left.
     this.timer = setInterval(() => this.sample(), intervalMs).unref();
@@ -98,6 +105,7 @@ export class PeakSampler {
       samples: this.samples,
       steadyReadings: this.steadyReadings,
       durationMs: performance.now() - this.started,
+      peakAt: this.peakAt,
     };
     this.before = null;
     this.peak = null;

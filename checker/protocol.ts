@@ -148,4 +148,6 @@ export interface SampledPeaks {
   /** Of those, readings taken when the server was steady: it had done all it could while its slow client or disk made it wait. */
   readonly steadyReadings: number;
   readonly durationMs: number;
+  /** When each figure reached its peak (ms since the epoch, to the fraction: performance.timeOrigin + now), for those that rose. */
+  readonly peakAt: Partial<Record<SampledFigure, number>>;
 }

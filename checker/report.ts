@@ -146,10 +146,21 @@ export function describeSampledPeak(sampled: SampledPeak, unit: MeasureResult['u
     const percent = share >= 0.1 ? (share * 100).toFixed(0) : (share * 100).toFixed(1);
     sentences.push(`For comparison, ${sampled.compareTo.describe} ${formatBytes(sampled.compareTo.bytes)}: yours rose by ${percent}% of that.`);
   }
+  if (sampled.during?.length) sentences.push(`It peaked while the check's clients had these requests in flight: ${requestsInFlight(sampled.during)}.`);
   if (sampled.figure !== 'bufferedBytes' && sampled.bufferedBytes > 0) {
     sentences.push(`Of what it held, at most ${formatBytes(sampled.bufferedBytes)} was written to a response and not yet taken by its client.`);
   }
   return sentences;
+}
+
+/** "3 × PUT /uploads/a.bin, GET /files/b.txt and 4 more": requests alike counted once, the first few named. */
+export function requestsInFlight(requests: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const request of requests) counts.set(request, (counts.get(request) ?? 0) + 1);
+  const named = [...counts.entries()].map(([request, count]) => (count > 1 ? `${count} × ${request}` : request));
+  const shown = named.slice(0, 4);
+  const more = named.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 /** Places shown under a failing measure; the rest are counted. */

@@ -12,7 +12,7 @@ import { CouldNotCheck } from './errors.ts';
 import type { HarnessCommand, Probe, SampledPeaks } from './protocol.ts';
 import { RELEASE_WAIT_MS } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
-import { HttpClient, MAX_AWAITS_ON_FILES } from './traffic.ts';
+import { epochMs, HttpClient, MAX_AWAITS_ON_FILES } from './traffic.ts';
 import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
@@ -166,7 +166,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 
     const results: MeasureResult[] = spec.measures.map((measure) => {
       if (measure.kind === 'probe') return probeResult(measure, before, after);
-      if (measure.kind === 'peak') return peakResult(measure, peaks!);
+      if (measure.kind === 'peak') return peakResult(measure, peaks!, http);
       if (measure.kind === 'resources') {
         const result = resourceResult(measure, before, after);
         return measure.advice && !result.passed ? { ...result, advice: measure.advice } : result;
@@ -227,7 +227,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
 }
 
 /** What the check's clients did in the last moments before a crash, as a sentence to add ('' when nothing). */
-export function justBefore(http: HttpClient, now = performance.now()): string {
+export function justBefore(http: HttpClient, now = epochMs()): string {
   const recent = http.trail.filter((step) => now - step.at <= CRASH_TRAIL_MS).slice(-3);
   return recent.length ? ` Just before, the check's clients had ${recent.map((step) => step.what).join(', then ')}.` : '';
 }
@@ -515,10 +515,13 @@ function probeResult(measure: ProbeMeasure, before: Probe, after: Probe): Measur
   return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed: value <= measure.bar };
 }
 
-function peakResult(measure: PeakMeasure, peaks: SampledPeaks): MeasureResult {
+function peakResult(measure: PeakMeasure, peaks: SampledPeaks, http: HttpClient): MeasureResult {
   const before = peaks.before[measure.figure];
   const peak = peaks.peak[measure.figure];
   const value = peak - before;
+  // Which requests made the peak: those in flight at the reading that found it.
+  const peakAt = peaks.peakAt[measure.figure];
+  const during = value > measure.bar && peakAt !== undefined ? http.inFlightAt(peakAt) : [];
   return {
     name: measure.name,
     unit: measure.unit,
@@ -533,6 +536,7 @@ function peakResult(measure: PeakMeasure, peaks: SampledPeaks): MeasureResult {
       steadyReadings: peaks.steadyReadings,
       bufferedBytes: peaks.peak.bufferedBytes,
       ...(measure.compareTo ? { compareTo: measure.compareTo } : {}),
+      ...(during.length ? { during } : {}),
     },
   };
 }

@@ -43,6 +43,13 @@ export interface ServerError {
 const KEEP_TEXT_BYTES = 64 * 1024;
 /** Steps of the check's clients remembered, to tell what came just before a crash. */
 const TRAIL_LENGTH = 6;
+/** Requests remembered with their times, to tell which were in flight at a peak (a check sends a few hundred). */
+const MAX_SPANS = 20_000;
+
+/** Now, in milliseconds since the epoch, to the fraction: the same clock in the checker and in the server's process. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** zstd came to node:zlib in Node 22.15; a server can only send it when its Node, the checker's, has it. */
 const createZstdDecompress = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
@@ -75,12 +82,19 @@ export class HttpClient {
     readonly host = '127.0.0.1',
   ) {}
 
-  /** What the check's clients did last, newest last: a server that crashes is told with what it was asked just before. */
+  /** What the check's clients did last, newest last (`at`: epochMs()): a server that crashes is told with what it was asked just before. */
   readonly trail: { readonly at: number; readonly what: string }[] = [];
+  /** Every request the check's clients sent, with when it was sent and when its connection closed (epochMs()). */
+  private readonly spans: { readonly what: string; readonly sentAt: number; closedAt?: number }[] = [];
 
   private note(what: string): void {
-    this.trail.push({ at: performance.now(), what });
+    this.trail.push({ at: epochMs(), what });
     if (this.trail.length > TRAIL_LENGTH) this.trail.shift();
+  }
+
+  /** The requests in flight at `at` (epochMs()), the latest sent first: "PUT /uploads/a.bin". */
+  inFlightAt(at: number): string[] {
+    return this.spans.filter((span) => span.sentAt <= at && (span.closedAt === undefined || span.closedAt >= at)).map((span) => span.what).reverse();
   }
 
   /**
@@ -92,6 +106,9 @@ export class HttpClient {
     const what = `${options.method ?? 'GET'} ${options.path}${typeof encoding === 'string' ? ` (accept-encoding: ${encoding})` : ''}`;
     this.note(`sent ${what}`);
     const request = http.request({ host: this.host, port: this.port, ...options });
+    const span: { what: string; sentAt: number; closedAt?: number } = { what, sentAt: epochMs() };
+    if (this.spans.length < MAX_SPANS) this.spans.push(span);
+    request.once('close', () => (span.closedAt = epochMs()));
     let answered = false;
     request.on('response', (response) => response.once('end', () => (answered = true)));
     const destroy = request.destroy.bind(request);

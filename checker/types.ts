@@ -338,6 +338,8 @@ export interface SampledPeak {
   /** The most bytes the server had written and its clients had not taken yet, at any reading. */
   readonly bufferedBytes: number;
   readonly compareTo?: { readonly describe: string; readonly bytes: number };
+  /** The requests of the check's clients in flight when the figure peaked ("PUT /uploads/a.bin"), most recent first. */
+  readonly during?: readonly string[];
 }
 
 export interface PhaseTimes {

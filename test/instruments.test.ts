@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { activeResources, newPlaces, openDescriptors, resourceResult, resourcesSettled } from '../checker/instruments.ts';
 import type { HeldResource, Probe } from '../checker/protocol.ts';
-import { nearTheBar, placeLines, PLACES_SHOWN } from '../checker/report.ts';
+import { nearTheBar, placeLines, PLACES_SHOWN, requestsInFlight } from '../checker/report.ts';
 import type { Instrument, MeasureResult, ResourceMeasure } from '../checker/types.ts';
 
 /** Two instruments as a platform may have them: the first only where the system lists descriptors, the second everywhere the server reads files. */
@@ -121,5 +121,13 @@ describe('a pass close to its bar', () => {
     expect(nearTheBar(measure(40), { leaky: 200, fixed: 30 })).toBeNull();
     expect(nearTheBar(measure(60), { leaky: 200, fixed: 0 })).toBeNull();
     expect(nearTheBar({ ...measure(0), bar: 0 }, undefined)).toBeNull();
+  });
+});
+
+describe('the requests a peak came during', () => {
+  test('alike counted once, the first few named', () => {
+    expect(requestsInFlight(['PUT /uploads/a.bin', 'PUT /uploads/b.bin'])).toBe('PUT /uploads/a.bin, PUT /uploads/b.bin');
+    expect(requestsInFlight(['GET /export.csv', 'GET /export.csv', 'GET /export.csv', 'GET /health'])).toBe('3 × GET /export.csv, GET /health');
+    expect(requestsInFlight(['a', 'b', 'c', 'd', 'e', 'f'])).toBe('a, b, c, d and 2 more');
   });
 });
