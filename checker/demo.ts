@@ -119,10 +119,11 @@ async function runSide(scenario: Scenario, spec: CheckSpec, side: Side, seconds:
     }
   };
   try {
-    server = await ServerProcess.start(file, { startTimeoutMs: TIMEOUTS.startMs, env: { FG_UPLOADS_DIR: workspace.uploadsDir } });
+    const filesDir = spec.growingFiles?.length ? workspace.ownFiles(spec.growingFiles) : undefined;
+    server = await ServerProcess.start(file, { startTimeoutMs: TIMEOUTS.startMs, env: { FG_UPLOADS_DIR: workspace.uploadsDir, ...(filesDir ? { FG_FILES_DIR: filesDir } : {}) } });
     const running = server;
     // The demo shows memory; whether the service keeps its promises is the check's business.
-    const context = createCheckContext(running, workspace.uploadsDir, () => undefined);
+    const context = createCheckContext(running, workspace.uploadsDir, () => undefined, undefined, filesDir);
     const sample = async (): Promise<Probe> => {
       const probe = await running.probe();
       for (const one of series) one.values.push(one.read(probe));

@@ -4,6 +4,7 @@
  * server to its functional contract while memlab reads what stayed, and
  * return the verdict. Everything started here is ended here.
  */
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisThread } from './analysis-thread.ts';
@@ -82,6 +83,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const spec = await loadCheck(options.checkFile);
     workspace = createWorkspace();
     ensureFixtures();
+    // Files the traffic adds to are the check's own copies: the shared fixtures stay as they are.
+    const filesDir = spec.growingFiles?.length ? workspace.ownFiles(spec.growingFiles) : undefined;
 
     let go: () => void = () => undefined;
     const loadWhen = options.startWhen ? new Promise<void>((resolve) => (go = resolve)) : undefined;
@@ -89,7 +92,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const starting = ServerProcess.start(options.serverFile, {
       startTimeoutMs: TIMEOUTS.startMs,
       // Its own temporary folder (the harness points its os.tmpdir() there), in the workspace: what it leaves there is seen, then deleted with it.
-      env: { FG_UPLOADS_DIR: workspace.uploadsDir, FG_TEMP_DIR: workspace.tempDir },
+      env: { FG_UPLOADS_DIR: workspace.uploadsDir, FG_TEMP_DIR: workspace.tempDir, ...(filesDir ? { FG_FILES_DIR: filesDir } : {}) },
       ...(loadWhen ? { loadWhen } : {}),
       strictReleases: true,
     });
@@ -109,7 +112,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
     const breaches: string[] = [];
-    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence), workspace.tempDir);
+    const checkpoints: Probe[] = [];
+    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence), workspace.tempDir, filesDir, checkpoints);
     const http = context.http;
     client = http;
 
@@ -165,7 +169,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     clock.stop();
 
     const results: MeasureResult[] = spec.measures.map((measure) => {
-      if (measure.kind === 'probe') return probeResult(measure, before, after);
+      if (measure.kind === 'probe') return probeResult(measure, before, after, checkpoints);
       if (measure.kind === 'peak') return peakResult(measure, peaks!, http);
       if (measure.kind === 'resources') {
         const result = resourceResult(measure, before, after);
@@ -266,7 +270,15 @@ export function countLeaks(measures: readonly MeasureResult[]): { total: number;
 }
 
 /** What a scenario's traffic and contract work with, for a running server (the check's, or the demo's). */
-export function createCheckContext(server: ServerProcess, uploadsDir: string, breach: (sentence: string) => void, tempDir?: string): CheckContext {
+export function createCheckContext(
+  server: ServerProcess,
+  uploadsDir: string,
+  breach: (sentence: string) => void,
+  tempDir?: string,
+  filesDir?: string,
+  /** Where the readings of `context.checkpoint()` go (none kept without it). */
+  checkpoints?: Probe[],
+): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
   /** Hang up on a GET while the server keeps back the call `hold` names; the call held, or null when the handler answered without one. */
   const hangUpWhileHeld = async (
@@ -289,6 +301,15 @@ export function createCheckContext(server: ServerProcess, uploadsDir: string, br
       return server.probe();
     },
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
+    async checkpoint() {
+      if (!checkpoints) return;
+      await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
+      checkpoints.push(await server.probe());
+    },
+    async appendToStoredFile(name, text) {
+      if (!filesDir) throw new Error(`the check adds to ${name}, which is not one of its growingFiles`);
+      await appendFile(path.join(filesDir, name), text);
+    },
     // The harness bounds its wait by the server's work, and by STEADY_WALL_CAP_MS however busy the machine: wait that long.
     untilSteady: () => server.command<boolean>({ type: 'until-steady' }, TIMEOUTS.requestMs + STEADY_WALL_CAP_MS),
     async withSlowDisk(stallEveryBytes, work) {
@@ -510,8 +531,11 @@ async function probeSettledResources(server: ServerProcess, before: Probe, measu
 }
 
 
-function probeResult(measure: ProbeMeasure, before: Probe, after: Probe): MeasureResult {
-  const value = measure.read(after) - measure.read(before);
+function probeResult(measure: ProbeMeasure, before: Probe, after: Probe, checkpoints: readonly Probe[]): MeasureResult {
+  // What the server let go of (less than before) is no growth: nothing was kept. Read at the checkpoints too, the
+  // largest growth counts.
+  const readings = measure.atCheckpoints ? [...checkpoints, after] : [after];
+  const value = Math.max(0, ...readings.map((reading) => measure.read(reading) - measure.read(before)));
   return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed: value <= measure.bar };
 }
 

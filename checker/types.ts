@@ -51,6 +51,11 @@ export interface ProbeMeasure {
   readonly unit: 'objects' | 'bytes';
   /** The largest growth (after minus baseline) a fixed server may show. */
   readonly bar: number;
+  /**
+   * Read at each of the traffic's checkpoints too (`context.checkpoint()`, after a collection), and judged by the
+   * largest growth of all: what a server keeps after one part of the traffic counts, even if a later part evicts it.
+   */
+  readonly atCheckpoints?: boolean;
 }
 
 /**
@@ -143,6 +148,13 @@ export interface CheckContext {
   probe(options?: { readonly collected?: boolean }): Promise<Probe>;
   /** Emit the file store's `changed` event for a file, as if it had been replaced. */
   emitFileChanged(name: string): Promise<void>;
+  /**
+   * The traffic's end of one part (a whole album downloaded, say): the server's memory is read now, after a collection,
+   * for the measures read `atCheckpoints`.
+   */
+  checkpoint(): Promise<void>;
+  /** Add `text` at the end of one of the check's `growingFiles`, as the process that writes it in production would. */
+  appendToStoredFile(name: string, text: string): Promise<void>;
   /**
    * Wait until the server has done all it can without its clients (each request read or paused, each
    * response ended or waiting for 'drain', no work of its own pending), and read its memory then, after
@@ -253,6 +265,11 @@ export interface CheckSpec {
    * downloads' leak, whichever measure caught it.
    */
   readonly leakFiles?: readonly string[];
+  /**
+   * Stored files that grow while the service runs, as a web server's access log does: the check gets copies of its
+   * own, the server's file store holds those (and only those), and `context.appendToStoredFile` adds to them.
+   */
+  readonly growingFiles?: readonly string[];
   /**
    * The server's routes that take a file name or an upload, as "METHOD /path/:name".
    * Every scenario server, leaky and fixed, must refuse unsafe names and

@@ -3,11 +3,12 @@
  * and the promise that it goes away on every path out: a verdict, an error,
  * Ctrl-C, or the process exiting.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CouldNotCheck } from './errors.ts';
 import { formatBytes } from './format.ts';
+import { FIXTURES_DIR } from './fixtures.ts';
 import { stopAllServers, stopAllServersAndWait } from './server-process.ts';
 
 /**
@@ -30,6 +31,11 @@ export interface Workspace {
    * that a check sees the temporary files it leaves, and they go with the workspace.
    */
   readonly tempDir: string;
+  /**
+   * A file store of the check's own holding copies of the fixtures `names` (a log the traffic adds to), for the server
+   * to read instead of the shared fixtures; its folder.
+   */
+  ownFiles(names: readonly string[]): string;
   snapshot(name: 'baseline' | 'target' | 'final'): string;
   /** Delete everything, or keep the snapshots (and say so) when asked. */
   dispose(keepSnapshots: boolean): void;
@@ -55,10 +61,16 @@ export function createWorkspace(): Workspace {
     uploadsDir: path.join(dir, 'uploads'),
     tempDir,
     snapshot: (name) => path.join(dir, `${name}.heapsnapshot`),
+    ownFiles(names) {
+      const files = path.join(dir, 'files');
+      mkdirSync(files, { recursive: true });
+      for (const name of names) copyFileSync(path.join(FIXTURES_DIR, name), path.join(files, name));
+      return files;
+    },
     dispose(keepSnapshots) {
       live.delete(dir);
       if (keepSnapshots) {
-        for (const name of [OWNER_FILE, 'uploads', 'tmp']) removeQuietly(path.join(dir, name));
+        for (const name of [OWNER_FILE, 'uploads', 'tmp', 'files']) removeQuietly(path.join(dir, name));
       } else {
         removeQuietly(dir);
       }

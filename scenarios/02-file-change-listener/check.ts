@@ -89,6 +89,15 @@ const check: CheckSpec = {
     if ((await watching.finish()).complete) {
       context.breach(`A download of ${LARGE_DOCUMENT} ran to the end although the file changed while it was in flight, after photo-2.jpg had changed: a download must watch its own file until it ends, whatever other files change.`);
     }
+    // A download still watches its file when another download ends meanwhile: cleaning up after one must leave the
+    // others' watch alone (removeAllListeners on a download's end stops them all).
+    const outlasting = await context.http.startPausedDownload(`/files/${LARGE_DOCUMENT}`);
+    const ended = await context.http.get('/files/photo-2.jpg');
+    if (ended.status !== 200) context.breach(`GET /files/photo-2.jpg answered ${ended.status} instead of 200.`);
+    await context.emitFileChanged(LARGE_DOCUMENT);
+    if ((await outlasting.finish()).complete) {
+      context.breach(`A download of ${LARGE_DOCUMENT} ran to the end although the file changed while it was in flight, after a download of photo-2.jpg had ended: the end of one download must not stop the others from watching their files.`);
+    }
     const missing = await context.http.get('/files/no-such-document.pdf');
     if (missing.status !== 404) context.breach(`GET /files/no-such-document.pdf answered ${missing.status} instead of 404.`);
   },

@@ -2,11 +2,13 @@
  * Scenario 04's check. Traffic: 16 documents of 2 MiB uploaded with PUT, five
  * more from 600 B to 14 MiB, 64 receipts and forms of 36 to 60 KiB, then 8 of
  * the first replaced with POST …/replace, so that both ways in leave entries
- * in the index, and small uploads as many as large ones. What must not stay: more
+ * in the index, and small uploads as many as large ones; then six uploads
+ * and replaces whose connection drops halfway. What must not stay: more
  * than the first bytes of each file, as Buffers or as strings; the index needs
  * 512 B per file, and the bar is a small multiple of that (the same number of
  * objects stays either way: only their bytes tell); and the process's memory
- * outside the JS heap must not grow by more than 1 MiB.
+ * outside the JS heap must not grow by more than 1 MiB; no file a dropped
+ * upload opened may stay open.
  * Contract: uploads are stored byte-exact; GET /uploads/:name/info reports
  * every file's size, the type its bytes show (not its name) and a base64
  * preview of its first 512 bytes (all of a shorter file's bytes, and nothing
@@ -17,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { formatBytes } from '../../checker/format.ts';
+import { openDescriptors } from '../../checker/instruments.ts';
 import { anyOf, arrayBuffersOutsidePool, stringsRetaining } from '../../checker/select.ts';
 import { SNIFF_BYTES } from '../../checker/service/file-types.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
@@ -24,6 +27,8 @@ import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 const MiB = 1024 * 1024;
 const FILE_BYTES = 2 * MiB;
 const UPLOADS = 16;
+/** Uploads (and replaces) whose client's connection drops halfway. */
+const DROPPED_UPLOADS = 6;
 const REPLACED = 8;
 /**
  * Uploads of other sizes, as a day brings them: a form barely longer than a
@@ -123,6 +128,12 @@ const check: CheckSpec = {
       const kind = KINDS[(i + 1) % KINDS.length]!;
       await send(context, `document-${i}.bin`, documentBytes(`document-${i}-v2`, kind), TYPES[kind]!, true);
     }
+    // Phones on a train: uploads and replaces whose connection drops halfway. What a dropped upload opened must close.
+    for (let i = 0; i < DROPPED_UPLOADS; i++) {
+      const body = documentBytes(`dropped-${i}`, KINDS[i % KINDS.length]!);
+      if (i % 2) await context.http.abortedUpload(`/uploads/document-${i}.bin/replace`, body, FILE_BYTES / 2, 'POST');
+      else await context.http.abortedUpload(`/uploads/dropped-${i}.bin`, body, FILE_BYTES / 2);
+    }
   },
 
   async contract(context) {
@@ -160,6 +171,14 @@ const check: CheckSpec = {
       // The index needs SNIFF_BYTES per file; allow 8 times that (small copies come from shared pool slabs). Strings count too: a preview kept as a string can keep its upload as a string.
       bar: 8 * FILES * SNIFF_BYTES,
       retainer: 'uploadIndex',
+    },
+    {
+      kind: 'resources',
+      name: 'files left open by the uploads whose connection dropped',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that streams each upload to disk, and closes its file only when the upload succeeds, leaves it open for every client whose connection drops',
     },
     {
       kind: 'probe',

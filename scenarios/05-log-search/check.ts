@@ -3,18 +3,22 @@
  * times (404s under /api/uploads, 503s, 500s, the 200s under /api/uploads,
  * ten thousand of them, then the 500s under /api/uploads twice, so that IDs
  * are found again), then looks at the recent request IDs; and ten searches
- * whose client hangs up while the log is being read. What must not stay:
+ * whose client hangs up while the log is being read. The log grows as they
+ * run (health checks no search asks for), as a web server's does. What must not stay:
  * more string memory than the 500 recent IDs need (24 characters each), kept
  * as views of the log or as copies in any structure; the bar is a small
- * multiple of that; and the files the abandoned searches opened.
+ * multiple of that; no Buffer of the log read kept (IDs as views of it);
+ * and the files the abandoned searches opened.
  * Contract: every search finds exactly the lines it asks for; the recent list
  * holds the last 500 IDs found, oldest first; a search without a valid status
  * is 400, an unknown log 404, an unsafe name 400.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES_DIR, parseAccessLog, type AccessLogEntry } from '../../checker/fixtures.ts';
 import { openDescriptors } from '../../checker/instruments.ts';
+import { arrayBuffers } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec, HeapSelector } from '../../checker/types.ts';
 
 const LOG = 'access.log';
@@ -49,7 +53,18 @@ function requestIdsIn(text: string): unknown[] | null {
   }
 }
 
+/**
+ * The web servers go on writing while support searches: health checks, which
+ * no search asks for. A server that keeps the log it read last (and cuts the
+ * IDs from it) reads a new one for every search, as in production.
+ */
+function healthChecks(): string {
+  const at = new Date().toUTCString().replace(/^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1/$2/$3:$4 +0000');
+  return Array.from({ length: 20 }, () => `10.0.0.7 - - [${at}] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.31" req=${randomBytes(12).toString('hex')} rt=0.001\n`).join('');
+}
+
 async function search(context: CheckContext, status: number, pathPrefix = ''): Promise<void> {
+  await context.appendToStoredFile(LOG, healthChecks());
   const query = `/logs/${LOG}/search?status=${status}${pathPrefix ? `&path=${encodeURIComponent(pathPrefix)}` : ''}`;
   const wanted = logEntries()
     .filter((entry) => entry.status === status && entry.path.startsWith(pathPrefix))
@@ -122,6 +137,15 @@ const check: CheckSpec = {
       retainer: 'recentRequestIds',
     },
     {
+      kind: 'heap',
+      name: 'log bytes kept as Buffers after the searches',
+      select: arrayBuffers(64 * 1024),
+      unit: 'bytes',
+      bar: 8 * RECENT_LIMIT * ID_LENGTH,
+      retainer: 'recentRequestIds',
+      guards: 'a fix that keeps each ID as a view of the Buffer the log was read into (buffer.subarray) keeps the whole read: 16 MiB for each search',
+    },
+    {
       kind: 'resources',
       name: 'log files left open by the searches whose client hung up',
       instruments: [openDescriptors],
@@ -130,6 +154,7 @@ const check: CheckSpec = {
       guards: 'a search that stops reading when its client hangs up, and never closes its file',
     },
   ],
+  growingFiles: [LOG],
   routes: { fileNames: ['GET /logs/:name/search?status=500'], uploads: [] },
 };
 

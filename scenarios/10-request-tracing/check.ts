@@ -99,6 +99,7 @@ const check: CheckSpec = {
 
   async contract(context) {
     const { http, breach } = context;
+    const contractStarted = performance.now();
     const downloaded = { request: 'GET /files/photo-2.jpg', status: 200, id: await download(context, 'photo-2.jpg') };
     const uploaded = { request: 'PUT /uploads/contract.jpg', status: 201, id: await upload(context, 'contract.jpg') };
     const notFound = await http.get('/files/no-such-photo.jpg', { 'user-agent': USER_AGENT });
@@ -134,6 +135,9 @@ const check: CheckSpec = {
       }
       if (line.route !== expected.request || line.status !== expected.status || line.userAgent !== USER_AGENT || typeof line.ms !== 'number') {
         breach(`GET /trace/recent lists ${expected.request} as ${JSON.stringify(line)}; expected its route, status ${expected.status}, duration (ms) and user agent "${USER_AGENT}".`);
+      } else if (!(line.ms >= 0 && line.ms <= Math.ceil(performance.now() - contractStarted) + 1)) {
+        // A duration is the time the request took: never negative, never longer than the contract has run.
+        breach(`GET /trace/recent lists ${expected.request} as taking ${line.ms} ms; a request of this contract took between 0 and ${Math.ceil(performance.now() - contractStarted)} ms. Are its start and end read from the same clock (performance.now() both, or Date.now() both)?`);
       }
     }
     for (const [request, userAgent] of [
