@@ -474,16 +474,7 @@ function weakMapHolding(edge: IHeapEdge, root: string = PROJECT_ROOT): string | 
 
 /** "server.ts:31": the first line of a project file that gives `name` a value (`name = …`, `name: … = …`, `.name ??= …`), or undefined. */
 export function assignmentLine(file: string, name: string, root: string = PROJECT_ROOT): string | undefined {
-  let source: string;
-  try {
-    source = readFileSync(path.join(root, file), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const escaped = name.replace(/[$]/g, '\\$&');
-  const assignment = new RegExp(`(?:^|[^\\w$])${escaped}\\s*(?::[^=;]*)?(?:\\?\\?|\\|\\|)?=(?![=>])`);
-  const index = source.split('\n').findIndex((line) => assignment.test(line));
-  return index < 0 ? undefined : `${file}:${index + 1}`;
+  return firstLineMatching(file, new RegExp(`(?:^|[^\\w$])${escapeName(name)}\\s*(?::[^=;]*)?(?:\\?\\?|\\|\\|)?=(?![=>])`), root);
 }
 
 /**
@@ -495,7 +486,7 @@ export function assignmentLine(file: string, name: string, root: string = PROJEC
 export function placeGlobalRoot(retainerPath: RetainerPath, serverFile: string, root: string = PROJECT_ROOT): RetainerPath {
   const name = retainerPath.root.name.startsWith(`${GLOBAL_STATE}.`) ? retainerPath.root.name.slice(GLOBAL_STATE.length + 1) : null;
   if (!name || retainerPath.root.declaredAt) return retainerPath;
-  const escaped = name.replace(/[$]/g, '\\$&');
+  const escaped = escapeName(name);
   const property = `(?:\\.\\s*${escaped}\\b|\\[\\s*['"\`]${escaped}['"\`]\\s*\\])`;
   const assigned = `\\s*(?:\\?\\?|\\|\\||&&)?=(?![=>])`;
   // Best first: `globalThis.name = …`; then the property given a value or added to through an alias of the global
@@ -556,15 +547,23 @@ function defaultExportVariable(file: string, root: string): string | null {
 
 /** "scenarios/12-the-incident/catalog.ts:21": the line of a module-level declaration of `name` in a project file. */
 export function declarationLine(file: string, name: string, root: string = PROJECT_ROOT): string | undefined {
+  return firstLineMatching(file, new RegExp(`^(?:export\\s+)?(?:async\\s+)?(?:const|let|var|function\\*?|class)\\s+${escapeName(name)}\\b`), root);
+}
+
+/** A name as a regular expression matches it (`$` is a name's letter too). */
+function escapeName(name: string): string {
+  return name.replace(/[$]/g, '\\$&');
+}
+
+/** "file:line" of the first line of a project file that `pattern` matches, or undefined (none, or no such file). */
+function firstLineMatching(file: string, pattern: RegExp, root: string): string | undefined {
   let source: string;
   try {
     source = readFileSync(path.join(root, file), 'utf8');
   } catch {
     return undefined;
   }
-  const escaped = name.replace(/[$]/g, '\\$&');
-  const declaration = new RegExp(`^(?:export\\s+)?(?:async\\s+)?(?:const|let|var|function\\*?|class)\\s+${escaped}\\b`);
-  const index = source.split('\n').findIndex((line) => declaration.test(line));
+  const index = source.split('\n').findIndex((line) => pattern.test(line));
   return index < 0 ? undefined : `${file}:${index + 1}`;
 }
 
