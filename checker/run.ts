@@ -387,6 +387,9 @@ export async function guard(server: ServerProcess, step: Promise<void>): Promise
       if (server.ended) throw server.ended;
       // A process that is busy may be a garbage collector fighting for the last bytes of heap: if it dies soon, say why.
       if (!answered && (await server.waitForExit(DYING_GRACE_MS)) && server.ended) throw server.ended;
+      // Its memory read from outside tells the two apart: near its heap's limit, it is collecting garbage, and V8 ends it
+      // once collecting frees too little; a busy machine only makes that take longer.
+      if (!answered && (await nearHeapLimit(server)) && (await server.waitForExit(NEAR_LIMIT_GRACE_MS)) && server.ended) throw server.ended;
       if (!answered) {
         throw new CouldNotCheck(
           'process busy',
@@ -400,6 +403,13 @@ export async function guard(server: ServerProcess, step: Promise<void>): Promise
 
 const BUSY_PROBE_MS = 2_000;
 const DYING_GRACE_MS = 8_000;
+const NEAR_LIMIT_GRACE_MS = 60_000;
+
+/** Whether a process that does not answer holds most of what its heap may grow to (three quarters of its limit). */
+async function nearHeapLimit(server: ServerProcess): Promise<boolean> {
+  const resident = await server.residentMb();
+  return resident !== null && resident >= 0.75 * server.maxOldSpaceMb;
+}
 
 /** Often enough to see a transfer's peak; the sampler's readings cost microseconds. */
 const SAMPLE_INTERVAL_MS = 5;

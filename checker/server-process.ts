@@ -3,7 +3,8 @@
  * to it. Every way the server can misbehave (will not compile, throws, exits,
  * hangs) ends here as a CouldNotCheck with a sentence about what it did.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFile, fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CouldNotCheck } from './errors.ts';
@@ -87,17 +88,22 @@ export class ServerProcess {
   private exitReason: CouldNotCheck | null = null;
   private readonly exitWaiters: Array<() => void> = [];
 
-  private constructor(child: ChildProcess, port: number, output: () => string) {
+  private constructor(child: ChildProcess, port: number, output: () => string, maxOldSpaceMb: number) {
     this.child = child;
     this.port = port;
     this.readOutput = output;
+    this.maxOldSpaceMb = maxOldSpaceMb;
   }
+
+  /** The heap's limit the process was started with (--max-old-space-size), in MiB. */
+  readonly maxOldSpaceMb: number;
 
   private readonly readOutput: () => string;
 
   static async start(serverFile: string, options: StartOptions): Promise<ServerProcess> {
     const loader = options.audience === 'service' ? TSX_LOADER : KIT_LOADER;
-    const execArgv = ['--expose-gc', '--import', loader, `--max-old-space-size=${options.maxOldSpaceMb ?? 768}`];
+    const maxOldSpaceMb = options.maxOldSpaceMb ?? 768;
+    const execArgv = ['--expose-gc', '--import', loader, `--max-old-space-size=${maxOldSpaceMb}`];
     const child = fork(HARNESS, [serverFile], {
       execArgv,
       env: { ...process.env, ...options.env, ...(options.keepNodeOptions ? {} : { NODE_OPTIONS: '' }), FG_HARNESS_STANDBY: options.loadWhen ? '1' : '', FG_HARNESS_STRICT_RELEASES: options.strictReleases ? '1' : '' },
@@ -204,7 +210,7 @@ export class ServerProcess {
       child.on('exit', onExit);
     });
 
-    const server = new ServerProcess(child, port, () => output);
+    const server = new ServerProcess(child, port, () => output, maxOldSpaceMb);
     child.on('message', (event: HarnessEvent) => server.onEvent(event));
     child.on('exit', (code, signal) => server.onExit(code, signal));
     return server;
@@ -268,6 +274,27 @@ export class ServerProcess {
 
   probe(timeoutMs = 10_000): Promise<Probe> {
     return this.command<Probe>({ type: 'probe' }, timeoutMs);
+  }
+
+  /**
+   * The process's resident memory in MiB, read from outside it (it may be too busy to answer): /proc on Linux, ps on
+   * macOS; null where neither answers (Windows).
+   */
+  async residentMb(): Promise<number | null> {
+    const pid = this.child.pid;
+    if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return null;
+    if (process.platform === 'linux') {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+      const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+      return kib ? Number(kib) / 1024 : null;
+    }
+    if (process.platform === 'win32') return null;
+    return new Promise((resolve) => {
+      execFile('ps', ['-o', 'rss=', '-p', String(pid)], { timeout: 2_000 }, (error, stdout) => {
+        const kib = Number(stdout.trim());
+        resolve(error || !Number.isFinite(kib) || kib <= 0 ? null : kib / 1024);
+      });
+    });
   }
 
   /** Wait until the process has ended, or `ms` have passed; true if it ended. */

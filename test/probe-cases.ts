@@ -128,7 +128,7 @@ export function alternativeFixes(folder: string, { sample = false } = {}): strin
     .filter((name) => name.startsWith('alternative-') && name.endsWith('.ts'))
     .sort()
     .map((name) => path.join('test', 'variants', folder, name));
-  return sample ? all.filter((_, index) => index === 0 || index === all.length - 1) : all;
+  return sample ? all.slice(0, 1) : all;
 }
 
 export interface ProbeRun {

@@ -4,6 +4,10 @@
  * Actually: the Map is still unbounded; every distinct photo stays forever.
  * Proof (variants/_probe/p01.ts, arrayBuffers after GC): 4 photos x24 with query strings 8.0 MiB; + album of 32 -> 72.0 MiB;
  * + video-1.mp4/access.log/access-log.csv -> 136.0 MiB (budget 8 MiB). Check: FAIL 64.0 MiB (caught).
+ * The same code (comments aside) was also written, blind, as half-fix-key-only-r14.ts; it is checked once, here. Its notes:
+ *   half-fix. Keys the cache by req.params.name so query strings hit it, but never bounds it: every distinct file ever served (thumbnails, panoramas, album, logs, video) stays in memory.
+ *   Proof: /work/rt/a/d01.mjs (README traffic in phases, gc, process.memoryUsage): arrayBuffers +8.05 MiB after the gallery, +90.6 after the album, +154.6 MiB after logs+video, never back; query-string repeats did 0 disk reads.
+ *   Check: FAIL on "Buffer bytes kept beyond the cache's 8 MiB" (yours 146.5 MiB) and "file bytes kept" (path thumbnailCache:11 -> Map -> Buffer 32 MiB). RIGHT VERDICT
  */
 import express from 'express';
 import { readStoredFile } from '#service/storage';

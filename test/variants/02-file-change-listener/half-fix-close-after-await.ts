@@ -3,6 +3,10 @@
  * ACTUALLY: LEAKS for clients that hang up while the handler awaits readStoredFile: 'close' has already fired when the listener is attached.
  * PROOF: driver (readFile held until the server saw the hang-up): 2 listeners, 2 responses, +66 MiB left.
  * Check: FAIL (listeners yours 2, bytes 64.0 MiB, responses 2). RIGHT.
+ * The same code (comments aside) was also written, blind, as half-fix-close-after-await-r14.ts; it is checked once, here. Its notes:
+ *   half-fix. Removes the listener on res 'close' (the right event), but registers it after the await, like the listener: a client that hung up while the file was read has already closed, so 'close' never comes again and the listener stays.
+ *   Proof: /work/rt/c/drive02.mjs, 3 rounds: 3 listeners, 3 responses, 96 MiB left after gc, the 3 early hang-ups.
+ *   Check: FAIL on listeners (2), file bytes (64 MiB), responses (2). RIGHT VERDICT
  */
 /**
  * Document downloads for the team drive. Documents can be replaced while

@@ -5,6 +5,11 @@
  * the connection; and a socket that closed before the listener was added never fires.
  * Proof: 24 downloads on a keep-alive agent -> 24 listeners, 48.0 MiB while the agent's sockets are open (0 after agent.destroy());
  * 3 early hang-ups -> 3 listeners, 96.1 MiB kept. Check: PASS quiet and loaded -> SLIPPED.
+ * The same code (comments aside) was also written, blind, as half-fix-socket-close-4.ts; it is checked once, here. Its notes:
+ *   INTENDED: Remove the listener when the client's connection closes.
+ *   ACTUALLY: LEAKS one listener+response+file per download on a kept-alive connection (socket outlives the response), and for pre-first-byte hang-ups (socket already closed).
+ *   PROOF: driver: 10 listeners, 10 responses, +82 MiB (8 keep-alive + 2 pre-first-byte).
+ *   Check: FAIL (listeners yours 10, bytes 80 MiB, responses 10). RIGHT.
  */
 import express from 'express';
 import { fileEvents, readStoredFile } from '#service/storage';

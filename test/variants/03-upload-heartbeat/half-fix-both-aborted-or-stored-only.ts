@@ -3,6 +3,12 @@
  * HALF FIX
  * Proof (by hand): node --import tsx redteam/03/drivers/drive.ts redteam/03/h7-success-or-abort-only.ts: 2 intervals alive (the disk-full uploads), 6 MiB arrayBuffers, progress of disk-full-* still 200.
  * Check verdict: FAIL (timers; bytes; progress entries; names; functions still alive; contract) - RIGHT
+ * The same code (comments aside) was also written, blind, as half-fix-store-success-only.ts; it is checked once, here. Its notes:
+ *   INTENDED: keep the heartbeat running until the photo is safely on disk (so the bar reaches 100% only when stored); stop it on 'aborted' for drops and in the store's success callback.
+ *   ACTUALLY: LEAKS on a full disk: the heartbeat is stopped only in the store's success callback; when writeUpload rejects (ENOSPC) the interval keeps the whole photo and keeps re-writing the entry.
+ *   PROOF: 2 live intervals + 2 stuck entries (disk-full-1/2), arrayBuffers +6 MiB.
+ *   (by harness (rt-harness/drive.mjs: real HTTP on 127.0.0.1, server in a child with --expose-gc; 4x3 MiB + 16 MiB + 10 B + 0 B + slow 3 MiB with mid-poll + 1 MiB on a slow disk, 4x3 MiB on a kept-open keep-alive connection, 6 dropped after 2 MiB (after a poll), 10 dropped right after headers (setImmediate..150 ms), same name twice in both orders, 2 disk-full via /dev/full symlinks (ENOSPC), 413, 400; timers counted with async_hooks (unref'd included), progress of every name polled, arrayBuffers after gc))
+ *   Check: FAIL (timers yours 2, upload bytes yours 6.0 MiB; GET /uploads/disk-full-1.jpg/progress still reports {"received":3145728,"expected":3145728} after that upload failed to be stored (the disk was full): the app's). Verdict RIGHT.
  */
 import express from 'express';
 import { createHash } from 'node:crypto';

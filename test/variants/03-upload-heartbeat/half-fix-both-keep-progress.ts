@@ -10,6 +10,21 @@
  * bytes 0, breach "GET /uploads/dropped-0.jpg/progress still reports…").
  * Renamed half-fix-both-: the check now also counts the progress entries kept after the uploads ended
  * (a heap measure, bar 0): the Map keeps one entry per dropped name, 8 here, as well as the stuck progress.
+ * The same code (comments aside) was also written, blind, as half-fix-both-close-no-delete.ts; it is checked once, here. Its notes:
+ *   INTENDED: stop the heartbeat whichever way the upload ends: on 'end' (complete) and on
+ *   the request's 'close' (the phone dropped).
+ *   ACTUALLY: the timer goes, but only the 'end' path deletes the progress entry. A dropped
+ *   upload's last progress stays in `uploadProgress` for ever: the "stuck at 43%" bar,
+ *   and one entry per distinct dropped name.
+ *   PROOF: driver.mjs (real HTTP PUTs of 3 MiB: 8 complete + 4 on a kept-alive connection, 8 dropped after 2 MiB once progress was polled, a retry completing while its first attempt is open then the first drops, 2 disk-full- uploads (ENOSPC injected on fs.promises.writeFile / fs.createWriteStream), 2 hang-ups right after headers during a 300 ms slowed fs await, a 64 MiB 413, a 400; then 200 more drops after 256 KiB; readings after gc: Timeouts from process.getActiveResourcesInfo, arrayBuffers, /proc/self/fd entries under uploads/): timers 0, bytes 0, fds 0; but GET .../progress for all 8 dropped uploads still answers {received:2097152, expected:3145728} after the traffic (stuck progress, one Map entry per dropped name).
+ *   Check: FAIL (dropped-0.jpg progress still reported). RIGHT.
+ *   Renamed half-fix-both-: the check now also counts the progress entries kept after the uploads ended
+ *   (a heap measure, bar 0): the Map keeps one entry per dropped name, 8 here, as well as the stuck progress.
+ * The same code (comments aside) was also written, blind, as half-fix-both-interval-cleared-on-close.ts; it is checked once, here. Its notes:
+ *   RED TEAM VARIANT: Clears the interval on req 'close', but deletes the progress entry only on 'end'.
+ *   HALF FIX
+ *   Proof (by hand): node --import tsx redteam/03/drivers/drive.ts redteam/03/h2-clear-timer-only.ts: 0 timers, but 9 dropped uploads still answer 200 with their last progress, 9 names alive.
+ *   Check verdict: FAIL (progress entries kept; contract: progress of dropped-0 still reported) - RIGHT
  */
 import express from 'express';
 import { createHash } from 'node:crypto';

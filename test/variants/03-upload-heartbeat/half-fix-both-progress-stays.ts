@@ -3,6 +3,10 @@
  * ACTUALLY: LEAKS a progress entry per dropped upload (never deleted; app stuck at 67%).
  * PROOF: driver: progress still answered for slow, dropped-0..7, retry.
  * Check: FAIL (progress entries kept after the uploads ended: yours 8, bar 0; GET /uploads/dropped-0.jpg/progress still reports ...). RIGHT.
+ * The same code (comments aside) was also written, blind, as half-fix-clear-timer-keep-record.ts; it is checked once, here. Its notes:
+ *   half-fix. clears the heartbeat on the request's 'close' but deletes the progress entry only on 'end', so a dropped upload's record stays.
+ *   Proof: drv/d03.mjs (2 rounds, 8 drops each): timers 0 but 8 progress entries per round still answered 200 (stale 8/round), heap grows.
+ *   Check: FAIL (progress entries 8, records 8, stuck progress for dropped-0.jpg). Correct verdict.
  */
 /**
  * Photo uploads for the print shop. Uploads can take a while on a phone

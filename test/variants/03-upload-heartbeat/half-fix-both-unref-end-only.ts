@@ -3,6 +3,11 @@
  * HALF FIX
  * Proof (by hand): node --import tsx redteam/03/drivers/drive.ts redteam/03/h6-unref-end-only.ts: 11 unref'd 250 ms intervals alive, 17 MiB arrayBuffers, 11 stuck progress entries.
  * Check verdict: FAIL (timers incl. unref'd; bytes; progress entries; functions still alive, 33; contract) - RIGHT
+ * The same code (comments aside) was also written, blind, as half-fix-unref-success-only.ts; it is checked once, here. Its notes:
+ *   half fix: the heartbeat is unref'd ("so it cannot keep the process up") and cleared, with its progress entry, on 'end'
+ *   only: the success path. A dropped upload's interval keeps running (unref does not stop it), with its chunks, and its
+ *   progress stays stuck. Proof: drive.mjs: 20 rounds arrayBuffers +5 MiB, drop-0/early-0/retry-0 progress answer 200;
+ *   drops.mjs +9 KiB heap per drop (unref'd timers are not in getActiveResourcesInfo, so the Timeout count there stays 0).
  */
 import express from 'express';
 import { createHash } from 'node:crypto';

@@ -3,6 +3,10 @@
  * ACTUALLY: LEAKS one socket listener (with its request and chunks) per upload on a kept-alive connection until it closes.
  * PROOF: driver: keep-alive socket listeners 11 -> 14 after 4 uploads.
  * Check: FAIL (listeners left on a connection yours 4; upload bytes 12.0 MiB). RIGHT.
+ * The same code (comments aside) was also written, blind, as half-fix-socket-close-r13.ts; it is checked once, here. Its notes:
+ *   half-fix. stops the heartbeat and deletes its progress from req.socket.once('close') (and 'end'), so every upload on a kept-alive connection leaves a listener holding its chunks.
+ *   Proof: drv/d03.mjs: arrayBuffers +12 MiB per round (the 4 keep-alive uploads' 3 MiB each), 24 MiB after 2 rounds.
+ *   Check: FAIL (upload bytes 12 MiB, functions 12, listeners on kept-open connection 4). Correct verdict.
  */
 /**
  * Photo uploads for the print shop. Uploads can take a while on a phone

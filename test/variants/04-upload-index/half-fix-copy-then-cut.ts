@@ -2,6 +2,10 @@
  * INTENDED: "copy, don't keep a view": Buffer.from(file) and then take the first 512 bytes.
  * ACTUALLY: copies the whole upload and keeps a view of the copy: same leak as before, twice the work.
  * PROOF: +47 MiB external after the check-like traffic. Check: FAIL 47.2 MiB.
+ * The same code (comments aside) was also written, blind, as half-fix-copy-then-subarray.ts; it is checked once, here. Its notes:
+ *   RED-TEAM VARIANT
+ *   half-fix (still leaks). Intent: Buffer.from(file) makes our own copy, then take the head.
+ *   Actually: copies the whole 2 MiB and keeps a view of the copy. Proof: 32768 KiB kept. Check: FAIL 32 MiB (caught).
  */
 import express from 'express';
 import { existsSync } from 'node:fs';

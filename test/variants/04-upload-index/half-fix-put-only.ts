@@ -2,6 +2,10 @@
  * RED-TEAM VARIANT
  * half-fix (still leaks). Intent: copy the 512-byte head in PUT.  Actually: the replace route still keeps a view of the whole upload.
  * Proof (variants/_probe/p04.ts, arrayBuffers delta): after 16 PUTs 8 KiB; after 8 replaces 16384 KiB. Check: FAIL 16 MiB (caught).
+ * The same code (comments aside) was also written, blind, as half-fix-put-only-r14.ts; it is checked once, here. Its notes:
+ *   half-fix. Copies the 512-byte head on PUT only; POST /replace still keeps a subarray, so every replacement keeps its whole body.
+ *   Proof: /work/rt/a/d04.mjs (FG_UPLOADS_DIR=/work/rt/a/uploads; 16x2 MiB, 600 B..14 MiB, 64 receipts, 8 replaces, notes; 2 rounds): external +19.3 MiB after round 1, +35.4 MiB after round 2 (16 MiB per round = 8 replaced 2 MiB bodies).
+ *   Check: FAIL on "bytes the upload index keeps" (16.0 MiB, path uploadIndex:22 -> .head 2.0 MiB) and "memory outside the JS heap" (16.1 MiB). RIGHT VERDICT
  */
 import express from 'express';
 import { existsSync } from 'node:fs';

@@ -5,6 +5,10 @@
  * Proof:    t05: heapUsed +160.6 MiB after 12 searches (server.ts +160.5 MiB)
  * On Node 24 toLowerCase() answers a flat copy (%DebugPrint), so there it fixes the leak and the check PASSes it
  * (VERDICT_FROM_NODE in checker/bench-variants.ts).
+ * The same code (comments aside) was also written, blind, as half-fix-tolowercase-r14.ts; it is checked once, here. Its notes:
+ *   half-fix. "Copies" each ID with toLowerCase() (the nodejs/help#1810 workaround). On Node 20 (V8 11.3) toLowerCase() of a string already in lower case returns the very same sliced string (same address in %DebugPrint), so nothing changes: every search's log stays.
+ *   Proof: %DebugPrint shows s.toLowerCase(), String(s), s.trim(), s.normalize(), `${s}`, s+'' all return the same object; /work/rt/b/drive05.mts: heapUsed 7.7 -> 177.1 (round 1) -> 296.4 MiB (round 3 and after idle + gc).
+ *   Check: FAIL on 'strings kept after the searches: yours 48.0 MiB'. RIGHT VERDICT
  */
 /**
  * Log search for the support desk. When a customer reports an error, support

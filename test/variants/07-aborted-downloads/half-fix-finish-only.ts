@@ -3,6 +3,11 @@
  * Intended: destroy the file stream when the response is done
  * Actually: 'finish' only fires on a complete response; aborted ones never get it
  * Proof:    handtest/t07.ts (fds under .fixtures/files, cumulative): +20 after 20 aborts at 256 KiB, +30 after 10 hangups before the first byte, +40 after 10 at headers, +45 after 5 paused then dropped; same as server.ts
+ * The same code (comments aside) was also written, blind, as half-fix-destroy-on-finish.ts; it is checked once, here. Its notes:
+ *   VARIANT h1-finish-only.ts: destroys the file on res 'finish' only (pipe kept).
+ *   HALF FIX.
+ *   Proof (my driver, redteam/07/drivers/): drivers/drive07.mjs: 40 mid-video/Range hang-ups -> 40 fds on video-1.mp4 1 s later (also before gc); 20 early hang-ups (slow disk) -> 20 fds.
+ *   Check's verdict: FAIL: file descriptors left open (the videos, and now the photos cut off too). RIGHT.
  */
 /**
  * Downloads for the media library: GET /files/:name streams a stored photo or

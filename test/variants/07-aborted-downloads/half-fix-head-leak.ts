@@ -4,6 +4,10 @@
  * destroyed, so every HEAD leaves one descriptor on the video. Proof: drive.mts, 3 rounds: 6 descriptors on
  * video-1.mp4 (the two HEADs per round), and 1 more for the contract step's HEAD. Check: FAIL, 10.
  * Check after round 12's fix of 07 and 11: FAIL (unchanged). RIGHT.
+ * The same code (comments aside) was also written, blind, as half-fix-head-shortcut-r13.ts; it is checked once, here. Its notes:
+ *   half-fix. pipeline() fix plus a HEAD shortcut (`res.end()` without reading) placed after openStoredFile: every HEAD leaves its file open.
+ *   Proof: drv/drive07.mjs: +1 descriptor per HEAD request (2 per round), 0 for every hang-up.
+ *   Check: FAIL (file descriptors 10). Correct verdict.
  */
 import express from 'express';
 import path from 'node:path';

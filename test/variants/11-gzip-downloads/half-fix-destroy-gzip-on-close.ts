@@ -3,6 +3,7 @@
  * HALF FIX.
  * Proof (my driver, redteam/11/drivers/): drive11.mjs: 24 gzip/browser/iOS hang-ups -> 24 fds on access-log.csv (destroying gzip only unpipes the file); plain 0.
  * Check's verdict: FAIL: fds yours 38, access-log.csv opened at line 19. RIGHT.
+ * The same code (comments aside) was also written, blind, as half-fix-destroy-gzip-only-2.ts; it is checked once, here (that file had no notes of its own).
  */
 import express from 'express';
 import path from 'node:path';

@@ -11,6 +11,17 @@
  *   thumbnail stays the old version's after report-1.bin's new version took its once() listener.
  * One file: the server as server.ts puts it together (share-app.ts), the red team's changed modules (thumbnails.ts)
  *   inlined below, the others imported from the solution.
+ * The same code (comments aside) was also written, blind, as half-fix-both-thumb-once-per-request.ts; it is checked once, here. Its notes:
+ *   RED-TEAM VARIANT h08-once-per-request (scenario 12). Changed: thumbnails.ts.
+ *   Change: fileEvents.once per request.
+ *   HALF FIX (once where removal is needed).
+ *   Proof by hand (redteam/12/drivers/): drive.mjs: 451 listeners, MaxListeners warning.
+ *   Check now: FAIL: Leak 3 (event listeners added during the traffic and never removed: 118, and the functions kept).
+ *   RIGHT, as before.
+ *   One file: the server as server.ts puts it together (share-app.ts), the red team's changed module (thumbnails.ts)
+ *   inlined below, the others imported from the solution.
+ *   Check after red team round 12: FAIL on memory (listeners) and now on the contract too: welcome.pdf's thumbnail
+ *   stays the old version's once report-1.bin's new version has taken the once() listeners (renamed half-fix-both-*).
  */
 import express from 'express';
 import { checkFileName, fileEvents, readUploadedFile } from '#service/storage';
