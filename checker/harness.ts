@@ -14,7 +14,7 @@ import path from 'node:path';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { highestNodeIdInFile } from './heap-ids.ts';
 import { PeakSampler } from './peak-sampler.ts';
@@ -338,6 +338,67 @@ function holdStreamOpen(file: string, flags: unknown): ((deliver: () => void) =>
   return (deliver) => void released.then(deliver);
 }
 
+/**
+ * The check's disk does what it is asked of one file in the order it was asked: a creation (an open to write, as a
+ * write stream makes on its own, unawaited) and a removal (rm, unlink) of the same path wait for the one asked before
+ * them to answer (a creation waits for a removal asked before it, a removal for a creation). A handler that removes its partial file before its write stream has even asked to create it (a
+ * client that hung up at once) finds nothing to remove, and the file is made after: on every machine, not only when
+ * the thread pool happens to run the removal first. One that waits for the stream to close removes what was made.
+ */
+/** Creations and removals asked of each path and not answered yet: each kind waits for the other, never for its own (rm removes through unlink). */
+const inFlightOn = { create: new Map<string, Promise<void>>(), remove: new Map<string, Promise<void>>() };
+
+/**
+ * Run `call` once the last operation of the other kind asked of `file` has answered (at once, as it was, when none is
+ * in flight); it calls `answered` when it has.
+ */
+function inOrderOn(kind: 'create' | 'remove', file: unknown, call: (answered: () => void) => void): void {
+  const key = path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
+  const before = inFlightOn[kind === 'create' ? 'remove' : 'create'].get(key);
+  const mine = inFlightOn[kind];
+  let settle!: () => void;
+  const pending = new Promise<void>((resolve) => (settle = resolve));
+  mine.set(key, pending);
+  const answered = (): void => {
+    if (mine.get(key) === pending) mine.delete(key);
+    settle();
+  };
+  if (before) void before.then(() => call(answered));
+  else call(answered);
+}
+
+function createsFile(flags: unknown): boolean {
+  return typeof flags === 'string' ? /[wa]/.test(flags) : typeof flags === 'number' && (flags & fs.constants.O_CREAT) !== 0;
+}
+
+for (const name of ['rm', 'unlink'] as const) {
+  const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
+  (fs.promises as unknown as Record<string, unknown>)[name] = function inOrder(...args: unknown[]): Promise<unknown> {
+    if (typeof args[0] !== 'string' && !(args[0] instanceof URL)) return real.apply(fs.promises, args);
+    return new Promise((resolve, reject) =>
+      inOrderOn('remove', args[0], (answered) => {
+        const result = real.apply(fs.promises, args);
+        result.then(answered, answered);
+        result.then(resolve, reject);
+      }),
+    );
+  };
+  const realCallback = fs[name] as (...args: unknown[]) => void;
+  (fs as unknown as Record<string, unknown>)[name] = function inOrder(...args: unknown[]): void {
+    const callback = args.at(-1);
+    if ((typeof args[0] !== 'string' && !(args[0] instanceof URL)) || typeof callback !== 'function') return realCallback.apply(fs, args);
+    inOrderOn('remove', args[0], (answered) =>
+      realCallback.apply(fs, [
+        ...args.slice(0, -1),
+        (...results: unknown[]) => {
+          answered();
+          (callback as (...results: unknown[]) => void)(...results);
+        },
+      ]),
+    );
+  };
+}
+
 /** Stored files and uploads open for reading through fs.open (as streams open them), by descriptor. */
 const storedDescriptors = new Map<number, string>();
 const realOpen = fs.open;
@@ -345,6 +406,20 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   // A call without a callback is Node's to refuse, as it would without the harness.
   if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
   const callback = rest.pop() as (error: NodeJS.ErrnoException | null, fd?: number) => void;
+  if (createsFile(rest[0]) && (typeof file === 'string' || file instanceof URL)) {
+    inOrderOn('create', file, (answered) =>
+      (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
+        answered();
+        if (!error && fd !== undefined) {
+          readsAfterHangUp.delete(fd);
+          if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
+          else storedDescriptors.delete(fd);
+        }
+        callback(error, fd);
+      }),
+    );
+    return;
+  }
   const held = holdStreamOpen(String(file), rest[0]);
   return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
     // A number a closed file had may come back for another file: the open that gets it decides.

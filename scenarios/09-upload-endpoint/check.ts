@@ -267,7 +267,11 @@ const check: CheckSpec = {
     } while ((left.length || elsewhere.length) && performance.now() < deadline);
     for (const file of left) {
       const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith('hung-up-early-') ? 'dropped by the client before its first byte' : 'refused for running over the limit';
-      const rule = file.endsWith('.partial') ? 'a partial file must be removed' : 'an upload that never arrived whole must not be stored';
+      const early = file.startsWith('hung-up-early-') && file.endsWith('.partial');
+      // Removed at once, before the write stream had even asked for the file, it is made after its removal: the check's disk does one file's work in the order asked.
+      const rule = file.endsWith('.partial')
+        ? `a partial file must be removed${early ? " (if your code removes it, it does so before its write stream has created the file, which a client that hangs up at once allows: remove it once the stream has closed, on its 'close')" : ''}`
+        : 'an upload that never arrived whole must not be stored';
       breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
     }
     const leftFiles = elsewhere.filter(({ folder }) => !folder);
