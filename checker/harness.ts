@@ -367,6 +367,21 @@ function inOrderOn(kind: 'create' | 'remove', file: unknown, call: (answered: ()
   else call(answered);
 }
 
+/** Paths whose removal was asked since they were last created; and paths created after such a removal, not removed since. */
+const removalAsked = new Set<string>();
+const madeAfterRemoval = new Set<string>();
+
+function noteRemoval(file: unknown): void {
+  const key = path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
+  removalAsked.add(key);
+  madeAfterRemoval.delete(key);
+}
+
+function noteCreated(file: unknown): void {
+  const key = path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
+  if (removalAsked.delete(key)) madeAfterRemoval.add(key);
+}
+
 function createsFile(flags: unknown): boolean {
   return typeof flags === 'string' ? /[wa]/.test(flags) : typeof flags === 'number' && (flags & fs.constants.O_CREAT) !== 0;
 }
@@ -375,6 +390,7 @@ for (const name of ['rm', 'unlink'] as const) {
   const real = fs.promises[name] as (...args: unknown[]) => Promise<unknown>;
   (fs.promises as unknown as Record<string, unknown>)[name] = function inOrder(...args: unknown[]): Promise<unknown> {
     if (typeof args[0] !== 'string' && !(args[0] instanceof URL)) return real.apply(fs.promises, args);
+    noteRemoval(args[0]);
     return new Promise((resolve, reject) =>
       inOrderOn('remove', args[0], (answered) => {
         const result = real.apply(fs.promises, args);
@@ -387,6 +403,7 @@ for (const name of ['rm', 'unlink'] as const) {
   (fs as unknown as Record<string, unknown>)[name] = function inOrder(...args: unknown[]): void {
     const callback = args.at(-1);
     if ((typeof args[0] !== 'string' && !(args[0] instanceof URL)) || typeof callback !== 'function') return realCallback.apply(fs, args);
+    noteRemoval(args[0]);
     inOrderOn('remove', args[0], (answered) =>
       realCallback.apply(fs, [
         ...args.slice(0, -1),
@@ -399,6 +416,29 @@ for (const name of ['rm', 'unlink'] as const) {
   };
 }
 
+/**
+ * The hold for an open that creates a file among the uploads (a write stream's, which opens on its own, unawaited):
+ * the call itself is kept back, not only its answer, so the file comes into being after the server has handled its
+ * client's hang-up, as on a network or busy disk, where creating a file takes longer than finding there is none to
+ * remove. A handler that removes its partial file without waiting for its write stream to close leaves it there, on
+ * every machine. Null when the hold leaves it alone; else a function that makes the call, at once or after the release.
+ */
+function holdCreatingOpen(file: string, flags: unknown): ((call: (done: () => void) => void) => void) | null {
+  if (!fileHold.on || fileHold.streamReads || !createsFile(flags) || !underHeldFolder(file)) return null;
+  if (fileHold.skip > 0) {
+    fileHold.skip -= 1;
+    fileHold.inFlight += 1;
+    return (call) =>
+      call(() => {
+        fileHold.inFlight -= 1;
+        endHoldIfHandlerWaits();
+      });
+  }
+  const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
+  settleHold(`open ${path.basename(file)} to write it`);
+  return (call) => void released.then(() => call(() => undefined));
+}
+
 /** Stored files and uploads open for reading through fs.open (as streams open them), by descriptor. */
 const storedDescriptors = new Map<number, string>();
 const realOpen = fs.open;
@@ -407,9 +447,12 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
   const callback = rest.pop() as (error: NodeJS.ErrnoException | null, fd?: number) => void;
   if (createsFile(rest[0]) && (typeof file === 'string' || file instanceof URL)) {
-    inOrderOn('create', file, (answered) =>
+    const held = holdCreatingOpen(file instanceof URL ? fileURLToPath(file) : file, rest[0]) ?? ((call: (done: () => void) => void) => call(() => undefined));
+    held((done) => inOrderOn('create', file, (answered) =>
       (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
         answered();
+        done();
+        if (!error) noteCreated(file);
         if (!error && fd !== undefined) {
           readsAfterHangUp.delete(fd);
           if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
@@ -417,7 +460,7 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
         }
         callback(error, fd);
       }),
-    );
+    ));
     return;
   }
   const held = holdStreamOpen(String(file), rest[0]);
@@ -713,6 +756,7 @@ function probe(): Probe {
     held: { descriptors: descriptors.held(connectionDescriptors()), timers: timers.held(), listeners: listeners.held(), finalizers: finalizers.held(), weakRefs: weakRefs.held() },
     createdFiles: createdFiles.left(),
     createdFolders: createdFiles.foldersLeft(),
+    madeAfterRemoval: [...madeAfterRemoval],
     writeStreams: createdFiles.writeStreamsAlive(collectGarbage),
   };
 }

@@ -118,6 +118,8 @@ export interface Probe {
   readonly createdFiles?: readonly CreatedFile[];
   /** Folders the server made (mkdtemp, mkdir) and left, with the number of entries in each as `bytes` (the harness's record, as createdFiles). */
   readonly createdFolders?: readonly CreatedFile[];
+  /** Files (absolute paths) created after a removal of the same path had been asked, and not removed since: a removal that came too early. */
+  readonly madeAfterRemoval?: readonly string[];
   /** Write streams the server made (fs.createWriteStream) still alive after a garbage collection (the harness's record, as createdFiles). */
   readonly writeStreams?: readonly HeldResource[];
   readonly storage: {

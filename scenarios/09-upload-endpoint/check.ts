@@ -265,14 +265,18 @@ const check: CheckSpec = {
       elsewhere = await leftAnywhere(context);
       if (left.length || elsewhere.length) await new Promise((resolve) => setTimeout(resolve, 50));
     } while ((left.length || elsewhere.length) && performance.now() < deadline);
+    const { createdFiles = [], madeAfterRemoval = [] } = left.length ? await context.probe() : {};
     for (const file of left) {
       const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith('hung-up-early-') ? 'dropped by the client before its first byte' : 'refused for running over the limit';
-      const early = file.startsWith('hung-up-early-') && file.endsWith('.partial');
-      // Removed at once, before the write stream had even asked for the file, it is made after its removal: the check's disk does one file's work in the order asked.
-      const rule = file.endsWith('.partial')
-        ? `a partial file must be removed${early ? " (if your code removes it, it does so before its write stream has created the file, which a client that hangs up at once allows: remove it once the stream has closed, on its 'close')" : ''}`
-        : 'an upload that never arrived whole must not be stored';
-      breach(`${file} is still in the uploads folder after its upload was ${how}: ${rule}.`);
+      const where = path.resolve(context.uploadsDir, file);
+      const madeAt = createdFiles.find((created) => created.file === where)?.location;
+      // Removed before its write stream had created it (the check's disk creates a file opened while a client hangs up once the server has handled the hang-up), it was made after its removal.
+      const rule = !file.endsWith('.partial')
+        ? 'an upload that never arrived whole must not be stored'
+        : madeAfterRemoval.includes(where)
+          ? "a partial file must be removed. Your server asked to remove it before its write stream had created it (a client that hangs up at once allows that), so the file was made after the removal: remove it once the stream has closed (its 'close' event, or when pipeline() or finished() has settled)"
+          : 'a partial file must be removed';
+      breach(`${file} is still in the uploads folder after its upload was ${how}${madeAt ? ` (made at ${madeAt})` : ''}: ${rule}.`);
     }
     const leftFiles = elsewhere.filter(({ folder }) => !folder);
     const leftFolders = elsewhere.filter(({ folder }) => folder);

@@ -30,7 +30,11 @@ app.put('/uploads/:name', async (req, res, next) => {
   const file = await createUploadStream(name);
   pipeline(req, sizeLimit, file, (error) => {
     if (error) {
-      discardUpload(name).then(() => next(error), next);
+      // A client that hangs up at once may leave the file still being created: remove it once the stream has
+      // closed, or the removal can come first and the file after it.
+      const discard = (): void => void discardUpload(name).then(() => next(error), next);
+      if (file.closed) discard();
+      else file.once('close', discard);
       return;
     }
     commitUpload(name).then(() => res.status(201).json({ name, bytes: received }), next);
