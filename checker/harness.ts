@@ -416,29 +416,6 @@ for (const name of ['rm', 'unlink'] as const) {
   };
 }
 
-/**
- * The hold for an open that creates a file among the uploads (a write stream's, which opens on its own, unawaited):
- * the call itself is kept back, not only its answer, so the file comes into being after the server has handled its
- * client's hang-up, as on a network or busy disk, where creating a file takes longer than finding there is none to
- * remove. A handler that removes its partial file without waiting for its write stream to close leaves it there, on
- * every machine. Null when the hold leaves it alone; else a function that makes the call, at once or after the release.
- */
-function holdCreatingOpen(file: string, flags: unknown): ((call: (done: () => void) => void) => void) | null {
-  if (!fileHold.on || fileHold.streamReads || !createsFile(flags) || !underHeldFolder(file)) return null;
-  if (fileHold.skip > 0) {
-    fileHold.skip -= 1;
-    fileHold.inFlight += 1;
-    return (call) =>
-      call(() => {
-        fileHold.inFlight -= 1;
-        endHoldIfHandlerWaits();
-      });
-  }
-  const released = new Promise<void>((resolve) => fileHold.parked.push(resolve));
-  settleHold(`open ${path.basename(file)} to write it`);
-  return (call) => void released.then(() => call(() => undefined));
-}
-
 /** Stored files and uploads open for reading through fs.open (as streams open them), by descriptor. */
 const storedDescriptors = new Map<number, string>();
 const realOpen = fs.open;
@@ -447,11 +424,9 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   if (typeof rest.at(-1) !== 'function') return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest);
   const callback = rest.pop() as (error: NodeJS.ErrnoException | null, fd?: number) => void;
   if (createsFile(rest[0]) && (typeof file === 'string' || file instanceof URL)) {
-    const held = holdCreatingOpen(file instanceof URL ? fileURLToPath(file) : file, rest[0]) ?? ((call: (done: () => void) => void) => call(() => undefined));
-    held((done) => inOrderOn('create', file, (answered) =>
+    inOrderOn('create', file, (answered) =>
       (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
         answered();
-        done();
         if (!error) noteCreated(file);
         if (!error && fd !== undefined) {
           readsAfterHangUp.delete(fd);
@@ -460,7 +435,7 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
         }
         callback(error, fd);
       }),
-    ));
+    );
     return;
   }
   const held = holdStreamOpen(String(file), rest[0]);

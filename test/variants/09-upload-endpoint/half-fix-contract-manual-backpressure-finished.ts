@@ -3,6 +3,12 @@
  * CORRECT
  * Proof (by hand): node --import tsx redteam/09/drivers/drive.ts redteam/09/c3-manual-backpressure-finished.ts: peak 1.0 MiB, 0 fds, nothing left, retries 201.
  * Check verdict: PASS (1.1 MiB) - RIGHT
+ * Stop 25: a half fix of the contract. For a client that hangs up while the handler awaits the file store, it
+ * destroys the write stream and asks to remove the partial file in the same turn, before the stream has asked to
+ * create it (a tick after it is made): the file is made after its removal and stays. It passed when the thread pool
+ * happened to create the file first; the check's disk now does one file's creation and removal in the order asked,
+ * and it fails every run (hung-up-early-1 and -2.mp4.partial, "made after the removal"). The fix: remove it once the
+ * stream has closed.
  */
 import express from 'express';
 import { finished } from 'node:stream';
