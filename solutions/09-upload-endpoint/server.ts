@@ -5,7 +5,7 @@
  * chunked; either way, a recording over the limit is refused with 413.
  */
 import express from 'express';
-import { pipeline, Transform } from 'node:stream';
+import { finished, pipeline, Transform } from 'node:stream';
 import { checkFileName, commitUpload, createUploadStream, discardUpload } from '#service/storage';
 import { MAX_VIDEO_UPLOAD_BYTES, UploadTooLargeError } from '#service/upload-limits';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
@@ -30,11 +30,7 @@ app.put('/uploads/:name', async (req, res, next) => {
   const file = await createUploadStream(name);
   pipeline(req, sizeLimit, file, (error) => {
     if (error) {
-      // A client that hangs up at once may leave the file still being created: remove it once the stream has
-      // closed, or the removal can come first and the file after it.
-      const discard = (): void => void discardUpload(name).then(() => next(error), next);
-      if (file.closed) discard();
-      else file.once('close', discard);
+      finished(file, () => discardUpload(name).then(() => next(error), next));
       return;
     }
     commitUpload(name).then(() => res.status(201).json({ name, bytes: received }), next);
