@@ -340,12 +340,12 @@ function holdStreamOpen(file: string, flags: unknown): ((deliver: () => void) =>
 
 /**
  * The check's disk does what it is asked of one file in the order it was asked: a creation (an open to write, as a
- * write stream makes on its own, unawaited) and a removal (rm, unlink) of the same path wait for the one asked before
- * them to answer (a creation waits for a removal asked before it, a removal for a creation). A handler that removes its partial file before its write stream has even asked to create it (a
- * client that hung up at once) finds nothing to remove, and the file is made after: on every machine, not only when
- * the thread pool happens to run the removal first. One that waits for the stream to close removes what was made.
+ * write stream makes on its own, unawaited) waits for a removal (rm, unlink) of the same path asked before it, and a
+ * removal for a creation. A handler that removes its partial file before its write stream has even asked to create it
+ * (a client that hung up at once) finds nothing to remove, and the file is made after: on every machine, not only when
+ * the thread pool happens to run the removal first. One that removes it after the stream asked removes what was made.
+ * Each kind waits only for the other, never for its own: rm removes through unlink.
  */
-/** Creations and removals asked of each path and not answered yet: each kind waits for the other, never for its own (rm removes through unlink). */
 const inFlightOn = { create: new Map<string, Promise<void>>(), remove: new Map<string, Promise<void>>() };
 
 /**
@@ -353,7 +353,7 @@ const inFlightOn = { create: new Map<string, Promise<void>>(), remove: new Map<s
  * in flight); it calls `answered` when it has.
  */
 function inOrderOn(kind: 'create' | 'remove', file: unknown, call: (answered: () => void) => void): void {
-  const key = path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
+  const key = pathKey(file);
   const before = inFlightOn[kind === 'create' ? 'remove' : 'create'].get(key);
   const mine = inFlightOn[kind];
   let settle!: () => void;
@@ -372,14 +372,19 @@ const removalAsked = new Set<string>();
 const madeAfterRemoval = new Set<string>();
 
 function noteRemoval(file: unknown): void {
-  const key = path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
+  const key = pathKey(file);
   removalAsked.add(key);
   madeAfterRemoval.delete(key);
 }
 
 function noteCreated(file: unknown): void {
-  const key = path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
+  const key = pathKey(file);
   if (removalAsked.delete(key)) madeAfterRemoval.add(key);
+}
+
+/** A path as a string or file URL, absolute: the key of one file on the check's disk. */
+function pathKey(file: unknown): string {
+  return path.resolve(file instanceof URL ? fileURLToPath(file) : String(file));
 }
 
 function createsFile(flags: unknown): boolean {
@@ -418,6 +423,14 @@ for (const name of ['rm', 'unlink'] as const) {
 
 /** Stored files and uploads open for reading through fs.open (as streams open them), by descriptor. */
 const storedDescriptors = new Map<number, string>();
+
+/** A number a closed file had may come back for another file: the open that gets it decides. */
+function noteOpened(file: fs.PathLike, error: NodeJS.ErrnoException | null, fd: number | undefined): void {
+  if (error || fd === undefined) return;
+  readsAfterHangUp.delete(fd);
+  if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
+  else storedDescriptors.delete(fd);
+}
 const realOpen = fs.open;
 fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   // A call without a callback is Node's to refuse, as it would without the harness.
@@ -428,11 +441,7 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
       (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
         answered();
         if (!error) noteCreated(file);
-        if (!error && fd !== undefined) {
-          readsAfterHangUp.delete(fd);
-          if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
-          else storedDescriptors.delete(fd);
-        }
+        noteOpened(file, error, fd);
         callback(error, fd);
       }),
     );
@@ -440,12 +449,7 @@ fs.open = function open(file: fs.PathLike, ...rest: unknown[]) {
   }
   const held = holdStreamOpen(String(file), rest[0]);
   return (realOpen as (...args: unknown[]) => void).call(fs, file, ...rest, (error: NodeJS.ErrnoException | null, fd?: number) => {
-    // A number a closed file had may come back for another file: the open that gets it decides.
-    if (!error && fd !== undefined) {
-      readsAfterHangUp.delete(fd);
-      if (underHeldFolder(String(file))) storedDescriptors.set(fd, path.basename(String(file)));
-      else storedDescriptors.delete(fd);
-    }
+    noteOpened(file, error, fd);
     if (held) held(() => callback(error, fd));
     else callback(error, fd);
   });

@@ -270,11 +270,11 @@ const check: CheckSpec = {
       const how = file.startsWith('dropped') ? 'dropped by the client halfway' : file.startsWith('hung-up-early-') ? 'dropped by the client before its first byte' : 'refused for running over the limit';
       const where = path.resolve(context.uploadsDir, file);
       const madeAt = createdFiles.find((created) => created.file === where)?.location;
-      // Removed before its write stream had created it (the check's disk creates a file opened while a client hangs up once the server has handled the hang-up), it was made after its removal.
+      // Removed before its write stream had asked to create it (the check's disk does one file's creation and removal in the order asked), it was made after its removal.
       const rule = !file.endsWith('.partial')
         ? 'an upload that never arrived whole must not be stored'
         : madeAfterRemoval.includes(where)
-          ? "a partial file must be removed. Your server asked to remove it before its write stream had created it (a client that hangs up at once allows that), so the file was made after the removal: remove it once the stream has closed (its 'close' event, or when pipeline() or finished() has settled)"
+          ? "a partial file must be removed. Your server asked to remove it before its write stream had created it (a client that hangs up at once allows that), so the file was made after the removal: remove it once the write stream has closed (its 'close' event, or stream.finished() on it)"
           : 'a partial file must be removed';
       breach(`${file} is still in the uploads folder after its upload was ${how}${madeAt ? ` (made at ${madeAt})` : ''}: ${rule}.`);
     }
