@@ -4,9 +4,10 @@
  * still alive, sized by what they retain, with V8's shortest path from a GC
  * root to each. Each heap measure selects among them what it counts.
  */
-import core from '@memlab/core';
+import core from './memlab.ts';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
 import { bornAfter } from './heap-ids.ts';
+import { readSnapshotFile } from './snapshot-file.ts';
 import { pathSignature, readablePath } from './trace.ts';
 import type { HeapMeasure, RetainerPath, TrafficHeap } from './types.ts';
 
@@ -27,7 +28,7 @@ export interface HeapFinding {
 }
 
 /**
- * Parse a snapshot, then give every node its shortest path from a GC root
+ * Parse a snapshot (read once, see snapshot-file.ts), then give every node its shortest path from a GC root
  * (`pathEdge`), its dominator and its retained size: memlab's own preparation
  * of a heap for leak traces.
  */
@@ -39,7 +40,7 @@ export async function readHeap(file: string, { paths = true }: { paths?: boolean
   // cleanup queue, and a snapshot shows that list as edges; it only closes them when the process exits and keeps none
   // alive (one in use is held by a global handle). A path through it would hide the learner's Map that keeps the object.
   core.config.edgeNameBlockList.add('cleanup_queue');
-  const heap = await core.utils.getSnapshotFromFile(file, { buildNodeIdIndex: true });
+  const heap = await readSnapshotFile(file);
   const finder = new core.TraceFinder();
   // The shortest paths from the roots (a third of the time): only for a heap whose retainers are named.
   if (paths) finder.annotateShortestPaths(heap);
