@@ -10,14 +10,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { analyseHeap } from './analysis.ts';
 import type { AnalysisReply, AnalysisRequest } from './analysis-thread.ts';
 import { loadCheck } from './run.ts';
-import type { HeapMeasure } from './types.ts';
+import type { GrowthMeasure, HeapMeasure } from './types.ts';
 
-/** A check's heap measures, in the order the checker filters them. The measures are functions: the thread loads them from the check itself. */
-const heapMeasuresOf = new Map<string, Promise<HeapMeasure[]>>();
-function heapMeasures(checkFile: string): Promise<HeapMeasure[]> {
+/** A check's heap and growth measures, each in the order the checker filters them. The measures are functions: the thread loads them from the check itself. */
+interface HeapReadMeasures {
+  readonly heap: HeapMeasure[];
+  readonly growth: GrowthMeasure[];
+}
+const heapMeasuresOf = new Map<string, Promise<HeapReadMeasures>>();
+function heapMeasures(checkFile: string): Promise<HeapReadMeasures> {
   let measures = heapMeasuresOf.get(checkFile);
   if (!measures) {
-    measures = loadCheck(checkFile).then((spec) => spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap'));
+    measures = loadCheck(checkFile).then((spec) => ({
+      heap: spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap'),
+      growth: spec.measures.filter((measure): measure is GrowthMeasure => measure.kind === 'growth'),
+    }));
     heapMeasuresOf.set(checkFile, measures);
   }
   return measures;
@@ -28,7 +35,7 @@ await heapMeasures((workerData as { checkFile: string }).checkFile).catch(() => 
 
 parentPort!.on('message', ({ checkFile, heap }: AnalysisRequest) => {
   heapMeasures(checkFile)
-    .then((measures) => analyseHeap(heap, measures))
+    .then((measures) => analyseHeap(heap, measures.heap, measures.growth))
     .then(
       (findings) => parentPort!.postMessage({ ok: true, findings } satisfies AnalysisReply),
       (error: unknown) => parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies AnalysisReply),

@@ -6,10 +6,11 @@
  */
 import core from './memlab.ts';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
+import { attachmentOf, isProgramObject, ownedByV8, throughNodesOwnScope, throughTheApp } from './heap-growth.ts';
 import { bornAfter } from './heap-ids.ts';
 import { readSnapshotFile } from './snapshot-file.ts';
 import { pathSignature, readablePath } from './trace.ts';
-import type { HeapMeasure, RetainerPath, TrafficHeap } from './types.ts';
+import type { GrowthMeasure, HeapMeasure, RetainerPath, TrafficHeap } from './types.ts';
 
 /** The heap after the traffic, and where the traffic began in V8's numbering. */
 export interface HeapAfterTraffic {
@@ -17,6 +18,14 @@ export interface HeapAfterTraffic {
   readonly snapshot: string;
   /** The highest object id of the baseline snapshot: objects above it were born during the traffic. */
   readonly baselineHighestId: number;
+  /** The heaps numbered at the traffic's labelled checkpoints (those a growth measure reads), by label. */
+  readonly checkpoints?: Readonly<Record<string, NumberedHeap>>;
+}
+
+/** A heap numbered at a checkpoint: its snapshot, and its highest object id. */
+export interface NumberedHeap {
+  readonly snapshot: string;
+  readonly highestId: number;
 }
 
 export interface HeapFinding {
@@ -48,10 +57,14 @@ export async function readHeap(file: string, { paths = true }: { paths?: boolean
   return heap;
 }
 
-/** Measure what each heap measure selects among the objects the traffic left alive. */
-export async function analyseHeap(heap: HeapAfterTraffic, measures: readonly HeapMeasure[]): Promise<HeapFinding[]> {
-  // Paths are shown for a measure over its bar only: a heap where every measure passes is read without them (a fifth of the time).
-  const snapshot = await readHeap(heap.snapshot, { paths: false });
+/**
+ * Measure what each heap measure selects among the objects the traffic left alive, then what each growth measure's
+ * holders gained (see GrowthMeasure): the heap measures' findings, then the growth measures'.
+ */
+export async function analyseHeap(heap: HeapAfterTraffic, measures: readonly HeapMeasure[], growthMeasures: readonly GrowthMeasure[] = []): Promise<HeapFinding[]> {
+  // Paths are shown for a measure over its bar only: a heap where every measure passes is read without them (a fifth
+  // of the time). A growth measure finds where new objects hang from by their paths: with one, they are always read.
+  const snapshot = await readHeap(heap.snapshot, { paths: growthMeasures.length > 0 });
   const selected = measures.map(() => [] as IHeapNode[]);
   const traffic: TrafficHeap = { bornDuringTraffic: (node) => bornAfter(node.id, heap.baselineHighestId) };
   snapshot.nodes.forEach((node) => {
@@ -62,9 +75,119 @@ export async function analyseHeap(heap: HeapAfterTraffic, measures: readonly Hea
   });
   const counted = selected.map(outermost);
   const over = measures.map((measure, index) => valueOf(measure, selected[index]!, counted[index]!) > measure.bar);
-  if (over.some(Boolean)) new core.TraceFinder().annotateShortestPaths(snapshot);
-  return selected.map((nodes, index) => measureSelection(nodes, counted[index]!, over[index]!));
+  if (over.some(Boolean) && !growthMeasures.length) new core.TraceFinder().annotateShortestPaths(snapshot);
+  const findings = selected.map((nodes, index) => measureSelection(nodes, counted[index]!, over[index]!));
+  for (const measure of growthMeasures) {
+    const numbered = heap.checkpoints?.[measure.from];
+    if (!numbered) throw new Error(`the growth measure "${measure.name}" reads the checkpoint "${measure.from}", whose heap was not numbered`);
+    findings.push(await growthSince(snapshot, numbered, measure.bar));
+  }
+  return findings;
 }
+
+/** The backing store of a collection: an internal array a Map, Set, array or object holds its entries in. */
+function isStorage(node: IHeapNode): boolean {
+  return node.type === 'array' && node.referrers.some((edge) => edge.type === 'internal' && ['table', 'elements', 'properties'].includes(String(edge.name_or_index)));
+}
+
+/**
+ * The objects born after `earlier` was numbered and alive in `heap`, grouped by the older object each hangs from
+ * (heap-growth.ts), and how much more that holder retains in `heap` than it did in `earlier`: the finding of the
+ * holder that grew most (its growth in bytes, how many new objects hang from it, the path to the largest of them).
+ */
+async function growthSince(heap: IHeapSnapshot, earlier: NumberedHeap, bar: number): Promise<HeapFinding> {
+  const holders = new Map<number, { holder: IHeapNode; objects: number; largest: IHeapNode }>();
+  const born: IHeapNode[] = [];
+  heap.nodes.forEach((node) => {
+    // A collection's storage (a Map's or Set's table, an array's elements) counts too: reallocated, it is the sign of a
+    // collection that grew, even when what it gained hangs from elsewhere on the shortest path (an id a log line holds too).
+    if (bornAfter(node.id, earlier.highestId) && (isProgramObject(node) || isStorage(node)) && !ownedByV8(node)) born.push(node);
+  });
+  for (const node of outermost(born)) {
+    const { container, kits, owner } = attachmentOf(node, (id) => !bornAfter(id, earlier.highestId));
+    // The server's state only: the checker's harness is not the learner's, nor is what only Node's own code keeps (its
+    // module loader's caches, which a first stack trace through a module fills with its source map). State the learner's
+    // code hangs on Node's objects (app.locals, a property of the global object, a listener on process) is theirs.
+    if (!container || (kits && !throughTheApp(node, container)) || (!owner && throughNodesOwnScope(node, container))) continue;
+    const held = holders.get(container.id);
+    if (!held) holders.set(container.id, { holder: container, objects: 1, largest: node });
+    else {
+      held.objects++;
+      if (node.retainedSize > held.largest.retainedSize) held.largest = node;
+    }
+  }
+  if (!holders.size) return { objects: 0, bytes: 0, otherPaths: 0 };
+  // What each holder retained then: the earlier heap, read for these holders only.
+  const before = await readHeap(earlier.snapshot, { paths: false });
+  const ids = new Set(holders.keys());
+  const [contentsNow, contentsThen] = [contentsHeld(heap, ids), contentsHeld(before, ids)];
+  const grown = [...holders.values()]
+    .map((held) => ({ ...held, growth: growthOf(held.holder, before.getNodeById(held.holder.id), contentsNow.get(held.holder.id) ?? 0, contentsThen.get(held.holder.id) ?? 0) }))
+    .filter((held) => held.growth > 0)
+    .sort((a, b) => b.growth - a.growth);
+  const top = grown[0];
+  if (!top) return { objects: 0, bytes: 0, otherPaths: 0 };
+  const over = grown.filter((held) => held.growth > bar);
+  return {
+    objects: top.objects,
+    bytes: top.growth,
+    // A collection's storage reads best as the collection it belongs to.
+    ...(top.growth > bar ? { path: readablePath(isStorage(top.largest) ? top.holder : top.largest), otherPaths: over.length - 1 } : { otherPaths: 0 }),
+  };
+}
+
+/**
+ * How much more a holder retains now than then. Its own storage (a Map's table, an array's elements) counts only when
+ * it has more than doubled: a Map whose entries come and go (an LRU of 200 lines) has its table resized now and then,
+ * larger or smaller, with as many entries; what it holds through them counts in full.
+ */
+function growthOf(now: IHeapNode, then: IHeapNode | null | undefined, contentsNow: number, contentsThen: number): number {
+  if (!then) return now.retainedSize - contentsNow;
+  const [storageNow, entriesNow] = storageOf(now);
+  const [storageThen, entriesThen] = storageOf(then);
+  const storageGrowth = storageNow - storageThen;
+  // A storage that holds more entries (that a snapshot shows: small integers it leaves out), or more than doubled.
+  const counted = entriesNow > entriesThen || storageGrowth > storageThen ? storageGrowth : 0;
+  return now.retainedSize - contentsNow - storageNow - (then.retainedSize - contentsThen - storageThen) + counted;
+}
+
+/** Contents of files: a Buffer's memory or a string of 64 KiB or more, which a scenario's bytes measures weigh. */
+const CONTENTS_BYTES = 64 * 1024;
+
+/**
+ * The bytes of file contents each of `holders` retains: a cache at its budget holds other files after its misses
+ * than before them, as many bytes; that is the budget's measure, not the state's. Small Buffers (a chunk kept per
+ * request) count as state.
+ */
+function contentsHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): Map<number, number> {
+  const held = new Map<number, number>();
+  heap.nodes.forEach((node) => {
+    const contents = node.name === 'ArrayBuffer' || node.name === 'SharedArrayBuffer' || (node.isString && node.retainedSize >= CONTENTS_BYTES);
+    if (!contents || node.retainedSize < CONTENTS_BYTES) return;
+    let dominator = node.dominatorNode;
+    for (let depth = 0; dominator && depth < 10_000; depth++) {
+      if (holders.has(dominator.id)) held.set(dominator.id, (held.get(dominator.id) ?? 0) + node.retainedSize);
+      if (dominator.dominatorNode?.id === dominator.id) break;
+      dominator = dominator.dominatorNode;
+    }
+  });
+  return held;
+}
+
+/** A holder's own storage (its table, elements or properties, when it alone keeps them): its bytes, and the entries it shows. */
+function storageOf(holder: IHeapNode): [bytes: number, entries: number] {
+  let bytes = 0;
+  let entries = 0;
+  for (const edge of holder.references) {
+    if (edge.type !== 'internal' || !['table', 'elements', 'properties'].includes(String(edge.name_or_index))) continue;
+    if (edge.toNode.dominatorNode?.id !== holder.id) continue;
+    bytes += edge.toNode.self_size;
+    // Entries are what the storage points at; the holes and `undefined` of free slots are V8's oddballs (hidden).
+    entries += edge.toNode.references.filter((entry) => !['hidden', 'object shape', 'code', 'synthetic'].includes(entry.toNode.type)).length;
+  }
+  return [bytes, entries];
+}
+
 
 /** What a heap measure compares with its bar: the bytes its outermost objects retain, or how many objects it selects. */
 function valueOf(measure: HeapMeasure, nodes: readonly IHeapNode[], counted: readonly IHeapNode[]): number {

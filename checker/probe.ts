@@ -29,7 +29,8 @@ import { CookieJar, describeRequest, sendRound, type ProbeRequest, type StatusCo
 import { guard, settle, TIMEOUTS } from './run.ts';
 import { ServerProcess } from './server-process.ts';
 import { HttpClient } from './traffic.ts';
-import { edgeLabel, isHarnessFile, isPlumbing, nodeLabel, ownerFileAbove, pathFromRoot, projectFile, readablePath, scriptOfClosure, sourceLineOf } from './trace.ts';
+import { attachmentOf, isProgramObject, ownedByV8, throughTheApp } from './heap-growth.ts';
+import { edgeLabel, isPlumbing, nodeLabel, projectFile, readablePath, scriptOfClosure, sourceLineOf } from './trace.ts';
 import type { RetainerPath, RetainerStep } from './types.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 
@@ -343,31 +344,6 @@ function refuseServerErrors(http: HttpClient): void {
 // ---------------------------------------------------------------------------
 // The heap diff
 
-/** V8's own objects (compiled code, shapes, feedback, backing stores): never the program's data. */
-function isProgramObject(node: IHeapNode): boolean {
-  // Native objects (Node's bindings, parser buffers, module wraps) are Node's; what they cost outside the heap is a probe figure.
-  if (node.type === 'synthetic' || node.type === 'code' || node.type === 'hidden' || node.type === 'object shape' || node.type === 'native') return false;
-  if (node.type === 'array' && (node.name === '' || node.name.startsWith('('))) return false;
-  return !node.name.startsWith('system / ') || node.name === 'system / Context';
-}
-
-/**
- * Objects only V8's compiled code and feedback keep (an object literal's
- * boilerplate under its AllocationSite, say): the JIT's, not the program's.
- * Also those memlab finds no retaining path to: V8 holds them by edges a
- * program cannot have.
- */
-function ownedByV8(node: IHeapNode): boolean {
-  if (!node.pathEdge) return true;
-  let dominator = node.dominatorNode;
-  for (let depth = 0; dominator && depth < 8; depth++) {
-    if (dominator.type === 'code') return true;
-    if (isProgramObject(dominator)) return false;
-    dominator = dominator.dominatorNode;
-  }
-  return false;
-}
-
 interface Cluster {
   a: { objects: number; bytes: number };
   b: { objects: number; bytes: number };
@@ -408,43 +384,6 @@ function likeMembers(nodes: readonly IHeapNode[], outermost: (nodes: readonly IH
     }
   }
   return counts;
-}
-
-/** The links of a linked list, either way. */
-const LIST_LINK = /^_*(idle)?(next|prev|previous)(sibling|node|item)?$/i;
-
-/** An object used as a dictionary (`sessions[id] = …`): its property names are data, not the program's names. */
-const DICTIONARY_PROPERTIES = 8;
-
-/**
- * How new objects hang from the heap as it was before the batches: the
- * deepest object on their retainer path that is older than batch A, and the
- * edge from it, with keys and positions left out (`sessions.<key>`,
- * `queue[]`). Every link of a chain, every entry of a dictionary, every
- * element of a list hangs from the same place that way, however deep it sits.
- */
-function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolean): { container: IHeapNode | null; key: string; kits: boolean } {
-  const edges = pathFromRoot(node);
-  for (let i = edges.length - 1; i >= 0; i--) {
-    const edge = edges[i]!;
-    const from = edge.fromNode;
-    if (!bornBefore(from.id) || from.type === 'synthetic') continue;
-    // The nearest scope or module binding above the container says whose it is: the harness's own bookkeeping is not the service's.
-    const kits = isHarnessFile(ownerFileAbove(edges, i));
-    let name: string;
-    // Entries: array elements, the numbered slots of a Map's or Set's table (internal edges "159", "162"…), and the
-    // keys of an object used as a dictionary, its values (.<key>) and the key strings its table holds (numbered slots) alike.
-    // A backing store the container grew into (properties, elements, a hash table) is the container's entries too.
-    if (edge.type === 'element' || edge.type === 'hidden' || /^\d+$/.test(String(edge.name_or_index))) name = '<entries>';
-    else if (edge.type === 'internal' && isPlumbing(edge.toNode)) name = '<entries>';
-    else if (edge.type === 'property' && from.references.filter((reference) => reference.type === 'property').length > DICTIONARY_PROPERTIES) name = '<entries>';
-    // A doubly linked list (Node's timer lists: _idleNext, _idlePrev): the shortest path reaches its first half one way
-    // and its second half the other, so one batch would hang from `next` and the other from `prev`. One list either way.
-    else if (edge.type === 'property' && LIST_LINK.test(String(edge.name_or_index))) name = '<list>';
-    else name = `${edge.type}:${edge.name_or_index}`;
-    return { container: from, key: `${from.id} ${name}`, kits };
-  }
-  return { container: null, key: '', kits: false };
 }
 
 /** Libraries whose objects are caches with a bound. */
@@ -559,7 +498,8 @@ async function heapGrowth(
     const members = likeMembers(nodes, outermost);
     for (const node of outermost(nodes)) {
       const { container, key, kits } = attachmentOf(node, (id) => !bornAfter(id, highestInS0));
-      if (kits) continue;
+      // The harness holds the app it serves: what hangs from the app (app.locals) is the service's.
+      if (kits && !throughTheApp(node, container!)) continue;
       let cluster = clusters.get(key);
       if (!cluster) clusters.set(key, (cluster = { a: { objects: 0, bytes: 0 }, b: { objects: 0, bytes: 0 }, names: new Map(), largest: node, container }));
       cluster[batch].objects += members.get(node.id) ?? 1;

@@ -4,17 +4,19 @@
  * server to its functional contract while memlab reads what stayed, and
  * return the verdict. Everything started here is ended here.
  */
+import { rmSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisThread } from './analysis-thread.ts';
+import type { NumberedHeap } from './analysis.ts';
 import { ensureFixtures } from './fixtures.ts';
 import { CouldNotCheck } from './errors.ts';
 import type { HarnessCommand, Probe, SampledPeaks } from './protocol.ts';
 import { RELEASE_WAIT_MS } from './protocol.ts';
 import { ServerProcess } from './server-process.ts';
 import { epochMs, HttpClient, MAX_AWAITS_ON_FILES } from './traffic.ts';
-import type { CheckContext, CheckSpec, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
+import type { CheckContext, CheckSpec, GrowthMeasure, HeapMeasure, MeasureResult, PeakMeasure, PhaseTimes, ProbeMeasure, ResourceMeasure, TimelinePoint, Verdict } from './types.ts';
 import { resourceResult, resourcesSettled } from './instruments.ts';
 import { createWorkspace, type Workspace } from './workspace.ts';
 import { parseStackFrame } from './stack-frame.ts';
@@ -79,6 +81,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
   let keep = false;
   let timeline: Timeline | null = null;
   let analyser: AnalysisThread | null = null;
+  const numbered: Record<string, NumberedHeap> = {};
   try {
     const spec = await loadCheck(options.checkFile);
     workspace = createWorkspace();
@@ -100,9 +103,11 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     starting.catch(() => undefined);
     // Scenarios whose leaks live outside the heap (descriptors, peaks) need no snapshots, unless asked to keep them.
     const heapMeasures = spec.measures.filter((measure): measure is HeapMeasure => measure.kind === 'heap');
-    const takeSnapshots = heapMeasures.length > 0 || (options.keepSnapshots ?? false);
+    const growthMeasures = spec.measures.filter((measure): measure is GrowthMeasure => measure.kind === 'growth');
+    const readsHeap = heapMeasures.length > 0 || growthMeasures.length > 0;
+    const takeSnapshots = readsHeap || (options.keepSnapshots ?? false);
     // memlab and the check take a few hundred milliseconds to load: its thread loads them while the server starts.
-    if (heapMeasures.length) analyser = AnalysisThread.forCheck(options.checkFile);
+    if (readsHeap) analyser = AnalysisThread.forCheck(options.checkFile);
     if (options.startWhen) {
       await options.startWhen();
       clock.enter('start');
@@ -112,8 +117,14 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const running = server;
     if (options.timeline) timeline = recordTimeline(running, clock);
     const breaches: string[] = [];
-    const checkpoints: Probe[] = [];
-    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence), workspace.tempDir, filesDir, checkpoints);
+    const checkpoints: Checkpoint[] = [];
+    // The checkpoints a growth measure reads from: the heap is numbered there, and its snapshot kept for the analysis.
+    const ws = workspace;
+    const numberAt = new Map(growthMeasures.map((measure) => [measure.from, async () => {
+      const file = ws.snapshot(`checkpoint-${numberedFileName(measure.from)}`);
+      numbered[measure.from] = { snapshot: file, highestId: await numberHeap(running, file, true) };
+    }] as const));
+    const context = createCheckContext(running, workspace.uploadsDir, (sentence) => void breaches.push(sentence), workspace.tempDir, filesDir, checkpoints, numberAt);
     const http = context.http;
     client = http;
 
@@ -140,7 +151,7 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     const settledAt = performance.now();
     const first = await running.probe();
     const settledFirst = resourcesSettled(resourceMeasures, before, first);
-    const heap = { snapshot: workspace.snapshot('final'), baselineHighestId };
+    const heap = { snapshot: workspace.snapshot('final'), baselineHighestId, checkpoints: numbered };
     // Resources all let go of: what has closed no longer needs a WeakRef kept full (see KeptWeakRefs), and the heap is read as the language has it.
     if (takeSnapshots) await snapshot(running, heap.snapshot, settledFirst);
     // memlab reads the heap in its thread while the resources get the rest of their time and the server answers the contract: two cores at work.
@@ -174,6 +185,20 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
       if (measure.kind === 'resources') {
         const result = resourceResult(measure, before, after);
         return measure.advice && !result.passed ? { ...result, advice: measure.advice } : result;
+      }
+      if (measure.kind === 'growth') {
+        const finding = findings[heapMeasures.length + growthMeasures.indexOf(measure)]!;
+        const passed = finding.bytes <= measure.bar;
+        return {
+          name: measure.name,
+          unit: measure.unit,
+          value: finding.bytes,
+          bar: measure.bar,
+          passed,
+          ...(measure.guards ? { guards: measure.guards } : {}),
+          ...(!passed && measure.advice ? { advice: measure.advice } : {}),
+          ...(finding.path ? { path: placeGlobalRoot(finding.path, options.serverFile), otherPaths: finding.otherPaths } : {}),
+        };
       }
       const finding = findings[heapMeasures.indexOf(measure)]!;
       const value = measure.unit === 'bytes' ? finding.bytes : finding.objects;
@@ -226,6 +251,8 @@ export async function runCheck(options: RunOptions): Promise<Verdict> {
     await server?.stop();
     // Before the workspace goes: memlab may still be reading the snapshot (a contract that could not be checked), and a file in use cannot be deleted everywhere.
     await analyser?.release();
+    // The heaps numbered at checkpoints are the analysis's own: --keep keeps the baseline and the final heap.
+    for (const numberedHeap of Object.values(numbered)) rmSync(numberedHeap.snapshot, { force: true });
     workspace?.dispose(keep);
   }
 }
@@ -277,7 +304,9 @@ export function createCheckContext(
   tempDir?: string,
   filesDir?: string,
   /** Where the readings of `context.checkpoint()` go (none kept without it). */
-  checkpoints?: Probe[],
+  checkpoints?: Checkpoint[],
+  /** What else to do at a labelled checkpoint, once the server's memory is read (number the heap, for a growth measure). */
+  atCheckpoint?: ReadonlyMap<string, () => Promise<void>>,
 ): CheckContext {
   const http = new HttpClient(server.port, TIMEOUTS.requestMs);
   /** Hang up on a GET while the server keeps back the call `hold` names; the call held, or null when the handler answered without one. */
@@ -301,10 +330,11 @@ export function createCheckContext(
       return server.probe();
     },
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
-    async checkpoint() {
+    async checkpoint(label) {
       if (!checkpoints) return;
       await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
-      checkpoints.push(await server.probe());
+      checkpoints.push({ ...(label ? { label } : {}), probe: await server.probe() });
+      if (label) await atCheckpoint?.get(label)?.();
     },
     async appendToStoredFile(name, text) {
       if (!filesDir) throw new Error(`the check adds to ${name}, which is not one of its growingFiles`);
@@ -541,12 +571,32 @@ async function probeSettledResources(server: ServerProcess, before: Probe, measu
 }
 
 
-function probeResult(measure: ProbeMeasure, before: Probe, after: Probe, checkpoints: readonly Probe[]): MeasureResult {
+/** A checkpoint's label as part of a file name. */
+function numberedFileName(label: string): string {
+  return label.replace(/[^A-Za-z0-9-]+/g, '-');
+}
+
+/** A reading of `context.checkpoint(label)`. */
+export interface Checkpoint {
+  readonly label?: string;
+  readonly probe: Probe;
+}
+
+function probeResult(measure: ProbeMeasure, before: Probe, after: Probe, checkpoints: readonly Checkpoint[]): MeasureResult {
   // What the server let go of (less than before) is no growth: nothing was kept. Read at the checkpoints too, the
   // largest growth counts.
-  const readings = measure.atCheckpoints ? [...checkpoints, after] : [after];
-  const value = Math.max(0, ...readings.map((reading) => measure.read(reading) - measure.read(before)));
-  return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed: value <= measure.bar };
+  const readings = measure.atCheckpoints ? [...checkpoints.map((checkpoint) => checkpoint.probe), after] : [after];
+  const [from, to] = measure.growthBetween ? measure.growthBetween.map((label) => labelled(checkpoints, label)) : [before, null];
+  const value = Math.max(0, ...(to ? [to] : readings).map((reading) => measure.read(reading) - measure.read(from!)));
+  const passed = value <= measure.bar;
+  return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed, ...(measure.advice && !passed ? { advice: measure.advice } : {}) };
+}
+
+/** The reading a measure names by its label: a check that reads a checkpoint its traffic never took is the kit's bug. */
+function labelled(checkpoints: readonly Checkpoint[], label: string): Probe {
+  const found = checkpoints.find((checkpoint) => checkpoint.label === label);
+  if (!found) throw new Error(`the check reads the checkpoint "${label}", which its traffic did not take (it took ${checkpoints.map((checkpoint) => checkpoint.label ?? 'unlabelled').join(', ') || 'none'})`);
+  return found.probe;
 }
 
 function peakResult(measure: PeakMeasure, peaks: SampledPeaks, http: HttpClient): MeasureResult {

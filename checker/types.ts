@@ -56,6 +56,14 @@ export interface ProbeMeasure {
    * largest growth of all: what a server keeps after one part of the traffic counts, even if a later part evicts it.
    */
   readonly atCheckpoints?: boolean;
+  /**
+   * Judged by the growth from one labelled checkpoint to another (`context.checkpoint(label)`), not from the baseline:
+   * what the server gains per request once it is warm and what it may keep is full (a log of its last lines, a cache
+   * at its budget), so that a little kept for every request shows, however little.
+   */
+  readonly growthBetween?: readonly [from: string, to: string];
+  /** Why what it counts must not grow, when it failed, and where to look. */
+  readonly advice?: string;
 }
 
 /**
@@ -136,7 +144,32 @@ export interface ResourceMeasure {
   readonly advice?: string;
 }
 
-export type Measure = HeapMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
+/**
+ * What the server's state gains over one part of the traffic, sent once it is warm: the objects born after the
+ * checkpoint `from` (`context.checkpoint(from)`, where the heap is numbered) and still alive after the traffic, grouped
+ * by the older object they hang from (a Map, a Set, an array, an object used as a dictionary, a module's variable),
+ * and how much more each such holder retains after the traffic than it did at the checkpoint. A log that keeps its
+ * last lines, or a cache at its budget, takes new objects in and lets as many go: it holds what it held. A holder
+ * that keeps a little of every request holds more, however little each is. Judged by the holder that grew most.
+ */
+export interface GrowthMeasure {
+  readonly kind: 'growth';
+  /** "memory your server's state gained over 240 more requests, once the trace log was full". */
+  readonly name: string;
+  /** The label of the checkpoint the growth is read from (the traffic's end of that part). */
+  readonly from: string;
+  readonly unit: 'bytes';
+  /** The largest growth of one holder a fixed server may show. */
+  readonly bar: number;
+  /** Steps the retainer path must pass through for the trace to be this leak's (used by the tests). */
+  readonly retainer: string;
+  /** Why the leaky server passes this measure (see ResourceMeasure.guards). */
+  readonly guards?: string;
+  /** What to look for, when it failed. */
+  readonly advice?: string;
+}
+
+export type Measure = HeapMeasure | GrowthMeasure | ProbeMeasure | PeakMeasure | ResourceMeasure;
 
 /** What a scenario's traffic and contract get to work with. */
 export interface CheckContext {
@@ -150,9 +183,9 @@ export interface CheckContext {
   emitFileChanged(name: string): Promise<void>;
   /**
    * The traffic's end of one part (a whole album downloaded, say): the server's memory is read now, after a collection,
-   * for the measures read `atCheckpoints`.
+   * for the measures read `atCheckpoints`, and, under its `label`, for those judged by the `growthBetween` two.
    */
-  checkpoint(): Promise<void>;
+  checkpoint(label?: string): Promise<void>;
   /** Add `text` at the end of one of the check's `growingFiles`, as the process that writes it in production would. */
   appendToStoredFile(name: string, text: string): Promise<void>;
   /**

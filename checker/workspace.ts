@@ -36,7 +36,8 @@ export interface Workspace {
    * to read instead of the shared fixtures; its folder.
    */
   ownFiles(names: readonly string[]): string;
-  snapshot(name: 'baseline' | 'target' | 'final'): string;
+  /** A snapshot's file: the baseline, the probe's target, the heap after the traffic, or one numbered at a checkpoint. */
+  snapshot(name: 'baseline' | 'target' | 'final' | `checkpoint-${string}`): string;
   /** Delete everything, or keep the snapshots (and say so) when asked. */
   dispose(keepSnapshots: boolean): void;
 }

@@ -5,17 +5,22 @@
  * whole album of 32 photos (64 MiB) once each, eight at a time as a browser
  * fetches them, then the store's larger files (two 16 MiB logs, a 32 MiB video),
  * which the same route serves, then the twelve thumbnails again, then 200
- * photos that are not there (a link checker). What must not stay: the bytes
- * read during that traffic, beyond the cache's budget (8 MiB), which the
- * warm-up fills with the four gallery photos, after any part of the traffic
- * (read after each, after a collection); nor the names of the missing photos
- * (a few may be remembered).
+ * photos that are not there and 200 names with a path in them (a link
+ * checker), then 200 hits on the thumbnails with cache-busters. What must not
+ * stay: the bytes read during that traffic, beyond the cache's budget
+ * (8 MiB), which the warm-up fills with the four gallery photos, after any
+ * part of the traffic (read after each, after a collection); nor the names of
+ * the missing photos (a few may be remembered); nor a listener per download;
+ * nor anything the server's state gains over the second half of the link
+ * checker and the hits (the heap numbered between the halves: a cache at its
+ * budget holds what it held).
  * Contract: downloads are byte-exact, and a photo asked for again, with
  * whatever query string, even after a garbage collection, and one of the
  * album as well as one of the gallery, is served from memory, without
  * reading the disk.
  */
 import { fixtureSha256 } from '../../checker/fixtures.ts';
+import { serviceEventListeners } from '../../checker/instruments.ts';
 import { arrayBuffers, stringsContaining } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -42,6 +47,11 @@ const MIXED_SIZES = [
 ];
 const MiB = 1024 * 1024;
 
+const THUMBNAILS = MIXED_SIZES.filter((file) => file.startsWith('thumb-'));
+/** Cache hits once the cache is warm (the thumbnails, again and again): its state must not grow with them. */
+const HITS = 200;
+const CACHE_WARM = 'the cache warm';
+
 /** Names of photos that are not there, as old pages link to them: each asked for once. */
 const BROKEN_LINK = 'broken-link-';
 const BROKEN_LINKS = 200;
@@ -57,6 +67,27 @@ async function download(context: CheckContext, name: string, query = ''): Promis
     context.breach(`GET /files/${name}${query} answered ${response.status} instead of 200.`);
   } else if (response.sha256 !== fixtureSha256(name)) {
     context.breach(`GET /files/${name}${query} sent ${response.bytes} bytes that are not the file's contents.`);
+  }
+}
+
+/** Old links with a path in them, refused, after each eight missing photos. */
+const REFUSED_PER_BATCH = 8;
+
+/** `count` photos that are gone, eight at a time (404), each eight followed by names with a path in them (refused). */
+async function linkChecker(context: CheckContext, count: number): Promise<void> {
+  for (let batch = 0; batch < count / LINK_CHECKS_AT_ONCE; batch++) {
+    await Promise.all(
+      Array.from({ length: LINK_CHECKS_AT_ONCE }, async () => {
+        const name = `${BROKEN_LINK}${requestsSent++}.jpg`;
+        const response = await context.http.get(`/files/${name}`);
+        if (response.status !== 404) context.breach(`GET /files/${name}, a photo that is not there, answered ${response.status} instead of 404.`);
+      }),
+    );
+    for (let i = 0; i < REFUSED_PER_BATCH; i++) {
+      const refused = `..%2fold-${requestsSent++}.jpg`;
+      const response = await context.http.get(`/files/${refused}`);
+      if (response.status !== 400 && response.status !== 404) context.breach(`GET /files/${refused} answered ${response.status}: names with a path must be refused (400).`);
+    }
   }
 }
 
@@ -87,16 +118,21 @@ const check: CheckSpec = {
     // however small (a size rounded to whole MiB counts a thumbnail as nothing).
     for (const name of MIXED_SIZES.filter((file) => file.startsWith('thumb-'))) await download(context, name);
     await context.checkpoint();
-    // A link checker walks the site's old pages: photos that are gone, each asked for once, eight at a time.
-    for (let batch = 0; batch < BROKEN_LINKS / LINK_CHECKS_AT_ONCE; batch++) {
-      await Promise.all(
-        Array.from({ length: LINK_CHECKS_AT_ONCE }, async () => {
-          const name = `${BROKEN_LINK}${requestsSent++}.jpg`;
-          const response = await context.http.get(`/files/${name}`);
-          if (response.status !== 404) context.breach(`GET /files/${name}, a photo that is not there, answered ${response.status} instead of 404.`);
-        }),
-      );
+    // A link checker walks the site's old pages: photos that are gone, each asked for once, eight at a time, and names
+    // that are refused. Half of it, then, the cache being full and a few missing names remembered, the other half and
+    // the gallery's thumbnails asked for again and again over one connection, with the cache-busters the app adds, as
+    // a page that scrolls back and forth does: misses that admit nothing, and hits, so the state of a fixed server
+    // holds what it held before them.
+    await linkChecker(context, BROKEN_LINKS / 2);
+    await context.checkpoint(CACHE_WARM);
+    await linkChecker(context, BROKEN_LINKS / 2);
+    const browser = context.http.keepAlive();
+    for (let hit = 0; hit < HITS; hit++) {
+      const name = THUMBNAILS[hit % THUMBNAILS.length]!;
+      const response = await browser.get(`/files/${name}?v=${1900000000 + requestsSent++}`);
+      if (response.status !== 200 || response.sha256 !== fixtureSha256(name)) context.breach(`GET /files/${name}, asked for again, answered ${response.status}${response.status === 200 ? ' with bytes that are not the file' : ''}.`);
     }
+    browser.close();
   },
 
   async contract(context) {
@@ -169,6 +205,25 @@ const check: CheckSpec = {
       bar: MISSING_NAMES_KEPT,
       retainer: 'knownMissing',
       guards: 'a fix that remembers every missing name it was asked for, to skip the disk next time, keeps one string per name for ever',
+    },
+    {
+      kind: 'resources',
+      name: 'event listeners added during the traffic and never removed',
+      // On fileEvents (a cache that drops a file when it changes), and on any emitter your code made: one per download is one too many.
+      instruments: [serviceEventListeners('changed')],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that listens for changed files to drop them from the cache, once per download instead of once when the module loads',
+      advice: "A listener added for each download stays, and is called on every change of a file, for ever (Node warns at the eleventh: MaxListenersExceededWarning). One listener, added once when the module loads, can drop whichever file changed.",
+    },
+    {
+      kind: 'growth',
+      name: `memory your server's state gained over ${BROKEN_LINKS / 2} more missing photos and ${HITS} cache hits`,
+      from: CACHE_WARM,
+      unit: 'bytes',
+      bar: 2 * 1024,
+      retainer: 'thumbnailCache',
+      advice: 'Something keeps a little of every request and never lets it go: a key pushed on an array at each use, an entry or a count per URL (each query string is a new one), a name, a number or a listener per missing photo. A cache at its budget, and a few missing names, hold as much after these requests as before them.',
     },
   ],
   routes: { fileNames: ['GET /files/:name'], uploads: [] },

@@ -5,7 +5,10 @@
  * downloads and uploads the client abandons halfway; requests that no route
  * matches (404 from Express itself). What must not stay: the request objects
  * (IncomingMessage) of requests that are over, whatever their ending, nor the
- * memory they keep with their responses and sockets.
+ * memory they keep with their responses and sockets; nor anything the
+ * server's state gains once the trace log is full (the warm-up's crawler and
+ * phone clients fill it, the heap is numbered, 200 more like them and the
+ * traffic follow: a log of its last 200 lines holds what it held).
  * Contract: downloads are byte-exact and uploads stored byte-exact; responses
  * carry an X-Request-Id; GET /trace/recent lists every request, a success, a
  * 404 (from a route, or for a path no route matches) and one whose client
@@ -31,6 +34,7 @@ const UNMATCHED = [
 ] as const;
 const CANCELLED_DOWNLOAD = 'StudioApp/4.2 (check; download cancelled)';
 const CANCELLED_UPLOAD = 'StudioApp/4.2 (check; upload cancelled)';
+const LOG_FULL = 'the trace log full';
 
 interface TraceLine {
   id?: unknown;
@@ -78,12 +82,39 @@ async function day(context: CheckContext, round: number, size: number): Promise<
   }
 }
 
+/** The warm-up's crawler and phone clients: enough requests to fill the trace log (its last 200 lines), then more. */
+const TO_FILL_THE_LOG = 200;
+const REPEATED = 200;
+const HANG_UP_AFTER = 64 * 1024;
+
+/**
+ * A crawler and the phone clients, `count` requests: old links that answer 404 (from a route, and from Express
+ * itself), videos abandoned after 64 KiB, and photos abandoned before their first byte, while the server opens the
+ * file. Names of one length, so each part's trace lines weigh the same.
+ */
+async function crawlerAndPhones(context: CheckContext, part: 'a' | 'b', count: number): Promise<void> {
+  const crawler = context.http.keepAlive();
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(3, '0');
+    if (i % 12 === 11) await context.hangUpWhileReadingFile(`/files/photo-${1 + (i % 4)}.jpg`, { 'user-agent': CANCELLED_DOWNLOAD });
+    else if (i % 6 === 5) await context.http.abortedDownload('/files/video-1.mp4', HANG_UP_AFTER, { 'user-agent': CANCELLED_DOWNLOAD });
+    else if (i % 2) await crawler.get(`/files/gone-${part}-${n}.jpg`, { 'user-agent': USER_AGENT });
+    else await crawler.get(`/old/links/${part}-${n}.html`, { 'user-agent': USER_AGENT });
+  }
+  crawler.close();
+  await context.settle();
+}
+
 const check: CheckSpec = {
   async warmup(context) {
     await day(context, 0, 2);
     await context.http.get('/files/..%2fescape.jpg');
     await context.http.get('/old/links/warmup.html');
     await context.http.get('/trace/recent');
+    // Once the trace log is full, more requests, then the traffic: what the server's state holds must not grow with them.
+    await crawlerAndPhones(context, 'a', TO_FILL_THE_LOG);
+    await context.checkpoint(LOG_FULL);
+    await crawlerAndPhones(context, 'b', REPEATED);
   },
 
   async traffic(context) {
@@ -170,6 +201,15 @@ const check: CheckSpec = {
       unit: 'bytes',
       bar: 32 * 1024,
       retainer: 'activeTraces',
+    },
+    {
+      kind: 'growth',
+      name: `memory your server's state gained over the traffic and ${REPEATED} requests before it, once the trace log was full`,
+      from: LOG_FULL,
+      unit: 'bytes',
+      bar: 4 * 1024,
+      retainer: 'activeTraces',
+      advice: `Something keeps a little of every request (or of every 404, or every client that hung up) and never lets it go: an entry in a Map or a Set, an element of an array, a property of an object. The trace log may keep its last 200 lines, and nothing more.`,
     },
   ],
   routes: { fileNames: ['GET /files/:name', 'PUT /uploads/:name'], uploads: ['PUT /uploads/:name'] },
