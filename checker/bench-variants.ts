@@ -28,6 +28,8 @@ import type { Verdict } from './types.ts';
  * never ends, and says so, with the request, instead of a verdict.
  */
 export const HANGS_HALF_FIX = 'half-fix-hangs-';
+/** Half fixes that answer requests with server errors (500) under the check's traffic: the check says so, and where. */
+export const ERRORS_HALF_FIX = 'half-fix-errors-';
 export const NEVER_ANSWERS: ReadonlySet<CouldNotCheckReason> = new Set(['connections left open', 'request hung']);
 
 /**
@@ -113,7 +115,7 @@ export function expectedOnThisNode(folder: string, file: string): Expected | nul
   return Number(process.versions.node.split('.')[0]) >= entry.from ? entry.expected : (entry.before ?? null);
 }
 
-export type Expected = 'fail on memory' | 'fail on the contract' | 'never answers' | 'crashes' | 'pass';
+export type Expected = 'fail on memory' | 'fail on the contract' | 'never answers' | 'answers server errors' | 'crashes' | 'pass';
 
 interface Subject {
   readonly scenario: Scenario;
@@ -137,6 +139,8 @@ function subjects(scenario: Scenario): Subject[] {
         ? 'fail on the contract'
         : file.startsWith(HANGS_HALF_FIX)
           ? 'never answers'
+          : file.startsWith(ERRORS_HALF_FIX)
+            ? 'answers server errors'
           : file.startsWith('half-fix-')
             ? 'fail on memory'
             : file.startsWith('alternative-')
@@ -160,6 +164,7 @@ function got(verdict: Verdict | null): string {
 export function isRight(expected: Expected, verdict: Verdict | null): boolean {
   if (expected === 'never answers') return verdict?.status === 'could-not-check' && NEVER_ANSWERS.has(verdict.reason);
   if (expected === 'crashes') return verdict?.status === 'could-not-check' && verdict.reason === 'crashed';
+  if (expected === 'answers server errors') return verdict?.status === 'could-not-check' && verdict.reason === 'server errors';
   if (!verdict || verdict.status === 'could-not-check') return false;
   if (expected === 'pass') return verdict.status === 'pass';
   if (verdict.status !== 'fail') return false;

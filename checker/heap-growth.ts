@@ -95,8 +95,9 @@ const NODES_MODULE_RECORDS = new Set(['ModuleWrap', 'ModuleJob', 'ModuleLoader',
 export function throughNodesOwnScope(node: IHeapNode, container: IHeapNode): boolean {
   for (const edge of pathFromRoot(node)) {
     if (NODES_MODULE_RECORDS.has(edge.toNode.name) && edge.toNode.type === 'object') return true;
-    if (edge.fromNode.id === container.id) return false;
+    // The container itself may be such a scope (a variable of Node's buffer module that gains a value on first use).
     if (edge.fromNode.name === 'system / Context' && (scriptOfContext(edge.fromNode) ?? '').startsWith('node:')) return true;
+    if (edge.fromNode.id === container.id) return false;
   }
   return false;
 }

@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Scenario } from '../checker/course.ts';
 import { PROJECT_ROOT } from '../checker/fixtures.ts';
 import { loadCheck } from '../checker/run.ts';
-import { expectedOnThisNode, HANGS_HALF_FIX, isRight, NEVER_ANSWERS } from '../checker/bench-variants.ts';
+import { ERRORS_HALF_FIX, expectedOnThisNode, HANGS_HALF_FIX, isRight, NEVER_ANSWERS } from '../checker/bench-variants.ts';
 import type { MeasureResult, RetainerPath } from '../checker/types.ts';
 import { runCli, scratchTempDir, shippedServer, startWarmChecker, type CliRun, type WarmChecker } from './helpers.ts';
 
@@ -151,7 +151,7 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
       expect(run.code).toBe(0);
     });
 
-    const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX) && !file.startsWith(HANGS_HALF_FIX));
+    const halfFixes = variants(folder, 'half-fix-').filter((file) => !file.startsWith(CONTRACT_HALF_FIX) && !file.startsWith(HANGS_HALF_FIX) && !file.startsWith(ERRORS_HALF_FIX));
     test.runIf(halfFixes.length > 0).each(halfFixes)('half a fix fails on memory: %s', async (file) => {
       const run = await checkVariant(scenario, file);
       if (judgedByNode(folder, file, run)) return;
@@ -186,6 +186,18 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
       expect(verdict.status).toBe('could-not-check');
       if (verdict.status !== 'could-not-check') return;
       expect([...NEVER_ANSWERS]).toContain(verdict.reason);
+    });
+
+    const erring = variants(folder, ERRORS_HALF_FIX);
+    test.runIf(erring.length > 0).each(erring)('half a fix answers with server errors, and the check says which line: %s', async (file) => {
+      const run = await checkVariant(scenario, file);
+      expect(run.stderr).not.toMatch(/bug in the kit/);
+      expect(run.code).toBe(2);
+      const verdict = run.verdict!;
+      expect(verdict.status).toBe('could-not-check');
+      if (verdict.status !== 'could-not-check') return;
+      expect(verdict.reason).toBe('server errors');
+      expect(verdict.sentence).toMatch(new RegExp(`${file.replace(/[.]/g, '\\.')}:\\d+`));
     });
 
     // Half fixes a blind red team proved wrong by hand that the check still passes: known holes, each with why in its
