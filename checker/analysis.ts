@@ -188,7 +188,6 @@ function storageOf(holder: IHeapNode): [bytes: number, entries: number] {
   return [bytes, entries];
 }
 
-
 /** What a heap measure compares with its bar: the bytes its outermost objects retain, or how many objects it selects. */
 function valueOf(measure: HeapMeasure, nodes: readonly IHeapNode[], counted: readonly IHeapNode[]): number {
   return measure.unit === 'bytes' ? retained(counted) : nodes.length;

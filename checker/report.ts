@@ -72,9 +72,9 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
   }
   if (measure.sampled) lines.push(...describeSampledPeak(measure.sampled, measure.unit).map((sentence) => `      ${sentence}`));
   if (!measure.passed && measure.path) {
-    lines.push('', `      Why they stay (the shortest path from a root to the largest of them):`);
+    lines.push('', measure.pathToHolder ? '      Where it grew (the shortest path from a root to what grew most since the checkpoint):' : `      Why they stay (the shortest path from a root to the largest of them):`);
     lines.push(...pathLines(measure.path).map((line) => `        ${line}`));
-    if (measure.otherPaths) lines.push(pc.dim(`      (${measure.otherPaths} other path(s) keep some of them too.)`));
+    if (measure.otherPaths) lines.push(pc.dim(`      (${measure.otherPaths} other path(s) ${measure.pathToHolder ? 'grew too' : 'keep some of them too'}.)`));
     const older = olderHoldingsNote(measure);
     if (older) lines.push(pc.dim(`      (${older})`));
   }
@@ -100,6 +100,7 @@ export function nearTheBar(measure: MeasureResult, reference: ReferenceFigure | 
  */
 export function olderHoldingsNote(measure: MeasureResult): string | null {
   if (measure.unit !== 'bytes' || !measure.path) return null;
+  if (measure.pathToHolder) return 'A size on the path is all that object keeps now; yours is how much more it keeps than at the checkpoint.';
   const sizes = [measure.path.root.retainedBytes, ...measure.path.steps.map((step) => step.retainedBytes)];
   const largest = Math.max(...sizes);
   // A tenth more at least: sizes a rounding apart say the same thing.

@@ -56,14 +56,6 @@ export interface ProbeMeasure {
    * largest growth of all: what a server keeps after one part of the traffic counts, even if a later part evicts it.
    */
   readonly atCheckpoints?: boolean;
-  /**
-   * Judged by the growth from one labelled checkpoint to another (`context.checkpoint(label)`), not from the baseline:
-   * what the server gains per request once it is warm and what it may keep is full (a log of its last lines, a cache
-   * at its budget), so that a little kept for every request shows, however little.
-   */
-  readonly growthBetween?: readonly [from: string, to: string];
-  /** Why what it counts must not grow, when it failed, and where to look. */
-  readonly advice?: string;
 }
 
 /**
@@ -183,7 +175,7 @@ export interface CheckContext {
   emitFileChanged(name: string): Promise<void>;
   /**
    * The traffic's end of one part (a whole album downloaded, say): the server's memory is read now, after a collection,
-   * for the measures read `atCheckpoints`, and, under its `label`, for those judged by the `growthBetween` two.
+   * for the measures read `atCheckpoints`; under its `label`, the heap is numbered there for a growth measure that reads from it.
    */
   checkpoint(label?: string): Promise<void>;
   /** Add `text` at the end of one of the check's `growingFiles`, as the process that writes it in production would. */
@@ -363,6 +355,8 @@ export interface MeasureResult {
   readonly guards?: string;
   /** The shortest readable path to the largest retained object (heap measures that failed). */
   readonly path?: RetainerPath;
+  /** The path leads to the holder that grew most since a checkpoint (a growth measure), not to what stayed. */
+  readonly pathToHolder?: boolean;
   /** Other retainer paths that keep the selected objects, beyond the one shown. */
   readonly otherPaths?: number;
   /** How a peak measure's figure came about (peak measures). */
