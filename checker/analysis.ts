@@ -6,7 +6,7 @@
  */
 import core from './memlab.ts';
 import type { IHeapNode, IHeapSnapshot } from '@memlab/core';
-import { attachmentOf, isProgramObject, ownedByV8, throughNodesOwnScope, throughTheApp } from './heap-growth.ts';
+import { attachmentOf, growthHolder, isProgramObject, ownedByV8, throughNodesOwnScope, throughTheApp } from './heap-growth.ts';
 import { bornAfter } from './heap-ids.ts';
 import { readSnapshotFile } from './snapshot-file.ts';
 import { pathSignature, readablePath } from './trace.ts';
@@ -109,8 +109,9 @@ async function growthSince(heap: IHeapSnapshot, earlier: NumberedHeap, bar: numb
     // module loader's caches, which a first stack trace through a module fills with its source map). State the learner's
     // code hangs on Node's objects (app.locals, a property of the global object, a listener on process) is theirs.
     if (!container || (kits && !throughTheApp(node, container)) || (!owner && throughNodesOwnScope(node, container))) continue;
-    const held = holders.get(container.id);
-    if (!held) holders.set(container.id, { holder: container, objects: 1, largest: node });
+    const holder = growthHolder(node, container, (id) => !bornAfter(id, earlier.highestId));
+    const held = holders.get(holder.id);
+    if (!held) holders.set(holder.id, { holder, objects: 1, largest: node });
     else {
       held.objects++;
       if (node.retainedSize > held.largest.retainedSize) held.largest = node;
@@ -120,7 +121,7 @@ async function growthSince(heap: IHeapSnapshot, earlier: NumberedHeap, bar: numb
   // What each holder retained then: the earlier heap, read for these holders only.
   const before = await readHeap(earlier.snapshot, { paths: false });
   const ids = new Set(holders.keys());
-  const [contentsNow, contentsThen] = [contentsHeld(heap, ids), contentsHeld(before, ids)];
+  const [contentsNow, contentsThen] = [notStateHeld(heap, ids), notStateHeld(before, ids)];
   const grown = [...holders.values()]
     .map((held) => ({ ...held, growth: growthOf(held.holder, before.getNodeById(held.holder.id), contentsNow.get(held.holder.id) ?? 0, contentsThen.get(held.holder.id) ?? 0) }))
     .filter((held) => held.growth > 0)
@@ -137,17 +138,19 @@ async function growthSince(heap: IHeapSnapshot, earlier: NumberedHeap, bar: numb
 }
 
 /**
- * How much more a holder retains now than then. Its own storage (a Map's table, an array's elements) counts only when
- * it has more than doubled: a Map whose entries come and go (an LRU of 200 lines) has its table resized now and then,
- * larger or smaller, with as many entries; what it holds through them counts in full.
+ * How much more a holder retains now than then. Its storage and its collections' (a Map's table, an array's elements)
+ * counts only when it shows more entries or has more than doubled: a Map whose entries come and go (an LRU of 200
+ * lines) has its table resized now and then, larger or smaller, with as many entries; what it holds through them
+ * counts in full.
  */
 function growthOf(now: IHeapNode, then: IHeapNode | null | undefined, contentsNow: number, contentsThen: number): number {
   if (!then) return now.retainedSize - contentsNow;
   const [storageNow, entriesNow] = storageOf(now);
   const [storageThen, entriesThen] = storageOf(then);
   const storageGrowth = storageNow - storageThen;
-  // A storage that holds more entries (that a snapshot shows: small integers it leaves out), or more than doubled.
-  const counted = entriesNow > entriesThen || storageGrowth > storageThen ? storageGrowth : 0;
+  // A storage that holds more entries (that a snapshot shows), or more than doubled, or one whose entries a snapshot
+  // leaves out (small integers: a Set of request numbers shows its table alone), larger.
+  const counted = entriesNow > entriesThen || storageGrowth > storageThen || (entriesNow === 0 && entriesThen === 0) ? storageGrowth : 0;
   return now.retainedSize - contentsNow - storageNow - (then.retainedSize - contentsThen - storageThen) + counted;
 }
 
@@ -155,18 +158,20 @@ function growthOf(now: IHeapNode, then: IHeapNode | null | undefined, contentsNo
 const CONTENTS_BYTES = 64 * 1024;
 
 /**
- * The bytes of file contents each of `holders` retains: a cache at its budget holds other files after its misses
- * than before them, as many bytes; that is the budget's measure, not the state's. Small Buffers (a chunk kept per
- * request) count as state.
+ * What each of `holders` retains that is not the server's state: file contents (a Buffer's memory, a string of 64 KiB
+ * or more), since a cache at its budget holds other files after its misses than before them, as many bytes, and the
+ * budget's measure weighs those; and V8's compiled code (bytecode, machine code, feedback), which it compiles when a
+ * function first runs, optimises and flushes as it sees fit. Small Buffers (a chunk kept per request) count as state.
  */
-function contentsHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): Map<number, number> {
+function notStateHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): Map<number, number> {
   const held = new Map<number, number>();
   heap.nodes.forEach((node) => {
-    const contents = node.name === 'ArrayBuffer' || node.name === 'SharedArrayBuffer' || (node.isString && node.retainedSize >= CONTENTS_BYTES);
-    if (!contents || node.retainedSize < CONTENTS_BYTES) return;
+    const contents = (node.name === 'ArrayBuffer' || node.name === 'SharedArrayBuffer' || node.isString) && node.retainedSize >= CONTENTS_BYTES;
+    const bytes = contents ? node.retainedSize : node.type === 'code' ? node.self_size : 0;
+    if (!bytes) return;
     let dominator = node.dominatorNode;
     for (let depth = 0; dominator && depth < 10_000; depth++) {
-      if (holders.has(dominator.id)) held.set(dominator.id, (held.get(dominator.id) ?? 0) + node.retainedSize);
+      if (holders.has(dominator.id)) held.set(dominator.id, (held.get(dominator.id) ?? 0) + bytes);
       if (dominator.dominatorNode?.id === dominator.id) break;
       dominator = dominator.dominatorNode;
     }
@@ -174,19 +179,31 @@ function contentsHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): Map<nu
   return held;
 }
 
-/** A holder's own storage (its table, elements or properties, when it alone keeps them): its bytes, and the entries it shows. */
-function storageOf(holder: IHeapNode): [bytes: number, entries: number] {
+/**
+ * The storage of a holder and of the collections it alone keeps, a few levels down (a cache instance's Map, a module
+ * scope's arrays): their tables, elements or properties, when nothing else keeps them. Their bytes, and the entries
+ * they show.
+ */
+function storageOf(holder: IHeapNode, depth = STORAGE_DEPTH): [bytes: number, entries: number] {
   let bytes = 0;
   let entries = 0;
   for (const edge of holder.references) {
-    if (edge.type !== 'internal' || !['table', 'elements', 'properties'].includes(String(edge.name_or_index))) continue;
-    if (edge.toNode.dominatorNode?.id !== holder.id) continue;
-    bytes += edge.toNode.self_size;
-    // Entries are what the storage points at; the holes and `undefined` of free slots are V8's oddballs (hidden).
-    entries += edge.toNode.references.filter((entry) => !['hidden', 'object shape', 'code', 'synthetic'].includes(entry.toNode.type)).length;
+    const target = edge.toNode;
+    if (target.dominatorNode?.id !== holder.id) continue;
+    if (edge.type === 'internal' && ['table', 'elements', 'properties'].includes(String(edge.name_or_index))) {
+      bytes += target.self_size;
+      // Entries are what the storage points at; the holes and `undefined` of free slots are V8's oddballs (hidden).
+      entries += target.references.filter((entry) => !['hidden', 'object shape', 'code', 'synthetic'].includes(entry.toNode.type)).length;
+    } else if (depth > 0 && target.type === 'object' && ['property', 'context', 'internal'].includes(edge.type) && isProgramObject(target)) {
+      const [moreBytes, moreEntries] = storageOf(target, depth - 1);
+      bytes += moreBytes;
+      entries += moreEntries;
+    }
   }
   return [bytes, entries];
 }
+/** How far below a holder its collections' storage is looked for: a module scope, a cache object, its Map. */
+const STORAGE_DEPTH = 2;
 
 /** What a heap measure compares with its bar: the bytes its outermost objects retain, or how many objects it selects. */
 function valueOf(measure: HeapMeasure, nodes: readonly IHeapNode[], counted: readonly IHeapNode[]): number {

@@ -657,12 +657,25 @@ server.on('request', (request: http.IncomingMessage, response: http.ServerRespon
   }
   if (fileHold.on) {
     fileHold.responses.add(response);
+    for (const resolve of requestArrived.splice(0)) resolve();
     // A handler that answers without touching a stored file has nothing to hold.
     response.once('close', () => settleHold(null));
     endHoldIfHandlerWaits();
   }
   response.once('close', () => openResponses.delete(response));
 });
+
+/**
+ * Once `count` requests have come while the hold is on, and each handler has gone as far as it can without the disk
+ * (its call kept back, or waiting on another handler's read), resolve: misses of one file that overlap, on a fast
+ * machine as on a slow one.
+ */
+async function requestsHeld(count: number): Promise<void> {
+  while (fileHold.responses.size < count) await new Promise<void>((resolve) => requestArrived.push(resolve));
+  await fileSystemWorkDone();
+  for (let i = 0; i < 3; i++) await nextTurn();
+}
+const requestArrived: Array<() => void> = [];
 
 /** The call the held request's handler awaits ("readFile video-1.mp4"), or null if it answered without one. */
 function fileSystemHeld(): Promise<string | null> {
@@ -676,10 +689,12 @@ function fileSystemHeld(): Promise<string | null> {
  * results back: the slow call answers last, as a busy disk's does. The same order on every machine, whichever of
  * the thread pool's calls would have ended first.
  */
-async function releaseFileSystem(): Promise<void> {
-  await Promise.all(
-    [...fileHold.responses].filter((response) => !response.closed).map((response) => new Promise((resolve) => response.once('close', resolve))),
-  );
+async function releaseFileSystem(together: boolean): Promise<void> {
+  if (!together) {
+    await Promise.all(
+      [...fileHold.responses].filter((response) => !response.closed).map((response) => new Promise((resolve) => response.once('close', resolve))),
+    );
+  }
   await nextTurn();
   await fileSystemWorkDone();
   fileHold.on = false;
@@ -726,9 +741,19 @@ async function steadyReading(): Promise<boolean> {
   return steady;
 }
 
+/** The JS heap's large objects (V8's old and young large-object spaces; code has a space of its own, left out). */
+function largeObjects(): number {
+  let bytes = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (space.space_name === 'large_object_space' || space.space_name === 'new_large_object_space') bytes += space.space_used_size;
+  }
+  return bytes;
+}
+
 function probe(): Probe {
   return {
     memory: process.memoryUsage(),
+    largeObjects: largeObjects(),
     resources: { active: countActive(), fileDescriptors: listDescriptors()?.open.size ?? null },
     openConnections: busyConnections(),
     storage: { ...storage.storageStats },
@@ -858,8 +883,11 @@ async function run(command: HarnessCommand): Promise<unknown> {
       return untilFirstBytes();
     case 'file-system-held':
       return fileSystemHeld();
+    case 'requests-held':
+      await requestsHeld(command.count);
+      return null;
     case 'release-file-system':
-      await releaseFileSystem();
+      await releaseFileSystem(command.together ?? false);
       return null;
   }
 }

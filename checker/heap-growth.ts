@@ -7,7 +7,7 @@
  * the same for one repeated part of its traffic.
  */
 import type { IHeapNode } from '@memlab/core';
-import { isHarnessFile, isPlumbing, ownerFileAbove, pathFromRoot, scriptOfContext } from './trace.ts';
+import { isHarnessFile, isPlumbing, ownerFileAbove, pathFromRoot, projectFile, scriptOfContext } from './trace.ts';
 
 /** V8's own objects (compiled code, shapes, feedback, backing stores): never the program's data. */
 export function isProgramObject(node: IHeapNode): boolean {
@@ -53,8 +53,9 @@ export function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolea
     const edge = edges[i]!;
     const from = edge.fromNode;
     if (!bornBefore(from.id) || from.type === 'synthetic') continue;
-    // The nearest scope or module binding above the container says whose it is: the harness's own bookkeeping is not the service's.
-    const owner = ownerFileAbove(edges, i);
+    // The nearest scope or module binding at or above the container (a module scope is its own) says whose it is: the
+    // harness's own bookkeeping is not the service's.
+    const owner = ownerFileAbove(edges, i + 1);
     const kits = isHarnessFile(owner);
     let name: string;
     // Entries: array elements, the numbered slots of a Map's or Set's table (internal edges "159", "162"…), and the
@@ -70,6 +71,25 @@ export function attachmentOf(node: IHeapNode, bornBefore: (id: number) => boolea
     return { container: from, key: `${from.id} ${name}`, kits, owner };
   }
   return { container: null, key: '', kits: false, owner: null };
+}
+
+/**
+ * The older object whose retained size tells what `node` adds to the state: its container, when the container alone
+ * keeps it (dominates it), as a Map keeps its entries. An object kept from two places is kept by neither alone: a
+ * record a WeakMap holds under a key the cache holds too is retained by what holds both, the module's scope. Then
+ * the nearest older object that keeps it, when that is the program's, in a project file other than the checker's.
+ */
+export function growthHolder(node: IHeapNode, container: IHeapNode, bornBefore: (id: number) => boolean): IHeapNode {
+  let dominator = node.dominatorNode;
+  for (let depth = 0; dominator && depth < 10_000; depth++) {
+    if (dominator.id === container.id) return container;
+    if (bornBefore(dominator.id) || dominator.dominatorNode?.id === dominator.id) break;
+    dominator = dominator.dominatorNode;
+  }
+  if (!dominator || !bornBefore(dominator.id) || !isProgramObject(dominator)) return container;
+  const edges = pathFromRoot(dominator);
+  const file = dominator.name === 'system / Context' ? projectFile(scriptOfContext(dominator)) : ownerFileAbove(edges, edges.length);
+  return file && !isHarnessFile(file) ? dominator : container;
 }
 
 /**

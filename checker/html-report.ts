@@ -117,7 +117,9 @@ function measureSection(measure: MeasureResult, reference: ReferenceFigure | und
   const sampled = measure.sampled ? describeSampledPeak(measure.sampled, measure.unit).map((sentence) => `<p>${escape(sentence)}</p>`).join('') : '';
   const places = !measure.passed && measure.places ? `<h4>Where</h4><ul class="places" data-testid="places">${placeLines(measure.places).map((line) => `<li>${escape(line)}</li>`).join('')}</ul>` : '';
   const path = !measure.passed && measure.path ? `<h4>${measure.pathToHolder ? 'Where it grew' : 'Why they stay'}</h4>${retainerChain(measure.path)}${measure.otherPaths ? `<p class="note">${measure.otherPaths} other path(s) ${measure.pathToHolder ? 'grew too' : 'keep some of them too'}.</p>` : ''}${olderHoldingsNote(measure) ? `<p class="note">${escape(olderHoldingsNote(measure)!)}</p>` : ''}` : '';
-  return `<section class="measure"><h3>${mark} ${escape(measure.name)}</h3>${figureBars(measure, reference)}${stayed}${sampled}${places}${path}</section>`;
+  const readAfter = measure.readAfter ? `<p>read highest after ${escape(measure.readAfter)}</p>` : '';
+  const advice = !measure.passed && measure.advice ? `<p>${escape(measure.advice)}</p>` : '';
+  return `<section class="measure"><h3>${mark} ${escape(measure.name)}</h3>${figureBars(measure, reference)}${readAfter}${advice}${stayed}${sampled}${places}${path}</section>`;
 }
 
 const STYLE = `

@@ -46,8 +46,13 @@ export type HarnessCommand =
   | { type: 'until-first-bytes' }
   /** Resolves with the first call held ("stat video-1.mp4"), or null once the held request is answered without one. */
   | { type: 'file-system-held' }
-  /** Wait until the server has seen every held request's client go, then hand the kept results back. */
-  | { type: 'release-file-system' };
+  /** Resolves once `count` requests have come while the hold is on and each handler has gone as far as it can without the disk. */
+  | { type: 'requests-held'; count: number }
+  /**
+   * Wait until the server has seen every held request's client go, then hand the kept results back; `together`: hand
+   * them back at once, the clients still there (misses that overlap).
+   */
+  | { type: 'release-file-system'; together?: boolean };
 
 export interface ResourceCounts {
   /** `process.getActiveResourcesInfo()`, counted by kind (Timeout, TCPSocketWrap, FSReqCallback…). */
@@ -110,6 +115,12 @@ export const RELEASE_WAIT_MS = 1_000;
 /** What the harness reports about the running server. */
 export interface Probe {
   readonly memory: NodeJS.MemoryUsage;
+  /**
+   * Bytes of the JS heap in objects too large for V8's pages (above 128 KiB: V8's large-object spaces, code aside):
+   * a file read as a string under 1 MiB lives there, where `external` does not see it. Absent where the kit cannot
+   * read it (an attached service).
+   */
+  readonly largeObjects?: number;
   readonly resources: ResourceCounts;
   /** Connections the server still works on: an idle one that a keep-alive client holds open does not count. */
   readonly openConnections: number;

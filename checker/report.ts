@@ -63,6 +63,7 @@ function measureLines(measure: MeasureResult, reference: ReferenceFigure | undef
     `bar ${formatFigure(measure.bar, measure.unit)}`,
   ].filter(Boolean);
   const lines = [`  ${mark} ${title}`, `      ${figures.join('   ')}`, ...instrumentLines(measure)];
+  if (measure.readAfter) lines.push(`      read highest after ${measure.readAfter}`);
   const near = nearTheBar(measure, reference);
   if (near) lines.push(pc.yellow(`      ${near}`));
   if (!measure.passed && measure.places) lines.push(...placeLines(measure.places).map((line) => `        ${line}`));

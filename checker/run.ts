@@ -332,7 +332,8 @@ export function createCheckContext(
     emitFileChanged: (name) => server.command({ type: 'emit-file-changed', name }, TIMEOUTS.requestMs),
     async checkpoint(label) {
       if (!checkpoints) return;
-      await server.command({ type: 'gc' }, TIMEOUTS.requestMs);
+      // What the traffic started is done first (a read for a client that hung up, on a slow machine as on a fast one), then collected.
+      await settle(server);
       checkpoints.push({ ...(label ? { label } : {}), probe: await server.probe() });
       if (label) await atCheckpoint?.get(label)?.();
     },
@@ -353,6 +354,17 @@ export function createCheckContext(
     },
     readsAfterHangUpLast: () => server.command({ type: 'reads-after-hang-up-last' }, TIMEOUTS.requestMs),
     hangUpWhileReadingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-file-system' }, path, headers),
+    async missTogether(path, clients, timeoutMs) {
+      await server.command({ type: 'hold-file-system' }, TIMEOUTS.requestMs);
+      const responses = Array.from({ length: clients }, () => http.request(path, timeoutMs ? { timeoutMs } : {}));
+      for (const response of responses) response.catch(() => undefined);
+      try {
+        await server.command({ type: 'requests-held', count: clients }, TIMEOUTS.requestMs);
+      } finally {
+        await server.command({ type: 'release-file-system', together: true }, TIMEOUTS.requestMs);
+      }
+      return Promise.allSettled(responses);
+    },
     hangUpWhileStreamingFile: (path, headers) => hangUpWhileHeld({ type: 'hold-stream-reads' }, path, headers),
     async hangUpAtEachAwait(path, clients, upload) {
       // An upload's handler may read no file before its body: waiting for the body ends the hold.
@@ -585,9 +597,21 @@ export interface Checkpoint {
 function probeResult(measure: ProbeMeasure, before: Probe, after: Probe, checkpoints: readonly Checkpoint[]): MeasureResult {
   // What the server let go of (less than before) is no growth: nothing was kept. Read at the checkpoints too, the
   // largest growth counts.
-  const readings = measure.atCheckpoints ? [...checkpoints.map((checkpoint) => checkpoint.probe), after] : [after];
-  const value = Math.max(0, ...readings.map((reading) => measure.read(reading) - measure.read(before)));
-  return { name: measure.name, unit: measure.unit, value, bar: measure.bar, passed: value <= measure.bar };
+  const readings: Checkpoint[] = measure.atCheckpoints ? [...checkpoints, { label: 'the whole traffic', probe: after }] : [{ probe: after }];
+  const growths = readings.map((reading) => measure.read(reading.probe) - measure.read(before) - (measure.allowance ?? 0));
+  const highest = growths.indexOf(Math.max(...growths));
+  const value = Math.max(0, growths[highest]!);
+  const passed = value <= measure.bar;
+  const readAfter = readings[highest]?.label;
+  return {
+    name: measure.name,
+    unit: measure.unit,
+    value,
+    bar: measure.bar,
+    passed,
+    ...(!passed && readAfter && measure.atCheckpoints ? { readAfter } : {}),
+    ...(!passed && measure.advice ? { advice: measure.advice } : {}),
+  };
 }
 
 function peakResult(measure: PeakMeasure, peaks: SampledPeaks, http: HttpClient): MeasureResult {

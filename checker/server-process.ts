@@ -337,6 +337,7 @@ const DOING: Record<HarnessCommand['type'], string> = {
   gc: 'collecting garbage',
   probe: 'reading its memory and handles',
   settle: 'waiting for the traffic to end',
+  'requests-held': 'waiting for clients that asked for one file at once to reach it',
   'emit-file-changed': 'telling it a file changed',
   'start-sampling': 'starting to sample its memory',
   'stop-sampling': 'reading its sampled memory',

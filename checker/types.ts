@@ -5,7 +5,7 @@
 import type { IHeapNode } from '@memlab/core';
 import type { CouldNotCheckReason } from './errors.ts';
 import type { HeldResource, Probe, SampledFigure } from './protocol.ts';
-import type { HttpClient } from './traffic.ts';
+import type { HttpClient, Response as HttpResponse } from './traffic.ts';
 
 /** Which retained heap objects are the scenario's, and how to count them. */
 export interface HeapSelector {
@@ -49,13 +49,21 @@ export interface ProbeMeasure {
   readonly name: string;
   readonly read: (probe: Probe) => number;
   readonly unit: 'objects' | 'bytes';
-  /** The largest growth (after minus baseline) a fixed server may show. */
+  /** The largest growth (after minus baseline, less the allowance) a fixed server may show. */
   readonly bar: number;
+  /**
+   * What a fixed server keeps by design over the traffic, subtracted from the growth before it is shown: a cache's
+   * budget (8 MiB), when the baseline is read with the cache empty. "yours" is then what it keeps beyond that.
+   */
+  readonly allowance?: number;
   /**
    * Read at each of the traffic's checkpoints too (`context.checkpoint()`, after a collection), and judged by the
    * largest growth of all: what a server keeps after one part of the traffic counts, even if a later part evicts it.
+   * A failure names the checkpoint (its label: "after the album") where it was read highest.
    */
   readonly atCheckpoints?: boolean;
+  /** What to look for when it fails: a probe reads the whole process, and cannot point at a variable. */
+  readonly advice?: string;
 }
 
 /**
@@ -174,8 +182,9 @@ export interface CheckContext {
   /** Emit the file store's `changed` event for a file, as if it had been replaced. */
   emitFileChanged(name: string): Promise<void>;
   /**
-   * The traffic's end of one part (a whole album downloaded, say): the server's memory is read now, after a collection,
-   * for the measures read `atCheckpoints`; under its `label`, the heap is numbered there for a growth measure that reads from it.
+   * The traffic's end of one part (a whole album downloaded, say): once the server has done what the traffic started (a read for a
+   * client that hung up), its memory is read, after a collection, for the measures read `atCheckpoints`; under its `label`,
+   * the heap is numbered there for a growth measure that reads from it.
    */
   checkpoint(label?: string): Promise<void>;
   /** Add `text` at the end of one of the check's `growingFiles`, as the process that writes it in production would. */
@@ -202,6 +211,12 @@ export interface CheckContext {
    * held ("stat video-1.mp4"), or null when the handler answered without one.
    */
   hangUpWhileReadingFile(path: string, headers?: Record<string, string>): Promise<string | null>;
+  /**
+   * GET `path` from `clients` clients at once, as a page opened in several tabs does: the server's file store is held
+   * until every one of them has come and each handler has gone as far as it can without the disk, then answers them
+   * all, so their misses overlap on every machine. Each client's response, or why it got none (within `timeoutMs`).
+   */
+  missTogether(path: string, clients: number, timeoutMs?: number): Promise<PromiseSettledResult<HttpResponse>[]>;
   /**
    * GET `path` and hang up at each of the handler's awaits on the file store
    * in turn: one client per entry of `clients` (its headers) during the first
@@ -349,6 +364,8 @@ export interface MeasureResult {
    */
   readonly leaks?: readonly number[];
   readonly foundIn?: readonly string[];
+  /** The part of the traffic after which a measure read at checkpoints found its figure: the checkpoint's label ("the album"). */
+  readonly readAfter?: string;
   /** Why what it counts must not stay, when it failed (a resource measure's `advice`). */
   readonly advice?: string;
   /** Why the leaky server passes it: a guard against a leak a fix brings in (a measure's `guards`). */

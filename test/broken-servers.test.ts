@@ -35,13 +35,13 @@ const cases: BrokenServer[] = [
   { server: 'throws-on-import.ts', sentence: new RegExp(`throws-on-import\\.ts threw while it was loading: Error: UPLOADS_LIMIT is not a number ${at('throws-on-import.ts')}`), boundMs: 30_000 },
   {
     server: 'throws-in-every-request.ts',
-    sentence: new RegExp(`GET /files/photo-1\\.jpg was answered 500, and so were \\d+ more request\\(s\\).*It logged: Error: no storage configured for photo-1\\.jpg ${at('throws-in-every-request.ts')}`),
+    sentence: new RegExp(`GET /files/no-such-photo\\.jpg was answered 500.*It logged: Error: no storage configured for no-such-photo\\.jpg ${at('throws-in-every-request.ts')}`),
     boundMs: 30_000,
   },
-  { server: 'never-answers.ts', sentence: /GET \/files\/photo-1\.jpg got no complete response within 10 s\. Does every path through the handler end the response/, boundMs: 30_000 },
-  { server: 'endless-loop.ts', sentence: /GET \/files\/photo-1\.jpg got no response, and the server's process stopped answering the checker too: .*endless loop/, boundMs: 30_000 },
+  { server: 'never-answers.ts', sentence: /GET \/files\/no-such-photo\.jpg got no complete response within 10 s\. Does every path through the handler end the response/, boundMs: 30_000 },
+  { server: 'endless-loop.ts', sentence: /GET \/files\/no-such-photo\.jpg got no response, and the server's process stopped answering the checker too: .*endless loop/, boundMs: 30_000 },
   { server: 'exits-in-handler.ts', sentence: /The server stopped while handling traffic: it exited with code 3 \(does something call process\.exit\?\)/, boundMs: 30_000 },
-  { server: 'crashes-mid-traffic.ts', sentence: new RegExp(`The server crashed while handling traffic: an exception was thrown and nothing caught it at test/broken-servers/crashes-mid-traffic\\.ts:\\d+:\\d+: Error: cache index corrupt\\. Just before, the check's clients had sent GET /files/photo-\\d\\.jpg`), boundMs: 30_000 },
+  { server: 'crashes-mid-traffic.ts', sentence: new RegExp(`The server crashed while handling traffic: an exception was thrown and nothing caught it at test/broken-servers/crashes-mid-traffic\\.ts:\\d+:\\d+: Error: cache index corrupt\\. Just before, the check's clients had sent GET /files/no-such-photo\\.jpg, then sent GET /files/photo-\\d\\.jpg`), boundMs: 30_000 },
   // Node made the error (a refused connection): the sentence says where its stack begins, since no file of the server's is on it.
   { server: 'crashes-inside-node.ts', sentence: /The server crashed while handling traffic: an exception was thrown and nothing caught it \(none of your files is on its stack; it begins at node:net:\d+:\d+\): Error: connect ECONNREFUSED 127\.0\.0\.1:1/, boundMs: 30_000 },
   { server: 'unhandled-rejection.ts', sentence: /The server crashed while handling traffic: a promise was rejected and nothing caught it at test\/broken-servers\/unhandled-rejection\.ts:\d+:\d+: Error: download log unavailable/, boundMs: 30_000 },

@@ -19,9 +19,11 @@
  * album as well as one of the gallery, is served from memory, without
  * reading the disk.
  */
-import { fixtureSha256 } from '../../checker/fixtures.ts';
-import { serviceEventListeners } from '../../checker/instruments.ts';
-import { arrayBuffers, stringsContaining } from '../../checker/select.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES_DIR, fixtureSha256 } from '../../checker/fixtures.ts';
+import { liveTimers, openDescriptors, serviceEventListeners } from '../../checker/instruments.ts';
+import { anyOf, arrayBuffers, stringsContaining, stringsRetaining } from '../../checker/select.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
 const PHOTOS = ['photo-1.jpg', 'photo-2.jpg', 'photo-3.jpg', 'photo-4.jpg'];
@@ -46,14 +48,31 @@ const MIXED_SIZES = [
   'panorama-3.jpg',
 ];
 const MiB = 1024 * 1024;
+/** The README's budget: what the cache may keep, all of it. */
+const CACHE_BUDGET = 8 * MiB;
 
 const THUMBNAILS = MIXED_SIZES.filter((file) => file.startsWith('thumb-'));
+/** Thumbnails (900 KiB) after the gallery's 8 MiB: what a cache keeps beyond its budget shows at once. */
+const FIRST_THUMBNAILS = 3;
 /** Cache hits once the cache is warm (the thumbnails, again and again): its state must not grow with them. */
 const HITS = 200;
-const CACHE_WARM = 'the cache warm';
+const CACHE_WARM = 'half the link checker';
+/** Downloads of a log cut off mid-transfer (after 256 KiB), then one at each of the handler's awaits on the disk. */
+const CUT_OFF_FILE = 'access.log';
+const CUT_OFF = 2;
+const CUT_AFTER = 256 * 1024;
+/** A read shared by clients that missed one name at once must answer every one of them, a 404 as well; bounded here. */
+const SHARED_MISS_ANSWER_MS = 5_000;
+/** Album photos whose client hangs up while the server reads them. */
+const HANG_UPS = 4;
+/** Clients that miss one photo at the same moment (a page opened in several tabs), in rounds of one photo each. */
+const SAME_PHOTO_AT_ONCE = 3;
+const SAME_PHOTO_ROUNDS = 4;
 
 /** Names of photos that are not there, as old pages link to them: each asked for once. */
 const BROKEN_LINK = 'broken-link-';
+/** The rest of a missing photo's name, as old pages name them: a fix that remembers every name keeps all of it. */
+const BROKEN_LINK_END = '-IMG_summer_holiday.jpg';
 const BROKEN_LINKS = 200;
 const LINK_CHECKS_AT_ONCE = 8;
 /** A fix may remember a few missing names (to spare the disk a lookup), not every one it was ever asked for. */
@@ -78,7 +97,7 @@ async function linkChecker(context: CheckContext, count: number): Promise<void> 
   for (let batch = 0; batch < count / LINK_CHECKS_AT_ONCE; batch++) {
     await Promise.all(
       Array.from({ length: LINK_CHECKS_AT_ONCE }, async () => {
-        const name = `${BROKEN_LINK}${requestsSent++}.jpg`;
+        const name = `${BROKEN_LINK}${requestsSent++}${BROKEN_LINK_END}`;
         const response = await context.http.get(`/files/${name}`);
         if (response.status !== 404) context.breach(`GET /files/${name}, a photo that is not there, answered ${response.status} instead of 404.`);
       }),
@@ -93,31 +112,43 @@ async function linkChecker(context: CheckContext, count: number): Promise<void> 
 
 const check: CheckSpec = {
   async warmup(context) {
-    for (const name of PHOTOS) await download(context, name);
+    // The route, warm; the cache, empty: the budget line weighs what the cache keeps from the first photo on.
     await context.http.get('/files/no-such-photo.jpg');
   },
 
   async traffic(context) {
+    for (const name of PHOTOS) await download(context, name);
     for (let i = 0; i < 24; i++) {
       const name = PHOTOS[i % PHOTOS.length]!;
       const n = requestsSent++;
       await download(context, name, i % 2 ? `?v=${1700000000 + n}` : `?size=large&t=${n}`);
     }
-    for (const name of MIXED_SIZES) await download(context, name);
+    await context.checkpoint('the gallery');
+    // The first thumbnails: a cache at its budget makes room for each; one with a budget of its own above the README's
+    // keeps them beside the photos.
+    for (const name of THUMBNAILS.slice(0, FIRST_THUMBNAILS)) await download(context, name);
+    await context.checkpoint('the first thumbnails');
+    for (const name of MIXED_SIZES.slice(FIRST_THUMBNAILS)) await download(context, name);
     // The cache's size is read after each part: what one part puts over the budget counts, even if a later one evicts it.
-    await context.checkpoint();
+    await context.checkpoint('the thumbnails and panoramas');
     // Someone scrolls through a whole album: more photos than the cache may keep. Last of the photos, so that no
     // one-at-a-time miss after them evicts what overlapping misses let in.
     for (let first = 0; first < ALBUM.length; first += ALBUM_FETCHES_AT_ONCE) {
       await Promise.all(ALBUM.slice(first, first + ALBUM_FETCHES_AT_ONCE).map((name) => download(context, name)));
     }
-    await context.checkpoint();
+    await context.checkpoint('the album');
+    // Phones that give up while the server reads a photo from the disk: what the server started for them must go too.
+    // After the album's checkpoint: misses one at a time evict what overlapping misses let in.
+    for (const name of ALBUM.slice(0, HANG_UPS)) await context.hangUpWhileReadingFile(`/files/${name}`);
     for (const name of LARGER_FILES) await download(context, name);
-    await context.checkpoint();
+    // The ops team's downloads are cut off too: mid-transfer, and while the server opens the file.
+    await context.http.abortedDownloads(`/files/${CUT_OFF_FILE}`, CUT_AFTER, CUT_OFF);
+    await context.hangUpAtEachAwait(`/files/${CUT_OFF_FILE}`, [undefined]);
+    await context.checkpoint('the larger files');
     // The gallery's thumbnails again, last of the files: small ones must count against the budget as large ones do,
     // however small (a size rounded to whole MiB counts a thumbnail as nothing).
     for (const name of MIXED_SIZES.filter((file) => file.startsWith('thumb-'))) await download(context, name);
-    await context.checkpoint();
+    await context.checkpoint('the thumbnails again');
     // A link checker walks the site's old pages: photos that are gone, each asked for once, eight at a time, and names
     // that are refused. Half of it, then, the cache being full and a few missing names remembered, the other half and
     // the gallery's thumbnails asked for again and again over one connection, with the cache-busters the app adds, as
@@ -126,10 +157,22 @@ const check: CheckSpec = {
     await linkChecker(context, BROKEN_LINKS / 2);
     await context.checkpoint(CACHE_WARM);
     await linkChecker(context, BROKEN_LINKS / 2);
+    // Phones scroll through the album again, one photo at a time, and give up while the server reads each: each a miss
+    // that makes room (the read goes on), as many evictions, and a client gone before its answer.
+    for (const name of ALBUM) await context.hangUpWhileReadingFile(`/files/${name}`);
     const browser = context.http.keepAlive();
     for (let hit = 0; hit < HITS; hit++) {
       const name = THUMBNAILS[hit % THUMBNAILS.length]!;
-      const response = await browser.get(`/files/${name}?v=${1900000000 + requestsSent++}`);
+      // Each version of the app says so in its User-Agent; one request in four only asks for the size (HEAD), as a
+      // layout pass does before the picture.
+      const path = `/files/${name}?v=${1900000000 + requestsSent++}`;
+      const headers = { 'user-agent': `GalleryApp/5.${hit} (Android ${10 + (hit % 5)})` };
+      if (hit % 4 === 3) {
+        const head = await browser.request(path, { method: 'HEAD', headers });
+        if (head.status !== 200) context.breach(`HEAD ${path} answered ${head.status} instead of 200, as its GET does.`);
+        continue;
+      }
+      const response = await browser.request(path, { headers });
       if (response.status !== 200 || response.sha256 !== fixtureSha256(name)) context.breach(`GET /files/${name}, asked for again, answered ${response.status}${response.status === 200 ? ' with bytes that are not the file' : ''}.`);
     }
     browser.close();
@@ -169,6 +212,49 @@ const check: CheckSpec = {
       }
     }
 
+    // The same photo missed by several clients at once, a few photos in a row: each is one file, counted once.
+    const together = ALBUM.slice(0, SAME_PHOTO_ROUNDS);
+    for (const name of together) {
+      for (const outcome of await context.missTogether(`/files/${name}`, SAME_PHOTO_AT_ONCE)) {
+        const response = outcome.status === 'fulfilled' ? outcome.value : null;
+        if (response?.status !== 200 || response.sha256 !== fixtureSha256(name)) {
+          breach(`Of ${SAME_PHOTO_AT_ONCE} clients that asked for /files/${name} at once, one got ${response ? `${response.status}${response.status === 200 ? ' with bytes that are not the file' : ''}` : 'no answer'}.`);
+          break;
+        }
+      }
+    }
+    // Then the thumbnails twice (3.5 MiB, well within the budget): the second time from memory.
+    for (const name of THUMBNAILS) await download(context, name);
+    const beforeAgain = await reads();
+    for (const name of THUMBNAILS) await download(context, name);
+    const readAgain = (await reads()) - beforeAgain;
+    if (readAgain > 0) {
+      breach(
+        `After ${together.join(', ')} were each asked for by ${SAME_PHOTO_AT_ONCE} clients at once, the ${THUMBNAILS.length} thumbnails (${((THUMBNAILS.length * 300) / 1024).toFixed(1)} MiB, well within the budget), asked for twice, were read from disk ${readAgain} time(s) the second time: the cache counts bytes it does not hold. A file stored again under a name already there must count once (a size added at every set, even of a name already there, soon leaves no room).`,
+      );
+    }
+    // A name with a path in it is refused even when the file it ends with is cached, and another name (a case of its
+    // own) is answered as the store answers it: the cache must not answer for the store.
+    await download(context, 'photo-3.jpg');
+    for (const name of ['..%2fphoto-3.jpg', 'old%2fphoto-3.jpg', '.%2fphoto-3.jpg']) {
+      const response = await http.get(`/files/${name}`);
+      if (response.status === 200) breach(`GET /files/${name} answered 200 with photo-3.jpg, which is cached: names with a path must be refused (400), whatever the cache holds.`);
+    }
+    // On a disk that tells cases apart (Linux) Photo-3.jpg is not there; on one that does not (macOS, Windows), it is photo-3.jpg.
+    const otherCase = 'Photo-3.jpg';
+    const storeHasIt = existsSync(path.join(FIXTURES_DIR, otherCase));
+    const cased = await http.get(`/files/${otherCase}`);
+    if (cased.status !== (storeHasIt ? 200 : 404)) {
+      breach(`GET /files/${otherCase} answered ${cased.status} once photo-3.jpg was cached, where the file store answers ${storeHasIt ? '200' : '404 (this disk tells cases apart)'}: the cache's key must be the name the store reads, not a name made from it (lower case, its last part).`);
+    }
+    // Several clients miss one name at once (a page opened in several tabs); each gets its answer, a 404 too.
+    const gone = `${BROKEN_LINK}${requestsSent++}${BROKEN_LINK_END}`;
+    const answers = (await context.missTogether(`/files/${gone}`, SAME_PHOTO_AT_ONCE, SHARED_MISS_ANSWER_MS)).map((outcome) => (outcome.status === 'fulfilled' ? String(outcome.value.status) : 'no answer'));
+    const unanswered = answers.filter((answer) => answer !== '404');
+    if (unanswered.length) {
+      breach(`Of ${SAME_PHOTO_AT_ONCE} clients that asked at once for /files/${gone}, a photo that is not there, ${unanswered.length} got ${unanswered.join(', ')} within ${SHARED_MISS_ANSWER_MS / 1000} s instead of a 404: a read shared by clients that missed one name must answer each of them, when it fails too.`);
+    }
+
     const missing = await http.get('/files/no-such-photo.jpg');
     if (missing.status !== 404) breach(`GET /files/no-such-photo.jpg answered ${missing.status} instead of 404.`);
     const traversal = await http.get('/files/..%2f..%2fpackage.json');
@@ -181,17 +267,21 @@ const check: CheckSpec = {
     {
       kind: 'probe',
       name: "file bytes kept beyond the cache's 8 MiB",
-      // The warm-up filled the cache with four 2 MiB photos, its whole budget: a cache that keeps to it grows no further.
-      // Memory outside the JS heap: Buffers, and the strings of 1 MiB or more a file read as text becomes.
-      read: (probe) => probe.memory.external,
+      // From an empty cache (the warm-up's read): memory outside the JS heap (Buffers, strings of 1 MiB or more), and the
+      // heap's objects of more than 128 KiB (a smaller file kept as a string): a file counts against the budget however
+      // it is kept, and each copy of it. Beyond the budget, read after each part of the traffic.
+      read: (probe) => probe.memory.external + (probe.largeObjects ?? 0),
       atCheckpoints: true,
+      allowance: CACHE_BUDGET,
       unit: 'bytes',
-      bar: 1 * MiB,
+      // A quarter of a photo: a cache of 9 MiB keeps 0.9 MiB more once the first thumbnails come.
+      bar: 512 * 1024,
+      advice: "Everything your server keeps of the files counts, however it keeps them: each copy (a compressed one, a string, a slice of a larger Buffer), what a client that hung up left in flight, a second cache beside the first. The path under the next line shows what keeps Buffers and large strings.",
     },
     {
       kind: 'heap',
       name: 'file bytes kept after the traffic',
-      select: arrayBuffers(64 * 1024),
+      select: anyOf(arrayBuffers(64 * 1024), stringsRetaining(64 * 1024)),
       unit: 'bytes',
       // Wide enough for the 8 MiB a cache may keep; the measure above holds it to its budget, this one names what keeps the bytes.
       bar: 20 * MiB,
@@ -208,6 +298,24 @@ const check: CheckSpec = {
     },
     {
       kind: 'resources',
+      name: 'file descriptors left open after downloads were cut off',
+      instruments: [openDescriptors],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that streams the larger files instead of caching them, and leaves a file open when its client hangs up',
+      advice: 'A file streamed to a client that hangs up must be closed: pipe() does not close it, pipeline() (or stream.finished) does.',
+    },
+    {
+      kind: 'resources',
+      name: 'timers still running after the traffic',
+      instruments: [liveTimers],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that expires cached photos with a timer for each, and never clears it when the photo leaves the cache',
+      advice: "A timer per cached photo, per miss or per request stays until it fires or is cleared, with all its closure holds: clear it when the photo leaves the cache, or let the cache expire entries itself (lru-cache's ttl).",
+    },
+    {
+      kind: 'resources',
       name: 'event listeners added during the traffic and never removed',
       // On fileEvents (a cache that drops a file when it changes), and on any emitter your code made: one per download is one too many.
       instruments: [serviceEventListeners('changed')],
@@ -218,7 +326,7 @@ const check: CheckSpec = {
     },
     {
       kind: 'growth',
-      name: `memory your server's state gained over ${BROKEN_LINKS / 2} more missing photos and ${HITS} cache hits`,
+      name: `memory your server's state gained over ${BROKEN_LINKS / 2} more missing photos, the album again and ${HITS} cache hits`,
       from: CACHE_WARM,
       unit: 'bytes',
       bar: 2 * 1024,

@@ -5,10 +5,11 @@
  * downloads and uploads the client abandons halfway; requests that no route
  * matches (404 from Express itself). What must not stay: the request objects
  * (IncomingMessage) of requests that are over, whatever their ending, nor the
- * memory they keep with their responses and sockets; nor anything the
- * server's state gains once the trace log is full (the warm-up's crawler and
- * phone clients fill it, the heap is numbered, 200 more like them and the
- * traffic follow: a log of its last 200 lines holds what it held).
+ * memory they keep with their responses and sockets; nor a timer; nor
+ * anything the server's state gains once the trace log is full (the warm-up's
+ * crawler and phone clients, with uploads abandoned and refused among them,
+ * fill it, the heap is numbered, 200 more like them and the traffic follow: a
+ * log of its last 200 lines holds what it held).
  * Contract: downloads are byte-exact and uploads stored byte-exact; responses
  * carry an X-Request-Id; GET /trace/recent lists every request, a success, a
  * 404 (from a route, or for a path no route matches) and one whose client
@@ -18,6 +19,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fixtureSha256, generateBytes, sha256 } from '../../checker/fixtures.ts';
+import { liveTimers } from '../../checker/instruments.ts';
 import { anyOf, instancesOf } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
@@ -87,10 +89,16 @@ const TO_FILL_THE_LOG = 200;
 const REPEATED = 200;
 const HANG_UP_AFTER = 64 * 1024;
 
+/** What a phone sends of a photo before it loses its signal, and the photo's size. */
+const PHONE_UPLOAD_BYTES = 256 * 1024;
+/** One upload abandoned for every six requests of the crawler and the phones. */
+const PHONES_PER_DROPPED_UPLOAD = 6;
+
 /**
  * A crawler and the phone clients, `count` requests: old links that answer 404 (from a route, and from Express
- * itself), videos abandoned after 64 KiB, and photos abandoned before their first byte, while the server opens the
- * file. Names of one length, so each part's trace lines weigh the same.
+ * itself), videos abandoned after 64 KiB, photos abandoned before their first byte, while the server opens the
+ * file, uploads abandoned after 64 KiB, and uploads refused for their size (413). Names of one length, so each
+ * part's trace lines weigh the same.
  */
 async function crawlerAndPhones(context: CheckContext, part: 'a' | 'b', count: number): Promise<void> {
   const crawler = context.http.keepAlive();
@@ -98,8 +106,17 @@ async function crawlerAndPhones(context: CheckContext, part: 'a' | 'b', count: n
     const n = String(i).padStart(3, '0');
     if (i % 12 === 11) await context.hangUpWhileReadingFile(`/files/photo-${1 + (i % 4)}.jpg`, { 'user-agent': CANCELLED_DOWNLOAD });
     else if (i % 6 === 5) await context.http.abortedDownload('/files/video-1.mp4', HANG_UP_AFTER, { 'user-agent': CANCELLED_DOWNLOAD });
-    else if (i % 2) await crawler.get(`/files/gone-${part}-${n}.jpg`, { 'user-agent': USER_AGENT });
+    else if (i % 4 === 1) {
+      const refused = await context.http.request(`/uploads/too-big-${part}-${n}.jpg`, { method: 'PUT', headers: { 'content-length': String(64 * MiB), 'user-agent': USER_AGENT } }).catch(() => null);
+      if (refused && refused.status !== 413) context.breach(`An upload announced as 64 MiB was answered ${refused.status} instead of 413.`);
+    } else if (i % 2) await crawler.get(`/files/gone-${part}-${n}.jpg`, { 'user-agent': USER_AGENT });
     else await crawler.get(`/old/links/${part}-${n}.html`, { 'user-agent': USER_AGENT });
+  }
+  // Phones that lose their signal halfway through an upload, after the rest: a client that hangs up without waiting for
+  // an answer may reach the server after the next request, and none of these may arrive while a read is held.
+  for (let i = 0; i < count / PHONES_PER_DROPPED_UPLOAD; i++) {
+    const name = `dropped-${part}-${String(i).padStart(3, '0')}.jpg`;
+    await context.http.abortedUpload(`/uploads/${name}`, generateBytes(name, PHONE_UPLOAD_BYTES), HANG_UP_AFTER, 'PUT', { 'user-agent': CANCELLED_UPLOAD });
   }
   crawler.close();
   await context.settle();
@@ -203,13 +220,22 @@ const check: CheckSpec = {
       retainer: 'activeTraces',
     },
     {
+      kind: 'resources',
+      name: 'timers still running after the traffic',
+      instruments: [liveTimers],
+      unit: 'objects',
+      bar: 0,
+      guards: 'a fix that cleans up after a failed or abandoned request on a timer (a retry, a sweep, a delayed delete) and never clears it',
+      advice: 'A timer started for a request must end with it: clearTimeout or clearInterval once its work is done, for a request that failed or was abandoned too.',
+    },
+    {
       kind: 'growth',
       name: `memory your server's state gained over the traffic and ${REPEATED} requests before it, once the trace log was full`,
       from: LOG_FULL,
       unit: 'bytes',
       bar: 4 * 1024,
       retainer: 'activeTraces',
-      advice: `Something keeps a little of every request (or of every 404, or every client that hung up) and never lets it go: an entry in a Map or a Set, an element of an array, a property of an object. The trace log may keep its last 200 lines, and nothing more.`,
+      advice: `Something keeps a little of every request (or of every 404, every refused or abandoned upload, or every client that hung up) and never lets it go: an entry in a Map or a Set, an element of an array, a property of an object. The trace log may keep its last 200 lines, and nothing more.`,
     },
   ],
   routes: { fileNames: ['GET /files/:name', 'PUT /uploads/:name'], uploads: ['PUT /uploads/:name'] },
