@@ -5,7 +5,9 @@
  * Round 16 (written as alternative-batch-trim): arguable. Bounded, at 400 lines, twice the 200 the service keeps
  * (KEEP_LINES), which the README asks to keep: a half fix of the log by that reading. The growth measure weighs the
  * log at its checkpoint and after the traffic, and where the trim falls decides: on Node 20 the log ends longer than
- * at the checkpoint (40.9 KiB of lines, over the 4 KiB bar: FAIL), on Node 24 it passes (VERDICT_FROM_NODE).
+ * at the checkpoint (40.9 KiB of lines, over the 4 KiB bar: FAIL), on Node 24 it passed (VERDICT_FROM_NODE).
+ * Since stop 27 (the crawler's parts hold uploads refused and abandoned): FAIL on both, 16.9 KiB, the same requests
+ * on every Node, so where its trim falls is the same too.
  */
 import express, { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';

@@ -1,10 +1,8 @@
 /**
- * half-fix. Dedupes 'finish'/'close' with a Set of request sequence numbers (small integers) that is never pruned: ~20-35 B per request forever (1 M requests ~ 30 MB).
- * Proof: /work/rt/d/focus.mjs nfsame 30000 x3: heap +1.19 / +1.94 / +3.33 MiB after 30k/60k/90k requests, vs the correct close-listener fix +0.48 / +0.42 / +0.46 MiB with the same traffic.
- * Check: FAIL on the current check ('✗ memory your server's state gained over the traffic and 120 requests before it' yours 5.0 KiB bar 4.0 KiB, path written -> Set), but PASS on an earlier version ('✓ ... over 240 more requests' yours 256 B bar 8.0 KiB). RIGHT VERDICT now, only by 1 KiB
- * Open hole (round 16): a Set of small integers (request numbers): a snapshot shows no entry of it, only its table,
- * whose size the growth measure counts only when it more than doubles (a Map whose entries come and go is resized
- * both ways: an LRU of the log's lines is correct). Catching it: a longer part, so that the table doubles within it.
+ * alternative. Drops the Map: the middleware keeps id/route/agent/start in a closure and writes the line on res.once('close') (fires for answered and cut-off responses alike); log trimmed with shift() at 200.
+ * Proof: /work/rt/h/drive.mjs (node --expose-gc --import tsx, app on port 0, FinalizationRegistry count of live IncomingMessage, PROBE= reads module variables): alive 0 after every kind incl. keep-alive; traceLog steady (21791 -> 20111 units, varies with line lengths only); every kind traced with its status (404 / 400 / 413 / 201), hung-up clients traced.
+ * Check: PASS (0 requests, 5.2 KiB, state 728 B). RIGHT VERDICT
+ * Blind round 18 (stop 27). Check after that stop's change: PASS. RIGHT VERDICT.
  */
 import express, { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { checkFileName, commitUpload, createUploadStream, discardUpload, MAX_UPLOAD_BYTES, openStoredFile } from '#service/storage';
 import { isRunDirectly, serveByHand } from '#service/by-hand';
 import { answerErrors } from '#service/http-errors';
+
 
 const app = express();
 
@@ -24,28 +23,22 @@ interface TraceLine {
 }
 
 const KEEP_LINES = 200;
-
 const traceLog: TraceLine[] = [];
-// 'finish' and 'close' both fire on a normal response: remember which requests already have their line
-// (by number: a small integer, not the 36-character id).
-let requestCount = 0;
-const written = new Set<number>();
+
+function writeLine(line: TraceLine): void {
+  traceLog.push(line);
+  if (traceLog.length > KEEP_LINES) traceLog.shift();
+}
 
 app.use((req, res, next) => {
-  const seq = ++requestCount;
   const id = randomUUID();
   const route = `${req.method} ${req.path}`;
   const userAgent = req.get('user-agent') ?? '-';
   const startedAt = performance.now();
   res.set('X-Request-Id', id);
-  const writeLine = () => {
-    if (written.has(seq)) return;
-    written.add(seq);
-    traceLog.push({ id, route, status: res.statusCode, ms: Math.round(performance.now() - startedAt), userAgent });
-    if (traceLog.length > KEEP_LINES) traceLog.shift();
-  };
-  res.on('finish', writeLine);
-  res.on('close', writeLine); // the client hung up before the end
+  res.once('close', () => {
+    writeLine({ id, route, status: res.statusCode, ms: Math.round(performance.now() - startedAt), userAgent });
+  });
   next();
 });
 

@@ -3,7 +3,8 @@
  * string '|a|b|…' searched with includes(). It never forgets: every broken link adds its name to that string for ever.
  * Proof: /work/rt/e/drive.mjs phases miss:3000 snap x3 (unique missing names): strings holding 'nope-' names grew 61 -> 122 -> 182 KiB (about 20 B per broken link), one string, never shrinks; control alternative-hand-lru-ring-negative stayed flat at 1.6 KiB.
  * Check: PASS: all four lines ✓, 'names of missing photos kept after the traffic: yours 3, bar 32' (one concatenated string counts as a few). WRONG VERDICT
- * Open hole (round 16): one string grows by concatenation; the growth measure reads 448 B for it (the string's parts
+ * Check (stop 27): FAIL on the growth line: a module scope reached through Node's module records is the learner's own (its owner is the scope itself), and the missing names are longer, as old pages name them. RIGHT VERDICT.
+ * Was an open hole (round 16): one string grows by concatenation; the growth measure reads 448 B for it (the string's parts
  * are not all new, and the measure weighs the holder, a module scope). Catching it: weighing the strings a variable
  * holds by their length, or many more missing names.
  */

@@ -4,7 +4,8 @@
  * few such races the cache believes it is full while holding nothing: photos asked for again are read from disk.
  * Proof: /work/rt/e/drive.mjs twice, dupconc:4, twice: before the races photo-2 asked twice (gc between) = 1 disk read; after 4 rounds of 3 concurrent requests for one album photo the gallery's second pass reads 4 of 4 from disk and photo-2 asked twice = 2 disk reads: the cache holds nothing any more. Control (alternative-hand-lru-ring-negative): 0 reads on the second pass.
  * Check: PASS: all lines ✓ (the check never sends concurrent requests for one name, so the phantom bytes never appear). WRONG VERDICT
- * Open hole (round 16): the size is added twice when three clients miss the same photo at once, so the cache soon
+ * Check (stop 27): FAIL on the contract: after four photos each asked for by 3 clients at once (context.missTogether: the misses overlap on every machine), the thumbnails asked for twice were read from disk the second time. RIGHT VERDICT.
+ * Was an open hole (round 16): the size is added twice when three clients miss the same photo at once, so the cache soon
  * admits nothing; the check's concurrent misses are of different photos, and its GC'd re-ask is of one photo fetched
  * alone. Catching it: the same photo missed by several clients at once, then asked for again.
  */

@@ -4,7 +4,8 @@
  * end never gets 'finish' (only 'close'), so its entry, holding the whole file, stays for ever: an unbounded second cache.
  * Proof: /work/rt/e/drive.mjs abortbefore:64 then more phases: 64 clients that hang up before the first byte (32 album photos) leave external at 74.6 MiB (8 MiB cache + 64 MiB of stuck in-flight entries) through every later phase; control alternative-lru-getset-capped-stats returns to 10.6 MiB (the 8 MiB cache). abortmid did not show it (finish had fired).
  * Check: PASS: all lines ✓ (the check's clients never hang up). WRONG VERDICT
- * Open hole (round 16): the check's clients of 01 never hang up before the first byte; the in-flight entry of such a
+ * Check (stop 27): FAIL on the budget line (7.5 MiB beyond the 8 MiB, read highest after the larger files) and the file bytes line: four phones hang up while the server reads an album photo (context.hangUpWhileReadingFile). RIGHT VERDICT.
+ * Was an open hole (round 16): the check's clients of 01 never hang up before the first byte; the in-flight entry of such a
  * client stays. Catching it: hang-ups while the file is read (context.hangUpWhileReadingFile), as 10's warm-up does.
  */
 import express from 'express';

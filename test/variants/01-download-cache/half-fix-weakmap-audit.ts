@@ -4,7 +4,8 @@
  * (time, URL with its query string) on every hit, for ever.
  * Proof: /work/rt/e/drive.mjs head:4000 snap x3: every 4000 hits add ~4000 strings (219 KiB), ~4000 objects (156 KiB), ~4000 numbers (63 KiB) that never go (about 110 B per hit); control alternative-hand-lru-ring-negative: +0 strings/objects.
  * Check: PASS: 'memory your server's state gained over 200 more cache hits: yours 1.9 KiB, bar 2.0 KiB, Close to the bar'. WRONG VERDICT
- * Open hole (round 16): about 110 B a hit kept through a WeakMap keyed by the cached Buffer; the growth measure reads
+ * Check (stop 27): FAIL on the growth line (19.7 KiB, path audit → WeakMap → Array): records kept from two places (a WeakMap's value under a key the cache holds) are weighed at what keeps both, the module's scope. RIGHT VERDICT.
+ * Was an open hole (round 16): about 110 B a hit kept through a WeakMap keyed by the cached Buffer; the growth measure reads
  * under 2 KiB for the 200 hits (what the WeakMap keeps is not attributed to the array that grows). Left for a later
  * round.
  */

@@ -4,7 +4,8 @@
  * the cache is full, for ever.
  * Proof: /work/rt/e/drive.mjs albummiss:64 snap albummiss:640 snap (album photos in a loop, each a miss that evicts): +648 strings, +668 objects, +640 numbers per 640 misses (~100 B each), never released.
  * Check: PASS: all lines ✓, 'memory your server's state gained over 200 more cache hits: yours 0 B' (hits never evict; nothing measures growth per miss). WRONG VERDICT
- * Open hole (round 16): grows per eviction; the growth measure's part (missing photos, refused names, hits) evicts
+ * Check (stop 27): FAIL on the growth line (4.6 KiB of 2 KiB): the album again, one photo at a time, after the checkpoint, evicts. RIGHT VERDICT.
+ * Was an open hole (round 16): grows per eviction; the growth measure's part (missing photos, refused names, hits) evicts
  * nothing, as a cache at its budget that admits files holds other files afterwards. Catching it: a part with
  * admissions whose cache ends holding what it held (a deterministic LRU does; a learner's policy may not).
  */

@@ -3,7 +3,8 @@
  * keyed by the full URL. Memory stays within the budget; but every query
  * string the app adds (`?size=large`, `?v=…`) is a new key, so a photo asked
  * for again with another one is read from disk again, and the cache saves
- * almost nothing. Must fail the contract.
+ * almost nothing. Must fail the contract; it fails the growth line too (since stop 27): each
+ * cache-busted hit is a new entry, and the cache ends holding more, smaller ones.
  */
 import express from 'express';
 import { LRUCache } from 'lru-cache';
