@@ -609,7 +609,7 @@ function probeResult(measure: ProbeMeasure, before: Probe, after: Probe, checkpo
     value,
     bar: measure.bar,
     passed,
-    ...(!passed && readAfter && measure.atCheckpoints ? { readAfter } : {}),
+    ...(!passed && readAfter ? { readAfter } : {}),
     ...(!passed && measure.advice ? { advice: measure.advice } : {}),
   };
 }

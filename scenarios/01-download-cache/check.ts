@@ -1,23 +1,30 @@
 /**
- * Scenario 01's check. Traffic: the gallery's photos downloaded again and
- * again, with the query strings real clients add (sizes, cache-busters), then
- * twelve thumbnails (300 KiB) and three panoramas (3, 5 and 7 MiB), then a
- * whole album of 32 photos (64 MiB) once each, eight at a time as a browser
- * fetches them, then the store's larger files (two 16 MiB logs, a 32 MiB video),
- * which the same route serves, then the twelve thumbnails again, then 200
- * photos that are not there and 200 names with a path in them (a link
- * checker), then 200 hits on the thumbnails with cache-busters. What must not
- * stay: the bytes read during that traffic, beyond the cache's budget
- * (8 MiB), which the warm-up fills with the four gallery photos, after any
- * part of the traffic (read after each, after a collection); nor the names of
- * the missing photos (a few may be remembered); nor a listener per download;
- * nor anything the server's state gains over the second half of the link
- * checker and the hits (the heap numbered between the halves: a cache at its
- * budget holds what it held).
+ * Scenario 01's check. Traffic: the gallery's four photos, then downloaded
+ * again and again with the query strings real clients add (sizes,
+ * cache-busters), then twelve thumbnails (300 KiB) and three panoramas (3, 5
+ * and 7 MiB), then a whole album of 32 photos (64 MiB) once each, eight at a
+ * time as a browser fetches them, and four clients that hang up while the
+ * server reads an album photo, then the store's larger files (two 16 MiB logs,
+ * a 32 MiB video), which the same route serves, and log downloads cut off
+ * mid-transfer and at each of the handler's awaits, then the twelve
+ * thumbnails again, then 200 photos that are not there and 200 names with a
+ * path in them (a link checker), then the album again as 32 clients that hang
+ * up while it is read, then 200 hits on the thumbnails with cache-busters and
+ * many User-Agents, one in four a HEAD. What must not stay: the files' bytes,
+ * in whatever form (Buffers, strings, copies), beyond the cache's budget
+ * (8 MiB), weighed from an empty cache after each part of the traffic (after
+ * a collection); nor the names of the missing photos (a few may be
+ * remembered); nor a file left open, a timer or a listener per download; nor
+ * anything the server's state gains over the second half of the link checker,
+ * the album again and the hits (the heap numbered between the halves: a cache
+ * at its budget holds what it held).
  * Contract: downloads are byte-exact, and a photo asked for again, with
  * whatever query string, even after a garbage collection, and one of the
  * album as well as one of the gallery, is served from memory, without
- * reading the disk.
+ * reading the disk; photos missed by three clients at once count once against
+ * the budget; the cache answers no name the store would not (a name with a
+ * path, another case); clients that miss one missing name at once each get a
+ * 404.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
