@@ -121,9 +121,9 @@ async function growthSince(heap: IHeapSnapshot, earlier: NumberedHeap, bar: numb
   // What each holder retained then: the earlier heap, read for these holders only.
   const before = await readHeap(earlier.snapshot, { paths: false });
   const ids = new Set(holders.keys());
-  const [contentsNow, contentsThen] = [notStateHeld(heap, ids), notStateHeld(before, ids)];
+  const [now, then] = [notStateHeld(heap, ids), notStateHeld(before, ids)];
   const grown = [...holders.values()]
-    .map((held) => ({ ...held, growth: growthOf(held.holder, before.getNodeById(held.holder.id), contentsNow.get(held.holder.id) ?? 0, contentsThen.get(held.holder.id) ?? 0) }))
+    .map((held) => ({ ...held, growth: growthOf(held.holder, before.getNodeById(held.holder.id), now, then) }))
     .filter((held) => held.growth > 0)
     .sort((a, b) => b.growth - a.growth);
   const top = grown[0];
@@ -138,45 +138,86 @@ async function growthSince(heap: IHeapSnapshot, earlier: NumberedHeap, bar: numb
 }
 
 /**
- * How much more a holder retains now than then. Its storage and its collections' (a Map's table, an array's elements)
- * counts only when it shows more entries or has more than doubled: a Map whose entries come and go (an LRU of 200
- * lines) has its table resized now and then, larger or smaller, with as many entries; what it holds through them
- * counts in full.
+ * How much more a holder retains now than then, what is not state left out (see notStateHeld). Its storage and its
+ * collections' (a Map's table, an array's elements) counts only when it shows more entries other than files', or has
+ * more than doubled with no more files in it: a Map whose entries come and go (an LRU of 200 lines) has its table
+ * resized now and then, larger or smaller, with as many entries, and a cache at its budget holds more files or fewer
+ * (smaller or larger ones) in as many bytes; what it holds through them counts in full.
  */
-function growthOf(now: IHeapNode, then: IHeapNode | null | undefined, contentsNow: number, contentsThen: number): number {
-  if (!then) return now.retainedSize - contentsNow;
-  const [storageNow, entriesNow] = storageOf(now);
-  const [storageThen, entriesThen] = storageOf(then);
-  const storageGrowth = storageNow - storageThen;
-  // A storage that holds more entries (that a snapshot shows), or more than doubled, or one whose entries a snapshot
-  // leaves out (small integers: a Set of request numbers shows its table alone), larger.
-  const counted = entriesNow > entriesThen || storageGrowth > storageThen || (entriesNow === 0 && entriesThen === 0) ? storageGrowth : 0;
-  return now.retainedSize - contentsNow - storageNow - (then.retainedSize - contentsThen - storageThen) + counted;
+function growthOf(now: IHeapNode, then: IHeapNode | null | undefined, notStateNow: NotState, notStateThen: NotState): number {
+  const heldNow = notStateNow.held.get(now.id) ?? 0;
+  if (!then) return now.retainedSize - heldNow;
+  const heldThen = notStateThen.held.get(then.id) ?? 0;
+  const storageNow = storageOf(now, notStateNow.fileEntries);
+  const storageThen = storageOf(then, notStateThen.fileEntries);
+  const storageGrowth = storageNow.bytes - storageThen.bytes;
+  // A storage that holds more entries (that a snapshot shows) other than files, or more than doubled with no more files
+  // in it, or one whose entries a snapshot leaves out (small integers: a Set of request numbers shows its table alone), larger.
+  const moreEntries = storageNow.entries - storageNow.fileEntries > storageThen.entries - storageThen.fileEntries;
+  const doubled = storageGrowth > storageThen.bytes && storageNow.fileEntries <= storageThen.fileEntries;
+  const counted = moreEntries || doubled || (storageNow.entries === 0 && storageThen.entries === 0) ? storageGrowth : 0;
+  return now.retainedSize - heldNow - storageNow.bytes - (then.retainedSize - heldThen - storageThen.bytes) + counted;
 }
 
 /** Contents of files: a Buffer's memory or a string of 64 KiB or more, which a scenario's bytes measures weigh. */
 const CONTENTS_BYTES = 64 * 1024;
 
+/** What a heap holds that is not the server's state: the bytes each holder retains of it, and the file entries of each storage. */
+interface NotState {
+  readonly held: Map<number, number>;
+  /** For a storage (a Map's table, an array's elements), how many of the slots it shows belong to entries that hold a file. */
+  readonly fileEntries: Map<number, number>;
+}
+
+/** What an entry may hold beside its file's contents and still be that file's entry: a Buffer, a record of its size and date. */
+const ENTRY_BYTES = 1024;
+
 /**
- * What each of `holders` retains that is not the server's state: file contents (a Buffer's memory, a string of 64 KiB
- * or more), since a cache at its budget holds other files after its misses than before them, as many bytes, and the
- * budget's measure weighs those; and V8's compiled code (bytecode, machine code, feedback), which it compiles when a
- * function first runs, optimises and flushes as it sees fit. Small Buffers (a chunk kept per request) count as state.
+ * What each of `holders` retains that is not the server's state: a file's contents (a Buffer's memory, a string of 64
+ * KiB or more) with the entry that holds it (its Buffer, a record of it, its key in a Map), since a cache at its budget
+ * holds other files after its misses than before them, as many bytes or more or fewer files, and the budget's measure
+ * weighs those; and V8's compiled code (bytecode, machine code, feedback), which it compiles when a function first runs,
+ * optimises and flushes as it sees fit. Small Buffers (a chunk kept per request) count as state.
  */
-function notStateHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): Map<number, number> {
+function notStateHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): NotState {
   const held = new Map<number, number>();
+  const fileEntries = new Map<number, number>();
   heap.nodes.forEach((node) => {
     const contents = (node.name === 'ArrayBuffer' || node.name === 'SharedArrayBuffer' || node.isString) && node.retainedSize >= CONTENTS_BYTES;
-    const bytes = contents ? node.retainedSize : node.type === 'code' ? node.self_size : 0;
-    if (!bytes) return;
-    let dominator = node.dominatorNode;
+    if (!contents && node.type !== 'code') return;
+    let top = node;
+    let bytes = contents ? node.retainedSize : node.self_size;
+    if (contents) {
+      // The entry that holds the file: the objects above its contents that keep little else, up to a collection's storage.
+      for (let dominator = top.dominatorNode; dominator && dominator.id !== top.id && !holders.has(dominator.id) && !isStorage(dominator); dominator = top.dominatorNode) {
+        if (dominator.retainedSize - node.retainedSize > ENTRY_BYTES || dominator.type === 'closure' || dominator.name === 'system / Context') break;
+        top = dominator;
+      }
+      bytes = top.retainedSize;
+      const storage = top.dominatorNode;
+      if (storage && isStorage(storage)) {
+        // In a Map's table an entry is its key's slot and its value's, one after the other: the key is the file's too
+        // (its bytes when the table alone keeps it).
+        const slot = storage.references.find((edge) => edge.toNode.id === top.id);
+        const index = Number(slot?.name_or_index);
+        const key = Number.isInteger(index) && isMapTable(storage) ? storage.references.find((edge) => Number(edge.name_or_index) === index - 1) : undefined;
+        if (key && key.toNode.dominatorNode?.id === storage.id) bytes += key.toNode.retainedSize;
+        fileEntries.set(storage.id, (fileEntries.get(storage.id) ?? 0) + (key ? 2 : 1));
+      }
+    }
+    let dominator = top.dominatorNode;
     for (let depth = 0; dominator && depth < 10_000; depth++) {
       if (holders.has(dominator.id)) held.set(dominator.id, (held.get(dominator.id) ?? 0) + bytes);
       if (dominator.dominatorNode?.id === dominator.id) break;
       dominator = dominator.dominatorNode;
     }
   });
-  return held;
+  return { held, fileEntries };
+}
+
+/** A Map's hash table (its internal `table`), whose slots hold each entry's key and value one after the other. */
+function isMapTable(storage: IHeapNode): boolean {
+  return storage.referrers.some((edge) => edge.type === 'internal' && edge.name_or_index === 'table' && edge.fromNode.name === 'Map');
 }
 
 /**
@@ -184,23 +225,30 @@ function notStateHeld(heap: IHeapSnapshot, holders: ReadonlySet<number>): Map<nu
  * scope's arrays): their tables, elements or properties, when nothing else keeps them. Their bytes, and the entries
  * they show.
  */
-function storageOf(holder: IHeapNode, depth = STORAGE_DEPTH): [bytes: number, entries: number] {
-  let bytes = 0;
-  let entries = 0;
+function storageOf(holder: IHeapNode, fileEntries: ReadonlyMap<number, number>, depth = STORAGE_DEPTH): Storage {
+  const storage = { bytes: 0, entries: 0, fileEntries: 0 };
   for (const edge of holder.references) {
     const target = edge.toNode;
     if (target.dominatorNode?.id !== holder.id) continue;
     if (edge.type === 'internal' && ['table', 'elements', 'properties'].includes(String(edge.name_or_index))) {
-      bytes += target.self_size;
+      storage.bytes += target.self_size;
       // Entries are what the storage points at; the holes and `undefined` of free slots are V8's oddballs (hidden).
-      entries += target.references.filter((entry) => !['hidden', 'object shape', 'code', 'synthetic'].includes(entry.toNode.type)).length;
+      storage.entries += target.references.filter((entry) => !['hidden', 'object shape', 'code', 'synthetic'].includes(entry.toNode.type)).length;
+      storage.fileEntries += fileEntries.get(target.id) ?? 0;
     } else if (depth > 0 && target.type === 'object' && ['property', 'context', 'internal'].includes(edge.type) && isProgramObject(target)) {
-      const [moreBytes, moreEntries] = storageOf(target, depth - 1);
-      bytes += moreBytes;
-      entries += moreEntries;
+      const more = storageOf(target, fileEntries, depth - 1);
+      storage.bytes += more.bytes;
+      storage.entries += more.entries;
+      storage.fileEntries += more.fileEntries;
     }
   }
-  return [bytes, entries];
+  return storage;
+}
+/** The storage of a holder: its bytes, the entries it shows, and how many of those hold files (see notStateHeld). */
+interface Storage {
+  readonly bytes: number;
+  readonly entries: number;
+  readonly fileEntries: number;
 }
 /** How far below a holder its collections' storage is looked for: a module scope, a cache object, its Map. */
 const STORAGE_DEPTH = 2;

@@ -114,7 +114,7 @@ export function readSnapshotJson(file: string, chunkBytes = CHUNK_BYTES): RawSna
   let next = 0;
   let array: NumberArray | null = null;
   // The last bytes of the text read so far, for a key that starts in one chunk and ends in the next.
-  let tail = Buffer.alloc(0);
+  let tail: Buffer = Buffer.alloc(0);
   const buffer = Buffer.allocUnsafe(chunkBytes);
   const fd = openSync(file, 'r');
   try {
@@ -136,11 +136,12 @@ export function readSnapshotJson(file: string, chunkBytes = CHUNK_BYTES): RawSna
           break;
         }
         const key = `"${ARRAYS[next]}":[`;
-        const window = Buffer.concat([tail, chunk.subarray(at)]);
-        const found = window.indexOf(key, 0, 'latin1');
+        // Where the key is in the text from the tail on (the tail, then this chunk from `at`); the chunk is searched where
+        // it lies, not copied (a chunk is the whole snapshot, often): only a key that starts in the tail joins the two.
+        const found = findKey(tail, chunk, at, key);
         if (found < 0) {
           text.push(Buffer.from(chunk.subarray(at)));
-          tail = Buffer.from(window.subarray(Math.max(0, window.length - key.length + 1)));
+          tail = lastBytes(tail, chunk.subarray(at), key.length - 1);
           break;
         }
         // The key ends in this chunk (the tail is one byte shorter than it): the array's numbers start right after it.
@@ -160,6 +161,24 @@ export function readSnapshotJson(file: string, chunkBytes = CHUNK_BYTES): RawSna
 }
 
 /** How many numbers the nodes or edges array holds, from the meta before the nodes. */
+/** The index of `key` in `tail` followed by `chunk` from `at`, or -1. */
+function findKey(tail: Buffer, chunk: Buffer, at: number, key: string): number {
+  if (tail.length > 0) {
+    const joined = Buffer.concat([tail, chunk.subarray(at, at + key.length)]);
+    const found = joined.indexOf(key, 0, 'latin1');
+    if (found >= 0 && found < tail.length) return found;
+  }
+  const found = chunk.indexOf(key, at, 'latin1');
+  return found < 0 ? -1 : found - at + tail.length;
+}
+
+/** The last `count` bytes of `tail` followed by `rest`, copied (the chunk's buffer is read into again). */
+function lastBytes(tail: Buffer, rest: Buffer, count: number): Buffer {
+  if (rest.length >= count) return Buffer.from(rest.subarray(rest.length - count));
+  const joined = Buffer.concat([tail, rest]);
+  return Buffer.from(joined.subarray(Math.max(0, joined.length - count)));
+}
+
 function expectedLength(text: readonly Buffer[], kind: 'node' | 'edge'): number | null {
   // The text so far is `{"snapshot":{…},\n"nodes":[` (and, for the edges, the nodes' place): closed, it parses.
   const head = Buffer.concat(text).toString('utf8');

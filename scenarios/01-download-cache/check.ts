@@ -333,11 +333,14 @@ const check: CheckSpec = {
     },
     {
       kind: 'growth',
-      name: `memory your server's state gained over ${BROKEN_LINKS / 2} more missing photos, the album again and ${HITS} cache hits`,
+      name: `memory your server's state gained besides the files it keeps, over ${BROKEN_LINKS / 2} more missing photos, the album again and ${HITS} cache hits`,
       from: CACHE_WARM,
       unit: 'bytes',
       bar: 2 * 1024,
       retainer: 'thumbnailCache',
+      // The files a server keeps, with what keeps each (its Buffer, its key), are the first two lines': a cache at its
+      // budget holds more files or fewer in the same bytes, and the leaky server's leak is its files.
+      guards: 'a fix that keeps a little of every request beside its cache: an entry or a count per URL or per User-Agent, a key pushed at each use, a record per eviction, a name per missing photo',
       advice: 'Something keeps a little of every request and never lets it go: a key pushed on an array at each use, an entry or a count per URL (each query string is a new one), a name, a number or a listener per missing photo. A cache at its budget, and a few missing names, hold as much after these requests as before them.',
     },
   ],

@@ -6,6 +6,9 @@
  * Check: FAIL on line 5 (5.0 KiB, thumbnailCache :12) and "the service must still do its job: photo-3.jpg ... read from disk
  *   again when asked for as ?v=...". RIGHT VERDICT
  * Blind round 17 (stop 27). Check after that stop's change: FAIL on the growth line and the contract. RIGHT VERDICT.
+ * Stop 28: its memory is within the budget (every key leaves with its file); the growth line read the thumbnails'
+ *   entries that replaced the photos' (more files in the same bytes), which it no longer counts as state: FAIL on the
+ *   contract alone (photo-3.jpg read from disk again when asked for with a new ?v=). RIGHT VERDICT.
  */
 import express from 'express';
 import { readStoredFile } from '#service/storage';
