@@ -41,6 +41,18 @@ export const liveTimers: Instrument = {
   verb: 'created',
 };
 
+/**
+ * The timers your code created that still run, unref'd ones included: a timer cleared by the handler of a later
+ * request (a cache's timer per entry, cleared when a later miss evicts the entry) is not one of them, though
+ * liveTimers holds it until then (see LateReleases).
+ */
+export const runningTimers: Instrument = {
+  name: "the timers your code created that still run, unref'd ones included",
+  read: (probe) => probe.held.timers.filter((timer) => timer.late !== 'later request').length,
+  held: (probe) => probe.held.timers.filter((timer) => timer.late !== 'later request'),
+  verb: 'created',
+};
+
 /** Listeners on one event of the file store's shared emitter (fileEvents), with the line that added each. */
 export function fileEventListeners(event: string): Instrument {
   const what = `listener on fileEvents '${event}'`;

@@ -69,6 +69,11 @@ export interface HeldResource {
   readonly what: string;
   /** The first line of the learner's code that led to it: "scenarios/07-aborted-downloads/server.ts:18:16"; null when none did. */
   readonly location: string | null;
+  /**
+   * Let go of, but too late to count (the check's strict releases): by a timer of a second or more, or by the handler
+   * of a later request (a cache's eviction, a sweep when the next request comes). Absent for what is still held.
+   */
+  readonly late?: 'timer' | 'later request';
 }
 
 /** A file the server made (there was none when it opened it for writing), still on the disk: `file` is its absolute path. */

@@ -765,7 +765,7 @@ export class TimerRecorder {
       const timer = record.timer.deref();
       // Kept as held once its clear did not count, though the collector may have taken the cleared Timeout since.
       if (record.clearedLate) {
-        live.push({ key: `#${record.serial}`, what: `${record.clearedLate.kind}${lateNote(record.clearedLate.reason, 'cleared')}`, location: record.location });
+        live.push({ key: `#${record.serial}`, what: `${record.clearedLate.kind}${lateNote(record.clearedLate.reason, 'cleared')}`, location: record.location, late: record.clearedLate.reason.kind });
         continue;
       }
       if (!timer || timer._destroyed) {
@@ -843,7 +843,7 @@ export class ListenerRecorder {
         // once() adds a wrapper: its record is the listener's.
         const record = this.added.get(listener) ?? this.added.get((listener as { listener?: Function }).listener as Function);
         const reason = record && late.lateNow(record.madeIn);
-        if (record && reason) this.removedLate.push({ key: `#${record.serial}`, what: `${what(event)}${lateNote(reason, 'removed')}`, location: record.location });
+        if (record && reason) this.removedLate.push({ key: `#${record.serial}`, what: `${what(event)}${lateNote(reason, 'removed')}`, location: record.location, late: reason.kind });
       }
     };
     for (const method of ['removeListener', 'off'] as const) {

@@ -4,7 +4,7 @@
  * made lists what the traffic left, grouped by place.
  */
 import { describe, expect, test } from 'vitest';
-import { activeResources, newPlaces, openDescriptors, resourceResult, resourcesSettled } from '../checker/instruments.ts';
+import { activeResources, liveTimers, newPlaces, openDescriptors, resourceResult, resourcesSettled, runningTimers } from '../checker/instruments.ts';
 import type { HeldResource, Probe } from '../checker/protocol.ts';
 import { nearTheBar, placeLines, PLACES_SHOWN, requestsInFlight } from '../checker/report.ts';
 import type { Instrument, MeasureResult, ResourceMeasure } from '../checker/types.ts';
@@ -73,6 +73,22 @@ describe('resource measures', () => {
 });
 
 const video = (key: string, location: string | null = 'scenarios/07-aborted-downloads/server.ts:18:16'): HeldResource => ({ key, what: 'video-1.mp4', location });
+
+describe('timers', () => {
+  // One a cache keeps for the photo it holds, one a later miss cleared when it evicted its photo, one a timer of 1.5 s cleared.
+  const timers: HeldResource[] = [
+    { key: '#1', what: "timeout of 300000 ms, unref'd", location: 'server.ts:31:5' },
+    { key: '#2', what: 'timeout of 300000 ms (cleared by the handler of a later request, not when its own request ended: held until the next request comes)', location: 'server.ts:31:5', late: 'later request' },
+    { key: '#3', what: 'interval, every 50 ms (cleared by a timer of 1500 ms, not when its request ended: held until it fires)', location: 'server.ts:40:3', late: 'timer' },
+  ];
+  const withTimers: Probe = { ...probe(0), held: { ...probe(0).held, timers } };
+
+  test('liveTimers holds every late clear; runningTimers lets a later request clear what it made, not a timer', () => {
+    expect(liveTimers.read(withTimers)).toBe(3);
+    expect(runningTimers.read(withTimers)).toBe(2);
+    expect(runningTimers.held!(withTimers).map((timer) => timer.key)).toEqual(['#1', '#3']);
+  });
+});
 
 describe('places', () => {
   test('what is held after and was not before counts, grouped by what and where, most first', () => {

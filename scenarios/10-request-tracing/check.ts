@@ -3,9 +3,11 @@
  * clients that hang up: photo downloads and uploads that work; downloads of
  * files that are not there (404) and of names that are refused (400); video
  * downloads and uploads the client abandons halfway; requests that no route
- * matches (404 from Express itself). What must not stay: the request objects
- * (IncomingMessage) of requests that are over, whatever their ending, nor the
- * memory they keep with their responses and sockets; nor a timer; nor
+ * matches (404 from Express itself); the studio app's checks, over a
+ * connection that stays open while the memory is read. What must not stay:
+ * the request objects (IncomingMessage) of requests that are over, whatever
+ * their ending, nor the memory they keep with their responses and sockets;
+ * nor an upload's body (as Buffers or as a string); nor a timer; nor
  * anything the server's state gains once the trace log is full (the warm-up's
  * crawler and phone clients, with uploads abandoned and refused among them,
  * fill it, the heap is numbered, 200 more like them and the traffic follow: a
@@ -20,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fixtureSha256, generateBytes, sha256 } from '../../checker/fixtures.ts';
 import { liveTimers } from '../../checker/instruments.ts';
-import { anyOf, instancesOf } from '../../checker/select.ts';
+import { anyOf, arrayBuffers, instancesOf, stringsRetaining } from '../../checker/select.ts';
 import type { HttpClient } from '../../checker/traffic.ts';
 import type { CheckContext, CheckSpec } from '../../checker/types.ts';
 
@@ -84,6 +86,9 @@ async function day(context: CheckContext, round: number, size: number): Promise<
   }
 }
 
+/** Photos the studio app asks for over its kept-open connection before it uploads a shoot (each a 404). */
+const APP_SYNC_CHECKS = 48;
+
 /** The warm-up's crawler and phone clients: enough requests to fill the trace log (its last 200 lines), then more. */
 const TO_FILL_THE_LOG = 200;
 const REPEATED = 200;
@@ -140,6 +145,9 @@ const check: CheckSpec = {
     const app = context.http.keepAlive();
     for (let i = 0; i < 4; i++) await download(context, PHOTOS[i % PHOTOS.length]!, app);
     await app.get('/files/no-such-photo-kept-alive.jpg', { 'user-agent': USER_AGENT });
+    // Before it uploads, the app asks for each photo of a shoot whether the studio has it yet: what a server keeps per
+    // request on the connection (a history of it) grows for as long as the connection lives, hours in the studio.
+    for (let i = 0; i < APP_SYNC_CHECKS; i++) await app.get(`/files/shoot-${String(i).padStart(3, '0')}.jpg`, { 'user-agent': USER_AGENT });
     for (let i = 0; i < 4; i++) await context.http.get(`/files/..%2fescape-${i}.jpg`);
     // Requests no route matches (a crawler's old links, a browser's favicon, a wrong method): Express answers them 404 itself.
     for (const [method, route] of UNMATCHED) await context.http.request(route, { method });
@@ -218,6 +226,17 @@ const check: CheckSpec = {
       unit: 'bytes',
       bar: 32 * 1024,
       retainer: 'activeTraces',
+    },
+    {
+      kind: 'heap',
+      name: 'upload and file bytes kept after the traffic',
+      // An upload's body, whole or the part a client sent before it hung up, as Buffers or as a string (latin1, base64).
+      select: anyOf(arrayBuffers(64 * 1024), stringsRetaining(64 * 1024)),
+      unit: 'bytes',
+      // Each object it counts is 64 KiB or more: two are a body kept (a fixed server keeps none).
+      bar: 128 * 1024,
+      retainer: 'activeTraces',
+      guards: 'a fix that keeps the bodies of uploads (the ones that succeeded, to replay them, or what abandoned ones sent), as Buffers or as strings',
     },
     {
       kind: 'resources',

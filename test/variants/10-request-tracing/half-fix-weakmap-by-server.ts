@@ -1,0 +1,94 @@
+/**
+ * half-fix. Trace fixed (closure + res 'close'), plus a WeakMap keyed by the http.Server (lives as long as the process)
+ * listing every request whose client hung up ({id, route, userAgent}), never trimmed: a few dozen bytes per hang-up, forever.
+ * Proof: /work/rt/j/hammer.mjs upabort: heap +1595 KiB after 3000, +2934 KiB after 8000 abandoned uploads (control +921 for 3000).
+ * Check: FAIL on the state line (20.3 KiB, WeakMap hungUpByServer keyed by the Server). RIGHT VERDICT
+ * Blind round 19 (stop 28). Check after that stop's change: FAIL. RIGHT VERDICT.
+ */
+import express, { type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { checkFileName, commitUpload, createUploadStream, discardUpload, MAX_UPLOAD_BYTES, openStoredFile } from '#service/storage';
+import { isRunDirectly, serveByHand } from '#service/by-hand';
+import { answerErrors } from '#service/http-errors';
+
+const app = express();
+
+interface TraceLine {
+  id: string;
+  route: string;
+  status: number;
+  ms: number;
+  userAgent: string;
+}
+
+const KEEP_LINES = 200;
+const traceLog: TraceLine[] = [];
+
+function writeLine(line: TraceLine): void {
+  traceLog.push(line);
+  if (traceLog.length > KEEP_LINES) traceLog.shift();
+}
+
+function httpError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { status });
+}
+
+/** A pass-through that shows each chunk of the upload to `onChunk`. */
+function tap(onChunk: (chunk: Buffer) => void): Transform {
+  return new Transform({ transform(chunk: Buffer, _encoding, done) { onChunk(chunk); done(null, chunk); } });
+}
+
+/** Requests whose client hung up, per server (a WeakMap: it goes away with the server). */
+const hungUpByServer = new WeakMap<object, { id: string; route: string; userAgent: string }[]>();
+
+app.use((req, res, next) => {
+  const id = randomUUID();
+  const route = `${req.method} ${req.path}`;
+  const userAgent = req.get('user-agent') ?? '-';
+  const startedAt = performance.now();
+  const server = (req.socket as unknown as { server: object }).server;
+  res.set('X-Request-Id', id);
+  res.once('close', () => {
+    writeLine({ id, route, status: res.statusCode, ms: Math.round(performance.now() - startedAt), userAgent });
+    if (!res.writableFinished) {
+      const list = hungUpByServer.get(server) ?? [];
+      list.push({ id, route, userAgent });
+      hungUpByServer.set(server, list);
+    }
+  });
+  next();
+});
+
+app.get('/files/:name', async (req, res) => {
+  const name = checkFileName(req.params.name);
+  const file = await openStoredFile(name);
+  await pipeline(file, res.type(name));
+});
+
+app.put('/uploads/:name', async (req, res) => {
+  const name = checkFileName(req.params.name);
+  const bytes = Number(req.get('content-length'));
+  if (!Number.isSafeInteger(bytes)) throw httpError(411, 'send the upload with a Content-Length');
+  if (bytes > MAX_UPLOAD_BYTES) throw httpError(413, `uploads are limited to ${MAX_UPLOAD_BYTES} bytes`);
+  const upload = await createUploadStream(name);
+  try {
+    await pipeline(req, upload);
+  } catch (error) {
+    await discardUpload(name);
+    throw error;
+  }
+  await commitUpload(name);
+  res.status(201).json({ name, bytes });
+});
+
+app.get('/trace/recent', (_req, res) => {
+  res.json(traceLog.slice(-50));
+});
+
+app.use(answerErrors);
+
+export default app;
+
+if (isRunDirectly(import.meta.url)) serveByHand(app, '/files/photo-1.jpg');
