@@ -59,10 +59,9 @@ test('every variant whose verdict Node decides (VERDICT_FROM_NODE) is there, und
   for (const [variant, { expected, before }] of Object.entries(VERDICT_FROM_NODE)) {
     expect(existsSync(path.join(PROJECT_ROOT, 'test', 'variants', variant)), variant).toBe(true);
     expect(path.basename(variant), variant).toMatch(/^(alternative|half-fix)-/);
-    // An entry says something the name does not.
+    // An entry says something the name does not, on one Node or the other (a hole some Nodes leave open: before).
     const name = path.basename(variant);
     const byName = name.startsWith('alternative-') ? 'pass' : name.startsWith('half-fix-contract-') ? 'fail on the contract' : name.startsWith('half-fix-hangs-') ? 'never answers' : 'fail on memory';
-    expect(expected, variant).not.toBe(byName);
-    if (before) expect(before, variant).not.toBe(byName);
+    expect([expected, before].some((verdict) => verdict !== undefined && verdict !== byName), variant).toBe(true);
   }
 });

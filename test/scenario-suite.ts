@@ -206,6 +206,7 @@ export function describeScenarios(scenarios: readonly Scenario[]): void {
     test.runIf(openHoles.length > 0).each(openHoles)('a known hole, still passed by the check: %s', async (file) => {
       const run = await checkVariant(scenario, file);
       expect(run.stderr).not.toMatch(/bug in the kit/);
+      if (judgedByNode(folder, file, run)) return;
       expect(run.verdict?.status, `the check now catches ${file}: rename it half-fix-* (or half-fix-contract-*)`).toBe('pass');
     });
   });
