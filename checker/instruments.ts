@@ -46,10 +46,11 @@ export const liveTimers: Instrument = {
  * request (a cache's timer per entry, cleared when a later miss evicts the entry) is not one of them, though
  * liveTimers holds it until then (see LateReleases).
  */
+const stillRunning = (probe: Probe): readonly HeldResource[] => probe.held.timers.filter((timer) => timer.late !== 'later request');
 export const runningTimers: Instrument = {
   name: "the timers your code created that still run, unref'd ones included",
-  read: (probe) => probe.held.timers.filter((timer) => timer.late !== 'later request').length,
-  held: (probe) => probe.held.timers.filter((timer) => timer.late !== 'later request'),
+  read: (probe) => stillRunning(probe).length,
+  held: stillRunning,
   verb: 'created',
 };
 
